@@ -1,0 +1,225 @@
+//! The syntax tree: plain data with byte spans into the parsed text.
+
+use std::ops::Range;
+
+/// A half-open byte range `start..end` into the parsed text; `start <= end`, both on
+/// `char` boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// True when `offset` lies inside the span or right after its last byte, which is
+    /// where an editor cursor sits after typing the token.
+    pub fn touches(&self, offset: usize) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The spanned text; empty if the span does not fit `text`.
+    pub fn slice<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.range()).unwrap_or("")
+    }
+}
+
+/// A value as written. For a quoted string `text` is the content without the quotes
+/// while `span` covers the quotes too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceFile {
+    /// Blocks in source order.
+    pub blocks: Vec<Block>,
+    /// Errors sorted by position.
+    pub errors: Vec<SyntaxError>,
+    /// Tokens for highlighting, sorted by position and non-overlapping.
+    pub tokens: Vec<SemanticToken>,
+}
+
+impl SourceFile {
+    /// The block whose span contains `offset` (its end included).
+    pub fn block_at(&self, offset: usize) -> Option<&Block> {
+        let index = self.blocks.partition_point(|block| block.span.end < offset);
+        self.blocks.get(index).filter(|block| block.span.touches(offset))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    Claim,
+    Order,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// The `claim` or `order` keyword.
+    pub keyword: Span,
+    /// `None` when the header has no id (a syntax error was reported).
+    pub id: Option<Token>,
+    pub statements: Vec<Statement>,
+    /// The `end` keyword; `None` when the block is unclosed.
+    pub end: Option<Span>,
+    /// From the header keyword to the `end` keyword, or to the last statement (or the
+    /// header) of an unclosed block.
+    pub span: Span,
+}
+
+impl Block {
+    /// The statement whose span contains `offset` (its end included).
+    pub fn statement_at(&self, offset: usize) -> Option<&Statement> {
+        let index = self.statements.partition_point(|statement| statement.span.end < offset);
+        self.statements.get(index).filter(|statement| statement.span.touches(offset))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// From the keyword to the last word of the line (comments excluded).
+    pub span: Span,
+    pub keyword: Span,
+    pub kind: StatementKind,
+    /// The line also has a syntax error; the statement holds only what was recognised
+    /// before it, so the analysis may want to skip "missing part" checks on it.
+    pub has_error: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProviderRole {
+    Billing,
+    Rendering,
+    Referring,
+    Ordering,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatementKind {
+    /// `kind professional|outpatient|inpatient`; any other value is a syntax error but
+    /// is kept here raw.
+    ClaimKind {
+        value: Token,
+    },
+    Patient {
+        name: Option<Token>,
+        dob: Option<Token>,
+        sex: Option<Token>,
+        member: Option<Token>,
+    },
+    Payer {
+        name: Option<Token>,
+        payer_id: Option<Token>,
+    },
+    Provider {
+        role: ProviderRole,
+        npi: Option<Token>,
+        name: Option<Token>,
+    },
+    PlaceOfService {
+        code: Token,
+    },
+    OrderDate {
+        date: Token,
+    },
+    Diagnosis {
+        letter: Token,
+        code: Token,
+    },
+    Procedure {
+        code: Token,
+        date: Option<Token>,
+    },
+    ServiceLine {
+        from: Token,
+        to: Option<Token>,
+        service: ServiceCode,
+        pointers: Option<Pointers>,
+        units: Option<Token>,
+        charge: Option<Token>,
+        pos: Option<Token>,
+        npi: Option<Token>,
+    },
+    Test {
+        service: ServiceCode,
+        pointers: Option<Pointers>,
+        priority: Option<Token>,
+    },
+}
+
+/// `99213-25-59`: the code and each modifier, without the `-` separators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceCode {
+    pub code: Token,
+    pub modifiers: Vec<Token>,
+}
+
+/// `ptr A,B` / `ptr AB`: one token per letter, raw (unknown or repeated letters are
+/// left for the analysis).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pointers {
+    pub keyword: Span,
+    pub letters: Vec<Token>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SyntaxErrorKind {
+    /// A line that cannot be parsed (rule `syntax`).
+    Syntax,
+    /// Block structure: a block without `end`, a stray `end`, a block started inside
+    /// another, a statement outside any block (rule `unclosed-block`).
+    UnclosedBlock,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub kind: SyntaxErrorKind,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    Keyword,
+    DiagnosisCode,
+    ProcedureCode,
+    ServiceCode,
+    Modifier,
+    Date,
+    Amount,
+    /// Units and place-of-service codes.
+    Number,
+    Npi,
+    /// A dx letter or a `ptr` letter.
+    Letter,
+    /// A name, quoted or bare.
+    String,
+    /// A block id, member id or payer id.
+    Identifier,
+    Comment,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SemanticToken {
+    pub span: Span,
+    pub kind: TokenKind,
+}

@@ -1,0 +1,279 @@
+//! The line driver: block structure (`claim`/`order` … `end`) and which statements a
+//! block kind allows.
+
+use crate::ast::{
+    Block, BlockKind, SemanticToken, SourceFile, Span, Statement, SyntaxError, SyntaxErrorKind,
+    TokenKind,
+};
+use crate::lexer::{Word, WordKind, lex_line};
+use crate::statement::{Keyword, LineParser, shown};
+
+const CLAIM_STATEMENTS: &str = "`kind`, `patient`, `payer`, `billing`, `rendering`, \
+                                `referring`, `pos`, `dx`, `px`, `line` or `end`";
+const ORDER_STATEMENTS: &str = "`patient`, `ordering`, `date`, `dx`, `test` or `end`";
+const CLAIM_STATEMENTS_HERE: &str = "`kind`, `patient`, `payer`, `billing`, `rendering`, \
+                                     `referring`, `pos`, `dx`, `px`, `line` or `end` in a claim \
+                                     block";
+const ORDER_STATEMENTS_HERE: &str =
+    "`patient`, `ordering`, `date`, `dx`, `test` or `end` in an order block";
+
+struct OpenBlock {
+    block: Block,
+    /// The header line, where an unclosed-block error is reported.
+    header: Span,
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    file: SourceFile,
+    open: Option<OpenBlock>,
+    /// Reused for every line so that lexing does not allocate per line.
+    words: Vec<Word>,
+    line_tokens: Vec<SemanticToken>,
+}
+
+pub(crate) fn parse(text: &str) -> SourceFile {
+    let mut parser = Parser {
+        text,
+        file: SourceFile::default(),
+        open: None,
+        words: Vec::with_capacity(16),
+        line_tokens: Vec::with_capacity(16),
+    };
+    // A byte-order mark is not part of the first keyword.
+    let mut start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    while start < text.len() {
+        let end = text[start..].find('\n').map_or(text.len(), |at| start + at);
+        parser.line(start, end);
+        start = end + 1;
+    }
+    if let Some(open) = parser.open.take() {
+        parser.close_unterminated(open, "before the end of the file");
+    }
+    let mut file = parser.file;
+    // Unclosed-block errors are found after the lines they point at.
+    file.errors.sort_by_key(|error| error.span.start);
+    file
+}
+
+fn allowed(kind: BlockKind, keyword: Keyword) -> bool {
+    match keyword {
+        Keyword::Patient | Keyword::Dx => true,
+        Keyword::Kind
+        | Keyword::Payer
+        | Keyword::Billing
+        | Keyword::Rendering
+        | Keyword::Referring
+        | Keyword::Pos
+        | Keyword::Px
+        | Keyword::Line => kind == BlockKind::Claim,
+        Keyword::Ordering | Keyword::Date | Keyword::Test => kind == BlockKind::Order,
+        Keyword::Claim | Keyword::Order | Keyword::End => false,
+    }
+}
+
+fn block_name(kind: BlockKind) -> &'static str {
+    match kind {
+        BlockKind::Claim => "claim",
+        BlockKind::Order => "order",
+    }
+}
+
+impl<'t> Parser<'t> {
+    fn line(&mut self, start: usize, end: usize) {
+        let mut line = &self.text[start..end];
+        if let Some(stripped) = line.strip_suffix('\r') {
+            line = stripped;
+        }
+        self.words.clear();
+        let lexed = lex_line(line, start, &mut self.words);
+        let words = std::mem::take(&mut self.words);
+        if !words.is_empty() {
+            self.statement(&words);
+        }
+        self.words = words;
+        self.line_tokens.sort_unstable_by_key(|token| token.span.start);
+        self.file.tokens.append(&mut self.line_tokens);
+        if let Some(comment) = lexed.comment {
+            self.file.tokens.push(SemanticToken { span: comment, kind: TokenKind::Comment });
+        }
+    }
+
+    fn statement(&mut self, words: &[Word]) {
+        let first = words[0];
+        let span = Span::new(first.start, words[words.len() - 1].end);
+        let unterminated =
+            words.iter().find(|word| word.kind == WordKind::Unterminated).map(|word| SyntaxError {
+                kind: SyntaxErrorKind::Syntax,
+                span: word.span(),
+                message: "expected a closing `\"` before the end of the line".to_owned(),
+            });
+        let failures = usize::from(unterminated.is_some());
+        let mut line = LineParser {
+            text: self.text,
+            words,
+            position: 1,
+            error: unterminated,
+            failures,
+            tokens: &mut self.line_tokens,
+        };
+        let keyword = match first.kind {
+            WordKind::Bare => Keyword::parse(&self.text[first.start..first.end]),
+            WordKind::Quoted | WordKind::Unterminated => None,
+        };
+        let Some(keyword) = keyword else {
+            // The first word is not a keyword; the whole line is unknown.
+            let raw = shown(&self.text[first.start..first.end]);
+            let message = match &self.open {
+                Some(open) => format!(
+                    "unknown statement `{raw}`: expected {}",
+                    match open.block.kind {
+                        BlockKind::Claim => CLAIM_STATEMENTS_HERE,
+                        BlockKind::Order => ORDER_STATEMENTS_HERE,
+                    },
+                ),
+                None => format!("unknown statement `{raw}`: expected `claim <id>` or `order <id>`"),
+            };
+            self.error(SyntaxErrorKind::Syntax, first.span(), message);
+            return;
+        };
+        line.mark(first.span(), TokenKind::Keyword);
+        match keyword {
+            Keyword::Claim | Keyword::Order => {
+                let kind =
+                    if keyword == Keyword::Claim { BlockKind::Claim } else { BlockKind::Order };
+                let id = line.advance();
+                let id = match id {
+                    Some(word) => {
+                        let token = line.token(word, TokenKind::Identifier);
+                        let valid = !token.text.is_empty()
+                            && token
+                                .text
+                                .chars()
+                                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                        if valid {
+                            line.expect_end("the block id");
+                        } else {
+                            line.fail(
+                                word.span(),
+                                "expected a block id made of letters, digits, `-`, `_` and `.`"
+                                    .to_owned(),
+                            );
+                        }
+                        Some(token)
+                    }
+                    None => {
+                        let name = block_name(kind);
+                        let example = match kind {
+                            BlockKind::Claim => "claim CLM-2026-0001",
+                            BlockKind::Order => "order ORD-77",
+                        };
+                        line.fail(
+                            first.span(),
+                            format!("expected an id after `{name}`, e.g. `{example}`"),
+                        );
+                        None
+                    }
+                };
+                let error = line.error.take();
+                if let Some(open) = self.open.take() {
+                    self.close_unterminated(open, "before the next block starts");
+                }
+                self.push_error(error);
+                self.open = Some(OpenBlock {
+                    block: Block {
+                        kind,
+                        keyword: first.span(),
+                        id,
+                        statements: Vec::new(),
+                        end: None,
+                        span,
+                    },
+                    header: span,
+                });
+            }
+            Keyword::End => {
+                line.expect_end("`end`");
+                let error = line.error.take();
+                match self.open.take() {
+                    Some(mut open) => {
+                        open.block.end = Some(first.span());
+                        open.block.span.end = first.end;
+                        self.file.blocks.push(open.block);
+                        self.push_error(error);
+                    }
+                    None => self.error(
+                        SyntaxErrorKind::UnclosedBlock,
+                        first.span(),
+                        "`end` without an open block: expected `claim <id>` or `order <id>` \
+                         before it"
+                            .to_owned(),
+                    ),
+                }
+            }
+            _ => {
+                let kind = line.statement(keyword, first.span());
+                let has_error = line.failures > 0;
+                let error = line.error.take();
+                let name = keyword.name();
+                match &mut self.open {
+                    Some(open) if allowed(open.block.kind, keyword) => {
+                        if let Some(kind) = kind {
+                            open.block.span.end = span.end;
+                            open.block.statements.push(Statement {
+                                span,
+                                keyword: first.span(),
+                                kind,
+                                has_error,
+                            });
+                        }
+                        self.push_error(error);
+                    }
+                    Some(open) => {
+                        let (here, other, expected) = match open.block.kind {
+                            BlockKind::Claim => ("a claim", "an order", CLAIM_STATEMENTS),
+                            BlockKind::Order => ("an order", "a claim", ORDER_STATEMENTS),
+                        };
+                        let hint = if keyword == Keyword::Date {
+                            "; a claim's dates of service go on each `line`"
+                        } else {
+                            ""
+                        };
+                        let message = format!(
+                            "`{name}` is not allowed in {here} block (it belongs in {other} \
+                             block){hint}; expected {expected}"
+                        );
+                        self.error(SyntaxErrorKind::Syntax, first.span(), message);
+                    }
+                    None => self.error(
+                        SyntaxErrorKind::UnclosedBlock,
+                        first.span(),
+                        format!(
+                            "`{name}` is outside any block: expected `claim <id>` or \
+                             `order <id>` before it"
+                        ),
+                    ),
+                }
+            }
+        }
+    }
+
+    fn close_unterminated(&mut self, open: OpenBlock, when: &str) {
+        let block = open.block;
+        let header = &self.text[open.header.range()];
+        self.error(
+            SyntaxErrorKind::UnclosedBlock,
+            open.header,
+            format!("`{header}` is not closed: expected `end` {when}"),
+        );
+        self.file.blocks.push(block);
+    }
+
+    fn error(&mut self, kind: SyntaxErrorKind, span: Span, message: String) {
+        self.file.errors.push(SyntaxError { kind, span, message });
+    }
+
+    fn push_error(&mut self, error: Option<SyntaxError>) {
+        self.file.errors.extend(error);
+    }
+}
