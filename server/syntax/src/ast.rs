@@ -39,27 +39,27 @@ impl Span {
     }
 }
 
-/// A value as written. For a quoted string `text` is the content without the quotes
-/// while `span` covers the quotes too.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
-    pub text: String,
+/// A value as written, borrowed from the parsed text. For a quoted string `text` is
+/// the content without the quotes, and so is `span`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Token<'a> {
+    pub text: &'a str,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SourceFile {
+pub struct SourceFile<'a> {
     /// Blocks in source order.
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<Block<'a>>,
     /// Errors sorted by position.
     pub errors: Vec<SyntaxError>,
     /// Tokens for highlighting, sorted by position and non-overlapping.
     pub tokens: Vec<SemanticToken>,
 }
 
-impl SourceFile {
+impl<'a> SourceFile<'a> {
     /// The block whose span contains `offset` (its end included).
-    pub fn block_at(&self, offset: usize) -> Option<&Block> {
+    pub fn block_at(&self, offset: usize) -> Option<&Block<'a>> {
         let index = self.blocks.partition_point(|block| block.span.end < offset);
         self.blocks.get(index).filter(|block| block.span.touches(offset))
     }
@@ -72,13 +72,13 @@ pub enum BlockKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
+pub struct Block<'a> {
     pub kind: BlockKind,
     /// The `claim` or `order` keyword.
     pub keyword: Span,
     /// `None` when the header has no id (a syntax error was reported).
-    pub id: Option<Token>,
-    pub statements: Vec<Statement>,
+    pub id: Option<Token<'a>>,
+    pub statements: Vec<Statement<'a>>,
     /// The `end` keyword; `None` when the block is unclosed.
     pub end: Option<Span>,
     /// From the header keyword to the `end` keyword, or to the last statement (or the
@@ -86,20 +86,20 @@ pub struct Block {
     pub span: Span,
 }
 
-impl Block {
+impl<'a> Block<'a> {
     /// The statement whose span contains `offset` (its end included).
-    pub fn statement_at(&self, offset: usize) -> Option<&Statement> {
+    pub fn statement_at(&self, offset: usize) -> Option<&Statement<'a>> {
         let index = self.statements.partition_point(|statement| statement.span.end < offset);
         self.statements.get(index).filter(|statement| statement.span.touches(offset))
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement {
+pub struct Statement<'a> {
     /// From the keyword to the last word of the line (comments excluded).
     pub span: Span,
     pub keyword: Span,
-    pub kind: StatementKind,
+    pub kind: StatementKind<'a>,
     /// The line also has a syntax error; the statement holds only what was recognised
     /// before it, so the analysis may want to skip "missing part" checks on it.
     pub has_error: bool,
@@ -114,71 +114,71 @@ pub enum ProviderRole {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StatementKind {
+pub enum StatementKind<'a> {
     /// `kind professional|outpatient|inpatient`; any other value is a syntax error but
     /// is kept here raw.
     ClaimKind {
-        value: Token,
+        value: Token<'a>,
     },
     Patient {
-        name: Option<Token>,
-        dob: Option<Token>,
-        sex: Option<Token>,
-        member: Option<Token>,
+        name: Option<Token<'a>>,
+        dob: Option<Token<'a>>,
+        sex: Option<Token<'a>>,
+        member: Option<Token<'a>>,
     },
     Payer {
-        name: Option<Token>,
-        payer_id: Option<Token>,
+        name: Option<Token<'a>>,
+        payer_id: Option<Token<'a>>,
     },
     Provider {
         role: ProviderRole,
-        npi: Option<Token>,
-        name: Option<Token>,
+        npi: Option<Token<'a>>,
+        name: Option<Token<'a>>,
     },
     PlaceOfService {
-        code: Token,
+        code: Token<'a>,
     },
     OrderDate {
-        date: Token,
+        date: Token<'a>,
     },
     Diagnosis {
-        letter: Token,
-        code: Token,
+        letter: Token<'a>,
+        code: Token<'a>,
     },
     Procedure {
-        code: Token,
-        date: Option<Token>,
+        code: Token<'a>,
+        date: Option<Token<'a>>,
     },
     ServiceLine {
-        from: Token,
-        to: Option<Token>,
-        service: ServiceCode,
-        pointers: Option<Pointers>,
-        units: Option<Token>,
-        charge: Option<Token>,
-        pos: Option<Token>,
-        npi: Option<Token>,
+        from: Token<'a>,
+        to: Option<Token<'a>>,
+        service: ServiceCode<'a>,
+        pointers: Option<Pointers<'a>>,
+        units: Option<Token<'a>>,
+        charge: Option<Token<'a>>,
+        pos: Option<Token<'a>>,
+        npi: Option<Token<'a>>,
     },
     Test {
-        service: ServiceCode,
-        pointers: Option<Pointers>,
-        priority: Option<Token>,
+        service: ServiceCode<'a>,
+        pointers: Option<Pointers<'a>>,
+        priority: Option<Token<'a>>,
     },
 }
 
 /// `99213-25-59`: the code and each modifier, without the `-` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceCode {
-    pub code: Token,
-    pub modifiers: Vec<Token>,
+pub struct ServiceCode<'a> {
+    pub code: Token<'a>,
+    pub modifiers: Vec<Token<'a>>,
 }
 
 /// `ptr A,B` / `ptr AB`: one token per letter, raw (unknown or repeated letters are
 /// left for the analysis).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pointers {
+pub struct Pointers<'a> {
     pub keyword: Span,
-    pub letters: Vec<Token>,
+    pub letters: Vec<Token<'a>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

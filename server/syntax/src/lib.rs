@@ -18,6 +18,6 @@ pub use ast::{
 
 /// Parses a whole file. Errors are reported in [`SourceFile::errors`]; whatever could
 /// be recognised is kept.
-pub fn parse(text: &str) -> SourceFile {
+pub fn parse(text: &str) -> SourceFile<'_> {
     parser::parse(text)
 }

@@ -17,25 +17,31 @@ const CLAIM_STATEMENTS_HERE: &str = "`kind`, `patient`, `payer`, `billing`, `ren
 const ORDER_STATEMENTS_HERE: &str =
     "`patient`, `ordering`, `date`, `dx`, `test` or `end` in an order block";
 
-struct OpenBlock {
-    block: Block,
+struct OpenBlock<'t> {
+    block: Block<'t>,
     /// The header line, where an unclosed-block error is reported.
     header: Span,
 }
 
 struct Parser<'t> {
     text: &'t str,
-    file: SourceFile,
-    open: Option<OpenBlock>,
+    file: SourceFile<'t>,
+    open: Option<OpenBlock<'t>>,
     /// Reused for every line so that lexing does not allocate per line.
     words: Vec<Word>,
     line_tokens: Vec<SemanticToken>,
 }
 
-pub(crate) fn parse(text: &str) -> SourceFile {
+pub(crate) fn parse(text: &str) -> SourceFile<'_> {
     let mut parser = Parser {
         text,
-        file: SourceFile::default(),
+        file: SourceFile {
+            blocks: Vec::new(),
+            errors: Vec::new(),
+            // About one semantic token per 6 bytes of typical text; sizing up front
+            // avoids copying a large vector while it grows.
+            tokens: Vec::with_capacity(text.len() / 6),
+        },
         open: None,
         words: Vec::with_capacity(16),
         line_tokens: Vec::with_capacity(16),
@@ -258,7 +264,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn close_unterminated(&mut self, open: OpenBlock, when: &str) {
+    fn close_unterminated(&mut self, open: OpenBlock<'t>, when: &str) {
         let block = open.block;
         let header = &self.text[open.header.range()];
         self.error(

@@ -7,7 +7,6 @@ use nom::{
     IResult, Parser,
     bytes::complete::{tag, take_till, take_until},
     character::complete::char,
-    multi::many0,
     sequence::preceded,
 };
 
@@ -192,9 +191,9 @@ const TEST_OPTIONS: [OptionSpec; 2] = [PTR, PRIORITY];
 const CLAIM_KINDS: [&str; 3] = ["professional", "outpatient", "inpatient"];
 
 /// Values of the options in `OptionSpec` order; `ptr` goes to `pointers`.
-struct OptionValues<const N: usize> {
-    values: [Option<Token>; N],
-    pointers: Option<Pointers>,
+struct OptionValues<'t, const N: usize> {
+    values: [Option<Token<'t>>; N],
+    pointers: Option<Pointers<'t>>,
 }
 
 /// Parsing state for one line: its words, a cursor, the line's first error and the
@@ -251,14 +250,15 @@ impl<'t, 'b> LineParser<'t, 'b> {
     }
 
     /// The word's value (quotes stripped) as a token, highlighted as `kind`.
-    pub fn token(&mut self, word: Word, kind: TokenKind) -> Token {
+    pub fn token(&mut self, word: Word, kind: TokenKind) -> Token<'t> {
         self.mark(word.span(), kind);
-        Token { text: self.content(word).to_owned(), span: word.content_span() }
+        Token { text: self.content(word), span: word.content_span() }
     }
 
-    fn sub_token(&mut self, span: Span, kind: TokenKind) -> Token {
+    fn sub_token(&mut self, span: Span, kind: TokenKind) -> Token<'t> {
         self.mark(span, kind);
-        Token { text: self.text[span.range()].to_owned(), span }
+        let text = self.text;
+        Token { text: &text[span.range()], span }
     }
 
     /// Reports the first word left on the line, if any.
@@ -284,7 +284,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
     }
 
     /// `<text>`: one quoted string, or bare words up to the next keyword in `stops`.
-    fn text_value<const N: usize>(&mut self, stops: &[OptionSpec; N]) -> Option<Token> {
+    fn text_value<const N: usize>(&mut self, stops: &[OptionSpec; N]) -> Option<Token<'t>> {
         let first = self.peek()?;
         if self.is_option(first, stops) {
             return None;
@@ -306,7 +306,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
 
     /// Parses `keyword value` pairs in any order, each at most once, until the end of
     /// the line or the first error.
-    fn options<const N: usize>(&mut self, options: &[OptionSpec; N]) -> OptionValues<N> {
+    fn options<const N: usize>(&mut self, options: &[OptionSpec; N]) -> OptionValues<'t, N> {
         let mut found = OptionValues { values: std::array::from_fn(|_| None), pointers: None };
         let mut previous_was_ptr = false;
         while let Some(word) = self.peek() {
@@ -399,7 +399,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
         &mut self,
         keyword: Span,
         options: &[OptionSpec; N],
-    ) -> Option<Pointers> {
+    ) -> Option<Pointers<'t>> {
         let Some(first) = self.value(options) else {
             self.fail(
                 keyword,
@@ -407,21 +407,22 @@ impl<'t, 'b> LineParser<'t, 'b> {
             );
             return None;
         };
-        let mut words = vec![first];
+        // The consumed words are contiguous, so a range of indices replaces a list.
+        let first_index = self.position - 1;
+        let mut last = first;
         while let Some(next) = self.peek() {
-            let last = words[words.len() - 1];
             let joined = self.content(last).ends_with(',') || self.content(next).starts_with(',');
             if !joined || next.kind != WordKind::Bare || self.is_option(next, options) {
                 break;
             }
             self.position += 1;
-            words.push(next);
+            last = next;
         }
         let mut letters = Vec::new();
         // Tracks whether a letter is still due: at the start and after each comma.
         let mut comma: Option<Span> = None;
-        for word in words {
-            let content = word.content_span();
+        for index in first_index..self.position {
+            let content = self.words[index].content_span();
             for (at, c) in self.text[content.range()].char_indices() {
                 let span = Span::new(content.start + at, content.start + at + c.len_utf8());
                 if c == ',' {
@@ -451,10 +452,10 @@ impl<'t, 'b> LineParser<'t, 'b> {
     }
 
     /// `99213-25-59` → code and modifiers, each with its own span.
-    fn service_code(&mut self, word: Word) -> Option<ServiceCode> {
+    fn service_code(&mut self, word: Word) -> Option<ServiceCode<'t>> {
         let content = word.content_span();
         let raw = &self.text[content.range()];
-        let Ok((_, (code, modifiers))) = split_service_code(raw) else {
+        let Ok((mut rest, code)) = service_code_part(raw) else {
             return None;
         };
         let at = |part: &str| content.start + (part.as_ptr() as usize - raw.as_ptr() as usize);
@@ -468,8 +469,9 @@ impl<'t, 'b> LineParser<'t, 'b> {
         let code_start = at(code);
         let code =
             self.sub_token(Span::new(code_start, code_start + code.len()), TokenKind::ServiceCode);
-        let mut tokens = Vec::with_capacity(modifiers.len());
-        for modifier in modifiers {
+        let mut tokens = Vec::new();
+        while let Ok((after, modifier)) = modifier_part(rest) {
+            rest = after;
             let start = at(modifier);
             if modifier.is_empty() {
                 self.fail(
@@ -486,7 +488,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
     }
 
     /// `2026-03-02` or `2026-03-02..2026-03-05`.
-    fn date_range(&mut self, word: Word) -> (Option<Token>, Option<Token>) {
+    fn date_range(&mut self, word: Word) -> (Option<Token<'t>>, Option<Token<'t>>) {
         let content = word.content_span();
         let raw = &self.text[content.range()];
         let Ok((to, from)) = split_range(raw) else {
@@ -517,7 +519,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
 
     /// Parses the words after the statement keyword. `None` when a required part is
     /// missing; the error is in `self.error`.
-    pub fn statement(&mut self, keyword: Keyword, keyword_span: Span) -> Option<StatementKind> {
+    pub fn statement(&mut self, keyword: Keyword, keyword_span: Span) -> Option<StatementKind<'t>> {
         match keyword {
             Keyword::Kind => self.claim_kind(keyword_span),
             Keyword::Patient => Some(self.patient(keyword_span)),
@@ -554,7 +556,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
         }
     }
 
-    fn claim_kind(&mut self, keyword: Span) -> Option<StatementKind> {
+    fn claim_kind(&mut self, keyword: Span) -> Option<StatementKind<'t>> {
         const EXPECTED: &str = "`professional`, `outpatient` or `inpatient`";
         let Some(word) = self.advance() else {
             self.fail(keyword, format!("expected {EXPECTED} after `kind`"));
@@ -578,7 +580,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
         example: &str,
         name: &str,
         after: &str,
-    ) -> Option<Token> {
+    ) -> Option<Token<'t>> {
         let Some(word) = self.advance() else {
             self.fail(keyword, format!("expected {expected} after `{name}`, e.g. `{example}`"));
             return None;
@@ -588,7 +590,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
         Some(token)
     }
 
-    fn patient(&mut self, keyword: Span) -> StatementKind {
+    fn patient(&mut self, keyword: Span) -> StatementKind<'t> {
         let name = self.text_value(&PATIENT_OPTIONS);
         if name.is_none() {
             self.fail(
@@ -601,7 +603,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
         StatementKind::Patient { name, dob, sex, member }
     }
 
-    fn payer(&mut self, keyword: Span) -> StatementKind {
+    fn payer(&mut self, keyword: Span) -> StatementKind<'t> {
         let name = self.text_value(&PAYER_OPTIONS);
         if name.is_none() {
             self.fail(
@@ -614,7 +616,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
         StatementKind::Payer { name, payer_id }
     }
 
-    fn provider(&mut self, role: ProviderRole, keyword: Span) -> StatementKind {
+    fn provider(&mut self, role: ProviderRole, keyword: Span) -> StatementKind<'t> {
         let text = self.text;
         let role_name = &text[keyword.range()];
         let mut npi = None;
@@ -650,7 +652,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
         StatementKind::Provider { role, npi, name }
     }
 
-    fn diagnosis(&mut self, keyword: Span) -> Option<StatementKind> {
+    fn diagnosis(&mut self, keyword: Span) -> Option<StatementKind<'t>> {
         const EXAMPLE: &str = "e.g. `dx A E11.9`";
         let Some(first) = self.advance() else {
             self.fail(keyword, format!("expected a diagnosis letter A–L after `dx`, {EXAMPLE}"));
@@ -680,7 +682,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
         Some(StatementKind::Diagnosis { letter, code })
     }
 
-    fn procedure(&mut self, keyword: Span) -> Option<StatementKind> {
+    fn procedure(&mut self, keyword: Span) -> Option<StatementKind<'t>> {
         let Some(word) = self.value(&PX_OPTIONS) else {
             self.fail(
                 keyword,
@@ -693,7 +695,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
         Some(StatementKind::Procedure { code, date })
     }
 
-    fn service_line(&mut self, keyword: Span) -> Option<StatementKind> {
+    fn service_line(&mut self, keyword: Span) -> Option<StatementKind<'t>> {
         const EXAMPLE: &str = "e.g. `line 2026-03-02 99213`";
         let Some(first) = self.value(&LINE_OPTIONS) else {
             self.fail(keyword, format!("expected a date of service after `line`, {EXAMPLE}"));
@@ -731,7 +733,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
         })
     }
 
-    fn test(&mut self, keyword: Span) -> Option<StatementKind> {
+    fn test(&mut self, keyword: Span) -> Option<StatementKind<'t>> {
         let Some(word) = self.value(&TEST_OPTIONS) else {
             self.fail(
                 keyword,
@@ -793,9 +795,12 @@ fn looks_like_date(word: &str) -> bool {
             || (digits == 4 && bytes.get(4) == Some(&b'-')))
 }
 
-fn split_service_code(input: &str) -> IResult<&str, (&str, Vec<&str>), ()> {
-    (take_till(|c| c == '-'), many0(preceded(char('-'), take_till(|c| c == '-'))))
-        .parse_complete(input)
+fn service_code_part(input: &str) -> IResult<&str, &str, ()> {
+    take_till(|c| c == '-').parse_complete(input)
+}
+
+fn modifier_part(input: &str) -> IResult<&str, &str, ()> {
+    preceded(char('-'), take_till(|c| c == '-')).parse_complete(input)
 }
 
 /// Returns `(to, from)`; fails when there is no `..`.

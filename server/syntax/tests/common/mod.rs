@@ -17,16 +17,16 @@ fn token(out: &mut String, name: &str, token: &Option<Token>) {
 }
 
 fn service(out: &mut String, service: &ServiceCode) {
-    token(out, "code", &Some(service.code.clone()));
+    token(out, "code", &Some(service.code));
     for modifier in &service.modifiers {
-        token(out, "mod", &Some(modifier.clone()));
+        token(out, "mod", &Some(*modifier));
     }
 }
 
 fn pointers(out: &mut String, pointers: &Option<Pointers>) {
     if let Some(pointers) = pointers {
         for letter in &pointers.letters {
-            token(out, "ptr", &Some(letter.clone()));
+            token(out, "ptr", &Some(*letter));
         }
     }
 }
@@ -55,7 +55,7 @@ pub fn render(file: &SourceFile, text: &str) -> String {
             match &statement.kind {
                 StatementKind::ClaimKind { value } => {
                     out.push_str(" kind");
-                    token(&mut out, "value", &Some(value.clone()));
+                    token(&mut out, "value", &Some(*value));
                 }
                 StatementKind::Patient { name, dob, sex, member } => {
                     out.push_str(" patient");
@@ -76,20 +76,20 @@ pub fn render(file: &SourceFile, text: &str) -> String {
                 }
                 StatementKind::PlaceOfService { code } => {
                     out.push_str(" pos");
-                    token(&mut out, "code", &Some(code.clone()));
+                    token(&mut out, "code", &Some(*code));
                 }
                 StatementKind::OrderDate { date } => {
                     out.push_str(" date");
-                    token(&mut out, "date", &Some(date.clone()));
+                    token(&mut out, "date", &Some(*date));
                 }
                 StatementKind::Diagnosis { letter, code } => {
                     out.push_str(" dx");
-                    token(&mut out, "letter", &Some(letter.clone()));
-                    token(&mut out, "code", &Some(code.clone()));
+                    token(&mut out, "letter", &Some(*letter));
+                    token(&mut out, "code", &Some(*code));
                 }
                 StatementKind::Procedure { code, date } => {
                     out.push_str(" px");
-                    token(&mut out, "code", &Some(code.clone()));
+                    token(&mut out, "code", &Some(*code));
                     token(&mut out, "date", date);
                 }
                 StatementKind::ServiceLine {
@@ -103,7 +103,7 @@ pub fn render(file: &SourceFile, text: &str) -> String {
                     npi,
                 } => {
                     out.push_str(" line");
-                    token(&mut out, "from", &Some(from.clone()));
+                    token(&mut out, "from", &Some(*from));
                     token(&mut out, "to", to);
                     service(&mut out, code);
                     pointers(&mut out, ptr);
