@@ -50,51 +50,76 @@ pub(crate) struct LexedLine {
 }
 
 /// Whitespace separates words; `\r` counts so that a CRLF line end or a stray CR never
-/// ends up inside a token.
-fn is_space(c: char) -> bool {
-    c.is_whitespace()
+/// ends up inside a token. The lexer works on bytes for speed and splits the rare word
+/// with non-ASCII bytes again on Unicode whitespace (e.g. a no-break space).
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
-fn spaces(input: &str) -> IResult<&str, &str, ()> {
-    take_while(is_space).parse_complete(input)
+fn spaces(input: &[u8]) -> IResult<&[u8], &[u8], ()> {
+    take_while(is_ascii_space).parse_complete(input)
 }
 
-fn bare_word(input: &str) -> IResult<&str, &str, ()> {
-    take_till1(|c: char| is_space(c) || c == '#' || c == '"').parse_complete(input)
+fn bare_word(input: &[u8]) -> IResult<&[u8], &[u8], ()> {
+    take_till1(|b: u8| is_ascii_space(b) || b == b'#' || b == b'"').parse_complete(input)
 }
 
 /// A quoted string; the `Option` is `None` when the closing quote is missing.
-fn quoted(input: &str) -> IResult<&str, (&str, Option<char>), ()> {
-    (preceded(char('"'), take_till(|c| c == '"')), opt(char('"'))).parse_complete(input)
+fn quoted(input: &[u8]) -> IResult<&[u8], (&[u8], Option<char>), ()> {
+    (preceded(char('"'), take_till(|b| b == b'"')), opt(char('"'))).parse_complete(input)
 }
 
 /// Lexes `line` (no line terminator) that starts at byte `offset` of the text.
 pub(crate) fn lex_line(line: &str, offset: usize, words: &mut Vec<Word>) -> LexedLine {
-    let position = |rest: &str| offset + line.len() - rest.len();
-    let mut rest = line;
+    let bytes = line.as_bytes();
+    // Every split point below is an ASCII byte, so offsets stay on char boundaries.
+    let position = |rest: &[u8]| offset + bytes.len() - rest.len();
+    let mut rest = bytes;
     loop {
         if let Ok((after, _)) = spaces(rest) {
             rest = after;
         }
         let start = position(rest);
-        if rest.is_empty() {
-            return LexedLine { comment: None };
-        }
-        if rest.starts_with('#') {
-            return LexedLine { comment: Some(Span::new(start, offset + line.len())) };
+        match rest.first() {
+            None => return LexedLine { comment: None },
+            Some(b'#') => {
+                return LexedLine { comment: Some(Span::new(start, offset + bytes.len())) };
+            }
+            _ => {}
         }
         if let Ok((after, (_, closing))) = quoted(rest) {
             let kind = if closing.is_some() { WordKind::Quoted } else { WordKind::Unterminated };
             rest = after;
             words.push(Word { start, end: position(rest), kind });
-        } else if let Ok((after, _)) = bare_word(rest) {
+        } else if let Ok((after, word)) = bare_word(rest) {
             rest = after;
-            words.push(Word { start, end: position(rest), kind: WordKind::Bare });
+            if word.is_ascii() {
+                words.push(Word { start, end: position(rest), kind: WordKind::Bare });
+            } else {
+                split_unicode_spaces(&line[start - offset..position(rest) - offset], start, words);
+            }
         } else {
-            // Unreachable by construction (every non-space char starts one of the
+            // Unreachable by construction (every non-space byte starts one of the
             // above), but never loop forever on a surprise.
             return LexedLine { comment: None };
         }
+    }
+}
+
+fn split_unicode_spaces(word: &str, offset: usize, words: &mut Vec<Word>) {
+    let mut start = None;
+    for (at, c) in word.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(from)) => {
+                words.push(Word { start: offset + from, end: offset + at, kind: WordKind::Bare });
+                start = None;
+            }
+            (false, None) => start = Some(at),
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        words.push(Word { start: offset + from, end: offset + word.len(), kind: WordKind::Bare });
     }
 }
 
@@ -131,6 +156,15 @@ mod tests {
         let (words, comment) = lex("payer \"Acme # x");
         assert_eq!(words, vec![("payer", WordKind::Bare), ("\"Acme # x", WordKind::Unterminated)]);
         assert_eq!(comment, None);
+    }
+
+    #[test]
+    fn unicode_spaces_split_words() {
+        let (words, _) = lex("dx\u{a0}A\u{2028}é");
+        assert_eq!(
+            words,
+            vec![("dx", WordKind::Bare), ("A", WordKind::Bare), ("é", WordKind::Bare)]
+        );
     }
 
     #[test]
