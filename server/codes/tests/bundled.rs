@@ -1,0 +1,125 @@
+//! The bundled code sets against counts and facts taken from the source data.
+
+use claimls_codes::{CmKind, CodeSets, CodeSystem, Date};
+
+fn date(text: &str) -> Date {
+    Date::parse(text).unwrap()
+}
+
+#[test]
+fn counts_match_the_source_data() {
+    let sets = CodeSets::bundled();
+    assert_eq!(sets.count_icd10cm_valid_on(date("2025-10-01")), 74_719);
+    assert_eq!(sets.count_icd10cm_valid_on(date("2026-10-01")), 74_879);
+    assert_eq!(sets.count_icd10pcs_valid_on(date("2025-10-01")), 79_115);
+    assert_eq!(sets.count_icd10pcs_valid_on(date("2026-10-01")), 79_256);
+    assert_eq!(sets.count_hcpcs_valid_on(date("2026-04-01")), 8_256);
+    assert_eq!(sets.count_modifiers_valid_on(date("2026-04-01")), 403);
+    // ICD-10-CM codes (headers, billable, unlisted), PCS, HCPCS, modifiers, places of service.
+    assert_eq!(sets.bundled_sizes(), [98_980, 82_508, 9_076, 414, 52]);
+}
+
+#[test]
+fn known_icd10cm_codes() {
+    let sets = CodeSets::bundled();
+    let today = date("2026-03-02");
+    let e119 = sets.icd10cm("e119").unwrap();
+    assert_eq!(e119.dotted(), "E11.9");
+    assert_eq!(e119.kind, CmKind::Billable);
+    assert_eq!(e119.title, "Type 2 diabetes mellitus without complications");
+    assert!(sets.icd10cm_billable_on(&e119, today));
+
+    let e11 = sets.icd10cm("E11").unwrap();
+    assert_eq!(e11.kind, CmKind::Header);
+    assert!(!sets.icd10cm_billable_on(&e11, today));
+    let below = sets.icd10cm_billable_below("E11", Some(today));
+    assert!(below.len() > 40 && below.iter().any(|c| c.code == "E1165"), "{}", below.len());
+
+    assert!(sets.icd10cm_needs_seventh("S72.001"));
+    assert!(sets.icd10cm_needs_seventh("T14.90"));
+    assert!(!sets.icd10cm_needs_seventh("S72.001A"));
+    let full: Vec<String> =
+        sets.icd10cm_with_seventh("T14.90").into_iter().map(|(c, _)| c).collect();
+    assert_eq!(full, ["T1490XA", "T1490XD", "T1490XS"]);
+
+    let m545 = sets.icd10cm("M54.5").unwrap();
+    assert!(sets.icd10cm_billable_on(&m545, date("2021-05-03")));
+    assert!(!sets.icd10cm_billable_on(&m545, today));
+    assert_eq!(m545.kind, CmKind::Header);
+
+    let f32a = sets.icd10cm("F32.A").unwrap();
+    assert!(!sets.icd10cm_billable_on(&f32a, date("2021-09-30")));
+    assert!(sets.icd10cm_billable_on(&f32a, date("2021-10-01")));
+
+    let c7831 = sets.icd10cm("C78.31").unwrap();
+    assert_eq!(c7831.kind, CmKind::Unlisted);
+    assert!(sets.icd10cm_billable_on(&c7831, date("2026-10-01")));
+    assert!(!sets.icd10cm_billable_on(&c7831, today));
+
+    for billable_three in ["B20", "F99", "P84", "R99", "Z66"] {
+        assert_eq!(
+            sets.icd10cm(billable_three).unwrap().kind,
+            CmKind::Billable,
+            "{billable_three}"
+        );
+    }
+}
+
+#[test]
+fn mce_flags_hierarchy_and_notes() {
+    let sets = CodeSets::bundled();
+    let today = date("2026-03-02");
+    assert!(sets.icd10cm_flags("G63", today).contains(&"manifestation"));
+    assert!(sets.icd10cm_flags("Z37.0", today).contains(&"unacceptable"));
+    assert!(sets.icd10cm_flags("O00.0", date("2015-12-01")).contains(&"maternity"));
+    let adult = sets.age_group("adult", today).unwrap();
+    assert_eq!((adult.low, adult.high), (15, 124));
+    let maternity = sets.age_group("maternity", today).unwrap();
+    assert_eq!((maternity.low, maternity.high), (9, 64));
+
+    assert_eq!(sets.icd10cm_chapter("E11.9").unwrap().number, 4);
+    assert_eq!(sets.icd10cm_section("E11.9").unwrap().id(), "E08-E13");
+    assert!(sets.icd10cm_excludes1("E11.9", "E10.9").is_some());
+    assert!(sets.icd10cm_excludes1("E10.9", "E11.9").is_some());
+    assert!(sets.icd10cm_excludes1("E11.9", "I10").is_none());
+}
+
+#[test]
+fn other_systems() {
+    let sets = CodeSets::bundled();
+    let j1815 = sets.hcpcs("j1815").unwrap();
+    assert!(j1815.title.to_lowercase().contains("insulin"), "{}", j1815.title);
+    let pcs = sets.icd10pcs("0DTJ4ZZ").unwrap();
+    assert_eq!(pcs.title, "Resection of Appendix, Percutaneous Endoscopic Approach");
+    assert_eq!(sets.place_of_service("11").unwrap().name, "Office");
+    assert!(sets.modifier("25").unwrap().title.contains("E/M"));
+    assert!(sets.modifier("ZZ").is_none());
+    assert!(sets.cpt("99213").is_none(), "nothing of CPT is bundled");
+    // D codes keep the code but no ADA description.
+    let dental = sets.hcpcs("D0120").unwrap();
+    assert_eq!(dental.title, "");
+}
+
+#[test]
+fn search_by_words_prefix_and_near_misses() {
+    let sets = CodeSets::bundled();
+    let found = sets.search("type 2 diabetes hyperglycemia", &[CodeSystem::Icd10Cm], 10);
+    assert_eq!(found.hits[0].code, "E11.65", "{:?}", found.hits);
+    let partial = sets.word_search("hyperglyc", &[CodeSystem::Icd10Cm], 50);
+    assert!(partial.hits.iter().any(|h| h.code == "E11.65"));
+    assert!(partial.hits[0].billable);
+
+    let prefix = sets.search("E11.6", &[CodeSystem::Icd10Cm], 5);
+    assert!(prefix.hits.iter().all(|h| h.code.starts_with("E11.6")));
+    assert!(prefix.hits[0].billable && !prefix.is_complete());
+
+    assert!(sets.icd10cm_near_misses("E11.99", None, 5).contains(&"E11.9".to_string()));
+    assert!(sets.icd10cm_near_misses("E19.1", None, 5).contains(&"E11.9".to_string()));
+    assert!(sets.icd10cm_near_misses("I01", None, 5).contains(&"I10".to_string()));
+}
+
+#[test]
+fn editions_are_named() {
+    let editions = CodeSets::bundled().editions();
+    assert!(editions.iter().any(|e| e.set == "icd10cm" && e.edition.contains("FY2026")));
+}
