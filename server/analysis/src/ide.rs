@@ -1,0 +1,1 @@
+//! Editor features over a parsed file: hover, completion, navigation, formatting, inlay hints.
