@@ -1,0 +1,236 @@
+//! `claimls check`: checks files and directories, prints diagnostics, and exits 0 (no error),
+//! 1 (an error-severity diagnostic) or 2 (the command itself failed).
+
+use std::collections::{HashMap, HashSet};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use claimls_analysis::{Severity, config};
+use claimls_codes::{CodeSets, Date};
+
+use super::output::{self, LineMap, Style};
+
+/// The extensions of claim and order files, looked for when a directory is checked.
+const EXTENSIONS: [&str; 3] = ["claim", "claims", "order"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArguments {
+    /// How to print the diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// The date to treat as today for "date of service in the future" (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+    /// Files and directories to check.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).map_err(|e| format!("`{text}`: {e}"))
+}
+
+/// Why a file could not be checked.
+struct Failure {
+    path: PathBuf,
+    reason: String,
+}
+
+pub fn check(arguments: CheckArguments) -> ExitCode {
+    let mut failures = Vec::new();
+    let files = collect_files(&arguments.paths, &mut failures);
+    let style =
+        Style { on: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
+    let mut code_sets: HashMap<Vec<PathBuf>, CodeSets> = HashMap::new();
+    let mut reported_config_errors: HashSet<String> = HashSet::new();
+    let mut counts: HashMap<Severity, usize> = HashMap::new();
+    let mut json_items = Vec::new();
+    let mut checked_files = 0;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+
+    for path in &files {
+        let text = match read_text(path) {
+            Ok(text) => text,
+            Err(reason) => {
+                failures.push(Failure { path: path.clone(), reason });
+                continue;
+            }
+        };
+        let (mut settings, config_errors) = config::load_for_path(path);
+        for error in config_errors {
+            let line = error.to_string();
+            if reported_config_errors.insert(line.clone()) {
+                eprintln!("claimls: warning: {line}");
+            }
+        }
+        if arguments.today.is_some() {
+            settings.today = arguments.today;
+        }
+        let sets = code_sets.entry(settings.code_files.clone()).or_insert_with(|| {
+            let (sets, errors) = CodeSets::with_user_files(&settings.code_files);
+            for error in errors {
+                eprintln!("claimls: warning: {error} (the bundled code sets are used)");
+            }
+            sets
+        });
+        let diagnostics = claimls_analysis::check(&text, sets, &settings);
+        checked_files += 1;
+        let shown_path = path.display().to_string();
+        let map = LineMap::new(&text);
+        for diagnostic in &diagnostics {
+            *counts.entry(diagnostic.severity).or_default() += 1;
+            match arguments.format {
+                Format::Human => {
+                    let _ =
+                        writeln!(out, "{}", output::human(&shown_path, &map, diagnostic, &style));
+                }
+                Format::Json => json_items.push(output::json(&shown_path, &map, diagnostic)),
+            }
+        }
+    }
+
+    match arguments.format {
+        Format::Json => {
+            let _ = serde_json::to_writer_pretty(&mut out, &json_items);
+            let _ = writeln!(out);
+        }
+        Format::Human => {
+            let count = |s| counts.get(&s).copied().unwrap_or(0);
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            let _ = writeln!(
+                out,
+                "{}, {}, {}, {} in {}",
+                plural(count(Severity::Error), "error"),
+                plural(count(Severity::Warning), "warning"),
+                plural(count(Severity::Info), "info"),
+                plural(count(Severity::Hint), "hint"),
+                plural(checked_files, "file"),
+            );
+        }
+    }
+    let _ = out.flush();
+    drop(out);
+
+    for failure in &failures {
+        eprintln!("claimls: {}: {}", failure.path.display(), failure.reason);
+    }
+    if !failures.is_empty() {
+        ExitCode::from(2)
+    } else if counts.contains_key(&Severity::Error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The files to check: each path named, and each claim or order file below a named directory
+/// (in name order). Symlink loops and unreadable directories become failures.
+fn collect_files(paths: &[PathBuf], failures: &mut Vec<Failure>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let mut visited = HashSet::new();
+                walk(path, &mut visited, &mut files, failures);
+            }
+            Ok(_) => files.push(path.clone()),
+            Err(error) => {
+                failures.push(Failure { path: path.clone(), reason: describe_io(&error) })
+            }
+        }
+    }
+    files
+}
+
+fn walk(
+    dir: &Path,
+    visited: &mut HashSet<PathBuf>,
+    files: &mut Vec<PathBuf>,
+    failures: &mut Vec<Failure>,
+) {
+    let canonical = match dir.canonicalize() {
+        Ok(canonical) => canonical,
+        Err(error) => {
+            failures.push(Failure { path: dir.to_path_buf(), reason: describe_io(&error) });
+            return;
+        }
+    };
+    if !visited.insert(canonical) {
+        failures.push(Failure {
+            path: dir.to_path_buf(),
+            reason: "a symbolic link loops back to a directory already being checked".to_string(),
+        });
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            failures.push(Failure { path: dir.to_path_buf(), reason: describe_io(&error) });
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, visited, files, failures),
+            Ok(_) => {
+                let wanted = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                if wanted {
+                    files.push(path);
+                }
+            }
+            Err(error) => {
+                // A dangling link or a loop: only worth reporting for files we would check.
+                let wanted = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| EXTENSIONS.contains(&e));
+                if wanted || path.is_symlink() && error.raw_os_error() == Some(40) {
+                    failures.push(Failure { path, reason: describe_io(&error) });
+                }
+            }
+        }
+    }
+}
+
+/// The file's text, or a one-line reason it is not a claim file we can read.
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| describe_io(&e))?;
+    if bytes.contains(&0) {
+        return Err(
+            "this is a binary file (it contains NUL bytes), not a claim or order file".to_string()
+        );
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count();
+        format!("line {line} is not UTF-8 text; save the file as UTF-8 and check it again")
+    })
+}
+
+fn describe_io(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied: the file cannot be read".to_string()
+        }
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ if error.raw_os_error() == Some(40) => {
+            "too many levels of symbolic links (a symlink loop)".to_string()
+        }
+        _ => format!("cannot be read: {error}"),
+    }
+}

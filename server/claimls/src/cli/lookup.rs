@@ -1,0 +1,110 @@
+//! `claimls lookup`: codes by code, code prefix or words of their title, billable first.
+
+use std::process::ExitCode;
+
+use claimls_analysis::config;
+use claimls_codes::{CmKind, CodeSets, CodeSystem, SearchHit, normalize_code};
+
+#[derive(clap::Args)]
+pub struct LookupArguments {
+    /// A code (`E11.9`, `J1815`, `0DTJ4ZZ`, `25`, `11`), the start of one (`E11.6`), or words
+    /// of a title (`type 2 diabetes hyperglycemia`).
+    #[arg(required = true, num_args = 1..)]
+    query: Vec<String>,
+    /// At most this many codes.
+    #[arg(long, default_value_t = 25)]
+    limit: usize,
+}
+
+pub fn lookup(arguments: LookupArguments) -> ExitCode {
+    let query = arguments.query.join(" ");
+    let here = std::env::current_dir().unwrap_or_default().join("claimls.toml");
+    let (settings, config_errors) = config::load_for_path(&here);
+    for error in config_errors {
+        eprintln!("claimls: warning: {error}");
+    }
+    let (sets, errors) = CodeSets::with_user_files(&settings.code_files);
+    for error in errors {
+        eprintln!("claimls: warning: {error} (the bundled code sets are used)");
+    }
+
+    let mut hits = exact_matches(&sets, &query);
+    // A dot is only ever written in ICD-10-CM codes: `E11.9` should not list HCPCS `E1190`.
+    let systems: &[CodeSystem] = if query.contains('.') && !query.contains(' ') {
+        &[CodeSystem::Icd10Cm]
+    } else {
+        &CodeSystem::ALL
+    };
+    let found = sets.search(&query, systems, arguments.limit);
+    let searched_any = !found.hits.is_empty();
+    for hit in found.hits {
+        if !hits.iter().any(|h| h.system == hit.system && h.code == hit.code) {
+            hits.push(hit);
+        }
+    }
+    hits.truncate(arguments.limit.max(1));
+    if hits.is_empty() {
+        eprintln!("claimls: no code matches `{query}`");
+        return ExitCode::from(1);
+    }
+    let code_width = hits.iter().map(|h| h.code.len()).max().unwrap_or(0);
+    let system_width = hits.iter().map(|h| h.system.name().len()).max().unwrap_or(0);
+    for hit in &hits {
+        let status = match (hit.system, hit.billable) {
+            (CodeSystem::Icd10Cm, true) => "billable",
+            (CodeSystem::Icd10Cm, false) => "header  ",
+            _ => "        ",
+        };
+        println!(
+            "{:code_width$}  {:system_width$}  {status}  {}",
+            hit.code,
+            hit.system.name(),
+            hit.title
+        );
+    }
+    let more = found.total.saturating_sub(hits.len());
+    if more > 0 && searched_any {
+        println!("… and {more} more (use --limit or more words)");
+    }
+    ExitCode::SUCCESS
+}
+
+/// The code itself in every system that has it: a two-digit query is a place of service and
+/// perhaps a modifier too.
+fn exact_matches(sets: &CodeSets, query: &str) -> Vec<SearchHit> {
+    let mut hits = Vec::new();
+    if query.contains(char::is_whitespace) {
+        return hits;
+    }
+    if let Some(code) = sets.icd10cm(query) {
+        hits.push(SearchHit {
+            system: CodeSystem::Icd10Cm,
+            code: code.dotted(),
+            title: code.display_title().to_string(),
+            billable: code.kind == CmKind::Billable,
+        });
+    }
+    let plain = [sets.icd10pcs(query), sets.hcpcs(query), sets.cpt(query), sets.modifier(query)];
+    for code in plain.into_iter().flatten() {
+        let title = if code.title.is_empty() && code.system == CodeSystem::Hcpcs {
+            "(HCPCS D code: CDT descriptions are licensed by the ADA and not bundled)".to_string()
+        } else {
+            code.title.to_string()
+        };
+        hits.push(SearchHit {
+            system: code.system,
+            code: code.code.to_string(),
+            title,
+            billable: true,
+        });
+    }
+    if let Some(place) = sets.place_of_service(&normalize_code(query)) {
+        hits.push(SearchHit {
+            system: CodeSystem::PlaceOfService,
+            code: place.code.to_string(),
+            title: place.name.to_string(),
+            billable: true,
+        });
+    }
+    hits
+}

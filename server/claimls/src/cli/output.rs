@@ -1,0 +1,168 @@
+//! How `claimls check` prints diagnostics: compiler-style for people, JSON for programs.
+
+use std::fmt::Write as _;
+
+use claimls_analysis::{Diagnostic, Severity};
+
+/// Line and column (both 1-based; the column counts characters) of byte offsets in one text.
+pub struct LineMap<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineMap<'a> {
+    pub fn new(text: &'a str) -> LineMap<'a> {
+        let line_starts =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineMap { text, line_starts }
+    }
+
+    /// (line, column), both 1-based; an offset inside a character counts as that character.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column =
+            self.text[start..].char_indices().take_while(|(i, _)| start + i < offset).count();
+        (line + 1, column + 1)
+    }
+
+    /// The text of a 1-based line, without its line end.
+    pub fn line_text(&self, line: usize) -> &'a str {
+        let start = self.line_starts[line - 1];
+        let end = self.line_starts.get(line).map_or(self.text.len(), |next| next - 1);
+        self.text[start..end.max(start)].trim_end_matches('\r')
+    }
+}
+
+/// Colours for a terminal; empty strings when printing to a file or pipe.
+pub struct Style {
+    pub on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+
+    fn severity(&self, severity: Severity) -> String {
+        let code = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;34",
+            Severity::Hint => "1;36",
+        };
+        self.paint(code, severity.as_str())
+    }
+}
+
+/// One diagnostic as a compiler prints it:
+///
+/// ```text
+/// error[header-code]: E11 is a category, not a billable code: …
+///   --> examples/training/rules.claims:12:9
+///    |
+/// 12 |   dx A  E11
+///    |         ^^^
+/// ```
+pub fn human(path: &str, map: &LineMap<'_>, diagnostic: &Diagnostic, style: &Style) -> String {
+    let (line, column) = map.position(diagnostic.span.start);
+    let (end_line, end_column) = map.position(diagnostic.span.end);
+    let mut out = String::new();
+    let header = format!("[{}]", diagnostic.rule);
+    let _ = writeln!(
+        out,
+        "{}{}: {}",
+        style.severity(diagnostic.severity),
+        style.paint("1", &header),
+        style.paint("1", &diagnostic.message)
+    );
+    let gutter = line.to_string().len();
+    let _ = writeln!(out, "{:gutter$}{} {path}:{line}:{column}", "", style.paint("34", "-->"));
+    let source = map.line_text(line);
+    let _ = writeln!(out, "{:gutter$} {}", "", style.paint("34", "|"));
+    let _ = writeln!(
+        out,
+        "{} {} {}",
+        style.paint("34", &line.to_string()),
+        style.paint("34", "|"),
+        source.replace('\t', " ")
+    );
+    let width = if end_line == line { end_column.saturating_sub(column).max(1) } else { 1 };
+    let marker = format!("{}{}", " ".repeat(column - 1), "^".repeat(width));
+    let marker_colour = if diagnostic.severity == Severity::Error { "1;31" } else { "1;33" };
+    let _ = writeln!(
+        out,
+        "{:gutter$} {} {}",
+        "",
+        style.paint("34", "|"),
+        style.paint(marker_colour, &marker)
+    );
+    for fix in &diagnostic.fixes {
+        let _ = writeln!(out, "{:gutter$} {} fix: {}", "", style.paint("34", "="), fix.label);
+    }
+    for related in &diagnostic.related {
+        let (related_line, related_column) = map.position(related.span.start);
+        let _ = writeln!(
+            out,
+            "{:gutter$} {} note: {path}:{related_line}:{related_column}: {}",
+            "",
+            style.paint("34", "="),
+            related.message
+        );
+    }
+    out
+}
+
+/// One diagnostic as a JSON object (see `docs/claim-format.md`, section 5).
+pub fn json(path: &str, map: &LineMap<'_>, diagnostic: &Diagnostic) -> serde_json::Value {
+    let (line, column) = map.position(diagnostic.span.start);
+    let (end_line, end_column) = map.position(diagnostic.span.end);
+    let fixes: Vec<serde_json::Value> = diagnostic
+        .fixes
+        .iter()
+        .map(|fix| {
+            let edits: Vec<serde_json::Value> = fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    let (line, column) = map.position(edit.span.start);
+                    let (end_line, end_column) = map.position(edit.span.end);
+                    serde_json::json!({
+                        "line": line, "column": column, "end_line": end_line,
+                        "end_column": end_column, "new_text": edit.new_text,
+                    })
+                })
+                .collect();
+            serde_json::json!({ "label": fix.label, "edits": edits })
+        })
+        .collect();
+    serde_json::json!({
+        "path": path,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "severity": diagnostic.severity.as_str(),
+        "code": diagnostic.rule,
+        "message": diagnostic.message,
+        "fixes": fixes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_clamp() {
+        let map = LineMap::new("ab\r\nçd\ne");
+        assert_eq!(map.position(0), (1, 1));
+        assert_eq!(map.position(4), (2, 1));
+        assert_eq!(map.position(6), (2, 2), "after the two-byte ç");
+        assert_eq!(map.position(5), (2, 1), "inside ç counts as ç");
+        assert_eq!(map.position(100), (3, 2));
+        assert_eq!(map.line_text(1), "ab");
+        assert_eq!(map.line_text(3), "e");
+    }
+}
