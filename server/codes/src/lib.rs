@@ -451,6 +451,18 @@ impl CodeSets {
         &self.user.files
     }
 
+    /// Indexes the embedded data afresh, bypassing the cache: only for measuring load time.
+    #[doc(hidden)]
+    pub fn load_uncached_for_benchmark() -> usize {
+        Bundled::load().cm_codes.len()
+    }
+
+    /// Builds the word index afresh: only for measuring how long that takes.
+    #[doc(hidden)]
+    pub fn build_word_index_for_benchmark(&self) -> usize {
+        search::WordIndex::build(self.bundled).len()
+    }
+
     // ----- ICD-10-CM -----
 
     /// Looks up an ICD-10-CM code (any case, dot optional).

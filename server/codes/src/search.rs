@@ -74,7 +74,7 @@ fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl WordIndex {
-    fn build(bundled: &'static Bundled) -> WordIndex {
+    pub(crate) fn build(bundled: &'static Bundled) -> WordIndex {
         let mut entries = Vec::new();
         let mut add = |system,
                        table: &'static Table,
@@ -120,6 +120,10 @@ impl WordIndex {
             postings.into_iter().map(|(word, ids)| (word.into_boxed_str(), ids)).collect();
         words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         WordIndex { entries, words }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
     }
 
     /// Entries whose title has, for every query word, a word starting with it; in rank order.
