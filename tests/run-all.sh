@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Every test of claimls, on a fresh machine or a used one: installs what it needs (only what is
+# missing), then runs the Rust checks and tests, the bundled-data reproducibility check, the
+# examples, the TextMate grammar tests, the VS Code extension's unit tests and the real-editor
+# end-to-end tests. This is the README's test command, and CI runs exactly this.
+#
+#   bash tests/run-all.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+passed=0
+failed=0
+failed_steps=()
+step() {
+  local name="$1"
+  shift
+  printf '\n== %s\n' "$name"
+  local started=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    printf -- '-- ok: %s (%ss)\n' "$name" $((SECONDS - started))
+  else
+    failed=$((failed + 1))
+    failed_steps+=("$name")
+    printf -- '-- FAILED: %s (%ss)\n' "$name" $((SECONDS - started))
+  fi
+}
+
+rust_format() { cargo fmt --all --check; }
+rust_lints() { cargo clippy --workspace --all-targets --locked -- -D warnings; }
+rust_tests() { cargo test --workspace --locked; }
+
+# The committed data files are what the generator writes from the pinned packages.
+data_reproduces() {
+  python3 tools/codesets/generate.py >/dev/null
+  git diff --exit-code --stat -- server/codes/data
+}
+
+# The clean examples have no problems (CPT codes get `cpt-unverified` hints: CPT is not
+# bundled); the training file shows every rule, so it must fail with status 1.
+examples_check() {
+  cargo build --quiet --locked -p claimls
+  ./target/debug/claimls check examples/clean
+  local status=0
+  ./target/debug/claimls check examples/training >/dev/null || status=$?
+  [[ $status -eq 1 ]] || { echo "examples/training: expected exit 1, got $status"; return 1; }
+}
+
+grammar_tests() { (cd grammar && npm ci --silent && npm test); }
+vscode_unit_tests() { (cd editors/vscode && npm ci --silent && npm test); }
+
+step "cargo fmt --check" rust_format
+step "cargo clippy -D warnings" rust_lints
+step "cargo test" rust_tests
+step "bundled code-set data reproduces byte for byte" data_reproduces
+step "claimls check examples/" examples_check
+step "TextMate grammar snapshots" grammar_tests
+step "VS Code extension unit tests" vscode_unit_tests
+
+printf '\n'
+for name in "${failed_steps[@]+"${failed_steps[@]}"}"; do printf 'failed: %s\n' "$name"; done
+printf 'steps: %d passed, %d failed\n' "$passed" "$failed"
+[[ $failed -eq 0 ]]
