@@ -1,0 +1,169 @@
+-- The plugin's setup() against the real server: attach, diagnostics, hover, completion,
+-- code action, go-to-definition, workspace/symbol and :ClaimLookup.
+-- CLAIMLS_NVIM_METHOD=start exercises the Neovim 0.10 code path (vim.lsp.start from a
+-- FileType autocmd) on this Neovim; the default uses vim.lsp.config/enable on 0.11+.
+local H = dofile(os.getenv("CLAIMLS_REPO") .. "/tests/editors/nvim/helpers.lua")
+local method = os.getenv("CLAIMLS_NVIM_METHOD") or "auto"
+if method ~= "auto" then
+  H.prefix = H.prefix .. "[" .. method .. "]"
+end
+
+H.run("lsp", function()
+  H.setup({ method = method, settings = { today = "2026-04-01" } })
+  local path, root = H.project("errors.claim")
+  local bufnr, client = H.open(path)
+
+  if not H.check("server attaches and initializes", function()
+    return client ~= nil, "no initialized claimls client within " .. H.timeout .. " ms"
+  end) then
+    return
+  end
+  H.check("root_dir is the directory with claimls.toml", function()
+    return client.root_dir == root, tostring(client.root_dir) .. " ~= " .. root
+  end)
+  H.check("init_options carry the settings", function()
+    local io_ = client.config.init_options or {}
+    return io_.today == "2026-04-01", vim.inspect(io_)
+  end)
+
+  local expected = { "npi", "header-code", "seventh-character", "missing-pointer" }
+  H.wait_codes(bufnr, expected)
+  for _, id in ipairs(expected) do
+    H.check("diagnostic " .. id, function()
+      return H.codes(bufnr)[id] ~= nil, "diagnostics: " .. H.codes_string(bufnr)
+    end)
+  end
+  H.check("header-code is on the `dx B E11` line", function()
+    local l = H.find(bufnr, "dx B", "E11")
+    for _, d in ipairs(H.diagnostics(bufnr)) do
+      if d.code == "header-code" and d.lnum == l then
+        return true
+      end
+    end
+    return false, "diagnostics: " .. H.codes_string(bufnr)
+  end)
+
+  H.check("hover on E11.9 shows its title", function()
+    local l, c = H.find(bufnr, "dx A", "E11.9", 2)
+    local result, err = H.request(bufnr, "textDocument/hover", H.params(bufnr, l, c))
+    local text = H.hover_text(result)
+    return text:find("Type 2 diabetes mellitus without complications", 1, true) ~= nil,
+      err or ("hover: " .. text)
+  end)
+
+  H.check("completion after `dx D E11.6` offers E11.65", function()
+    local l, c = H.find(bufnr, "dx D", "E11.6", #"E11.6")
+    local result, err = H.request(bufnr, "textDocument/completion", H.params(bufnr, l, c))
+    if not result then
+      return false, err
+    end
+    local items = result.items or result
+    local labels = {}
+    for _, item in ipairs(items) do
+      local text = item.textEdit and item.textEdit.newText or item.insertText or item.label
+      if item.label == "E11.65" or text == "E11.65" then
+        return true
+      end
+      table.insert(labels, item.label)
+    end
+    return false, "items: " .. table.concat(vim.list_slice(labels, 1, 15), " ")
+  end)
+
+  H.check("go-to-definition from ptr letter B lands on `dx B`", function()
+    local dx_line = H.find(bufnr, "dx B", "dx")
+    local l, c = H.find(bufnr, "ptr A,B", "A,B", 2)
+    local result, err = H.request(bufnr, "textDocument/definition", H.params(bufnr, l, c))
+    if not result then
+      return false, err
+    end
+    local loc = result.uri and result or result[1]
+    local range = loc and (loc.targetSelectionRange or loc.range)
+    if not range or range.start.line ~= dx_line then
+      return false, "definition: " .. vim.inspect(result)
+    end
+    -- And the editor command jumps there.
+    vim.api.nvim_win_set_cursor(0, { l + 1, c })
+    vim.lsp.buf.definition()
+    local ok = vim.wait(H.timeout, function()
+      return vim.api.nvim_win_get_cursor(0)[1] == dx_line + 1
+    end, 20)
+    return ok, "cursor stayed at line " .. vim.api.nvim_win_get_cursor(0)[1]
+  end)
+
+  H.check("code action S72.001 -> S72.001A applies and the diagnostic goes away", function()
+    local l, c = H.find(bufnr, "dx C", "S72.001", 1)
+    vim.api.nvim_win_set_cursor(0, { l + 1, c })
+    local titles = {}
+    vim.lsp.buf.code_action({
+      apply = true,
+      filter = function(action)
+        table.insert(titles, action.title)
+        return action.title:find("S72.001A", 1, true) ~= nil
+      end,
+    })
+    local changed = vim.wait(H.timeout, function()
+      return (vim.api.nvim_buf_get_lines(bufnr, l, l + 1, false)[1] or ""):find("S72.001A", 1, true) ~= nil
+    end, 20)
+    if not changed then
+      return false, "buffer unchanged; actions offered: " .. table.concat(titles, " | ")
+    end
+    local gone = vim.wait(H.timeout, function()
+      for _, d in ipairs(H.diagnostics(bufnr)) do
+        if d.code == "seventh-character" then
+          return false
+        end
+      end
+      return true
+    end, 20)
+    return gone, "still: " .. H.codes_string(bufnr)
+  end)
+
+  H.check("workspace/symbol E11.65 finds the code", function()
+    local result, err = H.request(bufnr, "workspace/symbol", { query = "E11.65" })
+    for _, sym in ipairs(result or {}) do
+      if require("claimls").symbol_parts(sym) == "E11.65" then
+        return true
+      end
+    end
+    return false, err or vim.inspect(result)
+  end)
+
+  H.check(":ClaimLookup diabetes hyperglycemia inserts the chosen code at the cursor", function()
+    vim.api.nvim_buf_set_lines(bufnr, -2, -2, false, { "  dx E  " })
+    local row = vim.api.nvim_buf_line_count(bufnr) - 1
+    vim.api.nvim_win_set_cursor(0, { row, 7 })
+    local offered = {}
+    local orig = vim.ui.select
+    vim.ui.select = function(items, opts, on_choice)
+      for _, it in ipairs(items) do
+        table.insert(offered, opts.format_item(it))
+      end
+      for _, it in ipairs(items) do
+        if require("claimls").symbol_parts(it) == "E11.65" then
+          return on_choice(it)
+        end
+      end
+      on_choice(nil)
+    end
+    vim.cmd("ClaimLookup E11.65")
+    local ok = vim.wait(H.timeout, function()
+      return vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1] == "  dx E  E11.65"
+    end, 20)
+    vim.ui.select = orig
+    return ok,
+      ("line is %q; offered: %s"):format(
+        vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1],
+        table.concat(vim.list_slice(offered, 1, 5), " | ")
+      )
+  end)
+
+  H.check(":ClaimLookup! diabetes lists matches in the quickfix list", function()
+    vim.fn.setqflist({}, "r")
+    vim.cmd("ClaimLookup! diabetes")
+    local ok = vim.wait(H.timeout, function()
+      return #vim.fn.getqflist() > 0
+    end, 20)
+    local first = (vim.fn.getqflist()[1] or {}).text
+    return ok, "quickfix: " .. tostring(first)
+  end)
+end)
