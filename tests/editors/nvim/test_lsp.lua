@@ -128,7 +128,7 @@ H.run("lsp", function()
     return false, err or vim.inspect(result)
   end)
 
-  H.check(":ClaimLookup diabetes hyperglycemia inserts the chosen code at the cursor", function()
+  H.check(":ClaimLookup E11.65 inserts the chosen code at the cursor", function()
     vim.api.nvim_buf_set_lines(bufnr, -2, -2, false, { "  dx E  " })
     local row = vim.api.nvim_buf_line_count(bufnr) - 1
     vim.api.nvim_win_set_cursor(0, { row, 7 })
