@@ -32,6 +32,8 @@ local defaults = {
   on_attach = nil,
   -- Client capabilities (merged over vim.lsp.protocol.make_client_capabilities()).
   capabilities = nil,
+  -- Extra LSP handlers for the client ({ [method] = function(err, result, ctx) ... end }).
+  handlers = nil,
   -- Start the server automatically for claim buffers.
   autostart = true,
   -- :ClaimLookup shows matches in the quickfix list instead of vim.ui.select
@@ -90,10 +92,33 @@ end
 
 local function capabilities()
   local caps = vim.lsp.protocol.make_client_capabilities()
+  -- The plugin answers workspace/diagnostic/refresh itself (below), which Neovim 0.10 and
+  -- 0.11 do not, so the server may ask for a re-pull after a settings change.
+  caps.workspace = caps.workspace or {}
+  caps.workspace.diagnostics = vim.tbl_extend("keep", caps.workspace.diagnostics or {}, { refreshSupport = true })
   if M.config.capabilities then
     caps = vim.tbl_deep_extend("force", caps, M.config.capabilities)
   end
   return caps
+end
+
+--- workspace/diagnostic/refresh: pull the diagnostics of every buffer the client is
+--- attached to again (Neovim 0.11 has no handler of its own for this request).
+local function on_diagnostic_refresh(_, _, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if client then
+    for bufnr in pairs(client.attached_buffers or {}) do
+      if vim.api.nvim_buf_is_loaded(bufnr) then
+        local params = { textDocument = vim.lsp.util.make_text_document_params(bufnr) }
+        if vim.fn.has("nvim-0.11") == 1 then
+          client:request("textDocument/diagnostic", params, nil, bufnr)
+        else
+          client.request("textDocument/diagnostic", params, nil, bufnr)
+        end
+      end
+    end
+  end
+  return vim.NIL
 end
 
 --- The client configuration shared by both ways of starting the server.
@@ -107,6 +132,9 @@ function M.client_config()
     settings = { claimls = settings },
     capabilities = capabilities(),
     on_attach = M.config.on_attach,
+    handlers = vim.tbl_extend("keep", M.config.handlers or {}, {
+      ["workspace/diagnostic/refresh"] = on_diagnostic_refresh,
+    }),
   }
 end
 

@@ -1,0 +1,41 @@
+# claimls with Kakoune + kak-lsp: kak -n -ui dummy -s NAME -e 'source test.kak'
+# Environment: CLAIMLS_KAKLSP (the kak-lsp binary), CLAIMLS_KAKLSP_TOML (config with the
+# README's [language_server.claimls]), CLAIMLS_KAKRC (the README's kakrc snippet),
+# CLAIMLS_FILE (a copy of the fixture), CLAIMLS_OUT (results file), the server on PATH.
+
+define-command -hidden claimls-report -params 2..3 %{
+    nop %sh{ if [ "$1" = PASS ]; then printf 'PASS kakoune: %s\n' "$2"; else printf 'FAIL kakoune: %s: %s\n' "$2" "$3"; fi >> "$CLAIMLS_OUT" }
+}
+
+# Never hang: give up after 40 s.
+nop %sh{ (sleep 40; printf 'kill!' | kak -p "$kak_session") >/dev/null 2>&1 </dev/null & }
+
+evaluate-commands %sh{ "$CLAIMLS_KAKLSP" --kakoune -s "$kak_session" --config "$CLAIMLS_KAKLSP_TOML" }
+source %sh{ printf %s "$CLAIMLS_KAKRC" }
+
+# Capture the hover instead of drawing it, then finish.
+define-command -override -hidden lsp-show-hover -params 4 %{
+    evaluate-commands %sh{
+        if printf '%s' "$2" | grep -q 'Type 2 diabetes mellitus without complications'; then
+            echo "claimls-report PASS 'hover on E11.9 shows its title'"
+        else
+            printf "claimls-report FAIL 'hover on E11.9 shows its title' '%s'\n" "$(printf '%s' "$2" | head -c 200 | tr '\n' ' ' | sed "s/'/''/g")"
+        fi
+    }
+    lsp-exit
+    kill!
+}
+
+hook -once global BufSetOption lsp_diagnostic_error_count=[1-9].* %{
+    claimls-report PASS "kak-lsp shows the server's diagnostics (%opt{lsp_diagnostic_error_count} errors)"
+    evaluate-commands -client client0 %{
+        execute-keys 'gg/E11\.9<ret>'
+        lsp-hover
+    }
+}
+
+edit %sh{ printf %s "$CLAIMLS_FILE" }
+evaluate-commands %sh{
+    if [ "$kak_opt_filetype" = claim ]; then echo "claimls-report PASS 'the README kakrc snippet sets filetype claim'"
+    else echo "claimls-report FAIL 'the README kakrc snippet sets filetype claim' '$kak_opt_filetype'"; fi
+}
