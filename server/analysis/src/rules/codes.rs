@@ -1,0 +1,725 @@
+//! Verdicts on codes (ICD-10-CM, ICD-10-PCS, CPT/HCPCS, modifiers, places of service) on a date
+//! of service, cached per file: a distinct code text is looked up once, and a problem is worked
+//! out once per (code, date).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use claimls_codes::{
+    CmKind, CodeRange, CodeSets, CodeSystem, Date, NoteKind, ServiceShape, Window,
+    describe_windows, dotted_icd10cm, is_icd9_shape, is_icd10cm_shape, is_icd10pcs_shape,
+    normalize_code, parse_code_refs, service_shape,
+};
+
+use crate::Severity;
+
+/// A problem with a code, ready to become a diagnostic on the code's span.
+#[derive(Debug)]
+pub(super) struct Problem {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// (label, replacement text for the code's span)
+    pub fixes: Vec<(String, String)>,
+}
+
+type Shared = Option<Rc<Problem>>;
+
+/// What is known about a code on a date: at most one problem, and a `code-format` or
+/// `cpt-unverified` hint.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Verdict {
+    pub problem: Shared,
+    pub hint: Shared,
+}
+
+/// The first date of ICD-10 on US claims.
+fn icd10_start() -> Date {
+    Date::from_ymd(2015, 10, 1).expect("a date")
+}
+
+/// The bundled HCPCS and modifier history starts here; earlier dates cannot be judged.
+fn quarterly_history_start() -> Date {
+    Date::from_ymd(2019, 7, 1).expect("a date")
+}
+
+/// The Medicare Code Editor flags the rules use, as bits.
+pub(super) mod flag {
+    pub const MANIFESTATION: u16 = 1;
+    pub const UNACCEPTABLE: u16 = 1 << 1;
+    pub const NEWBORN: u16 = 1 << 2;
+    pub const PEDIATRIC: u16 = 1 << 3;
+    pub const MATERNITY: u16 = 1 << 4;
+    pub const ADULT: u16 = 1 << 5;
+    pub const MALE: u16 = 1 << 6;
+    pub const FEMALE: u16 = 1 << 7;
+    pub const AGES: [(u16, &str); 4] = [
+        (NEWBORN, "newborn"),
+        (PEDIATRIC, "pediatric"),
+        (MATERNITY, "maternity"),
+        (ADULT, "adult"),
+    ];
+}
+
+/// An ICD-10-CM code text as looked up once.
+#[derive(Debug)]
+struct CmEntry {
+    /// Undotted, upper case.
+    norm: String,
+    /// Dotted, upper case.
+    canonical: String,
+    state: CmState,
+}
+
+#[derive(Debug)]
+enum CmState {
+    Malformed,
+    Missing,
+    Known { kind: CmKind, windows: Vec<Window>, user: bool, title: String },
+}
+
+impl CmEntry {
+    fn billable_on(&self, date: Date) -> bool {
+        match &self.state {
+            CmState::Known { user: true, kind, .. } => *kind == CmKind::Billable,
+            CmState::Known { windows, .. } => windows.iter().any(|w| w.contains(date)),
+            _ => false,
+        }
+    }
+}
+
+/// A service, procedure or modifier text as looked up once.
+#[derive(Debug)]
+struct PlainEntry {
+    norm: String,
+    /// `None`: no such code (or a malformed one); `Some(empty)`: valid on every date.
+    windows: Option<Vec<Window>>,
+}
+
+pub(super) struct Codes<'s, 't> {
+    pub sets: &'s CodeSets,
+    cm: HashMap<&'t str, CmEntry>,
+    cm_verdicts: HashMap<(&'t str, Date), Verdict>,
+    flags: HashMap<(&'t str, Date), u16>,
+    excludes: HashMap<&'t str, Rc<Vec<(CodeRange, &'static str)>>>,
+    services: HashMap<&'t str, PlainEntry>,
+    service_verdicts: HashMap<(&'t str, Date), Verdict>,
+    procedures: HashMap<&'t str, PlainEntry>,
+    procedure_verdicts: HashMap<(&'t str, Date), Verdict>,
+    modifiers: HashMap<&'t str, PlainEntry>,
+    modifier_verdicts: HashMap<(&'t str, Date), Verdict>,
+    places: HashMap<&'t str, Shared>,
+}
+
+fn problem(rule: &'static str, severity: Severity, message: String) -> Problem {
+    Problem { rule, severity, message, fixes: Vec::new() }
+}
+
+fn format_hint(text: &str, canonical: &str, what: &str) -> Shared {
+    (text != canonical).then(|| {
+        Rc::new(Problem {
+            rule: "code-format",
+            severity: Severity::Hint,
+            message: format!("{what} `{text}` is valid but is usually written `{canonical}`"),
+            fixes: vec![(format!("Write `{canonical}`"), canonical.to_string())],
+        })
+    })
+}
+
+/// `E11.9 (Type 2 diabetes mellitus without complications)`, or the code alone.
+fn with_title(code: &str, title: &str) -> String {
+    if title.is_empty() { code.to_string() } else { format!("{code} ({title})") }
+}
+
+/// "A, B or C".
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+impl<'s, 't> Codes<'s, 't> {
+    pub fn new(sets: &'s CodeSets) -> Self {
+        Codes {
+            sets,
+            cm: HashMap::new(),
+            cm_verdicts: HashMap::new(),
+            flags: HashMap::new(),
+            excludes: HashMap::new(),
+            services: HashMap::new(),
+            service_verdicts: HashMap::new(),
+            procedures: HashMap::new(),
+            procedure_verdicts: HashMap::new(),
+            modifiers: HashMap::new(),
+            modifier_verdicts: HashMap::new(),
+            places: HashMap::new(),
+        }
+    }
+
+    // ----- ICD-10-CM -----
+
+    fn cm_entry(&mut self, text: &'t str) -> &CmEntry {
+        let sets = self.sets;
+        self.cm.entry(text).or_insert_with(|| {
+            let norm = normalize_code(text);
+            let canonical = dotted_icd10cm(&norm);
+            let state = if !is_icd10cm_shape(text) {
+                CmState::Malformed
+            } else {
+                match sets.icd10cm(&norm) {
+                    Some(found) => CmState::Known {
+                        kind: found.kind,
+                        windows: sets.icd10cm_windows(&found),
+                        user: found.from_user_file,
+                        title: found.title.to_string(),
+                    },
+                    None => CmState::Missing,
+                }
+            };
+            CmEntry { norm, canonical, state }
+        })
+    }
+
+    /// The undotted, upper-case form of a dx text.
+    pub fn cm_norm(&mut self, text: &'t str) -> &str {
+        &self.cm_entry(text).norm
+    }
+
+    /// The dotted form and title of a dx, for messages.
+    pub fn cm_display(&mut self, text: &'t str) -> String {
+        let entry = self.cm_entry(text);
+        match &entry.state {
+            CmState::Known { title, .. } => with_title(&entry.canonical, title),
+            _ => entry.canonical.clone(),
+        }
+    }
+
+    /// The verdict on an ICD-10-CM code written `text` for a date of service.
+    pub fn cm_verdict(&mut self, text: &'t str, date: Date) -> Verdict {
+        if let Some(verdict) = self.cm_verdicts.get(&(text, date)) {
+            return verdict.clone();
+        }
+        self.cm_entry(text);
+        let entry = &self.cm[text];
+        let verdict = cm_judge(self.sets, text, entry, date);
+        self.cm_verdicts.insert((text, date), verdict.clone());
+        verdict
+    }
+
+    /// The MCE flags of a dx on a date, as bits of [`flag`].
+    pub fn cm_flags(&mut self, text: &'t str, date: Date) -> u16 {
+        if let Some(flags) = self.flags.get(&(text, date)) {
+            return *flags;
+        }
+        let sets = self.sets;
+        let norm = &self.cm_entry(text).norm;
+        let mut bits = 0;
+        for name in sets.icd10cm_flags(norm, date) {
+            bits |= match name {
+                "manifestation" => flag::MANIFESTATION,
+                "unacceptable" => flag::UNACCEPTABLE,
+                "newborn" => flag::NEWBORN,
+                "pediatric" => flag::PEDIATRIC,
+                "maternity" => flag::MATERNITY,
+                "adult" => flag::ADULT,
+                "male" => flag::MALE,
+                "female" => flag::FEMALE,
+                _ => 0,
+            };
+        }
+        self.flags.insert((text, date), bits);
+        bits
+    }
+
+    /// The Excludes1 note of `text`'s code that names `other` (undotted), if any.
+    pub fn excludes1(&mut self, text: &'t str, other: &str) -> Option<&'static str> {
+        if !self.excludes.contains_key(text) {
+            let norm = self.cm_entry(text).norm.clone();
+            let ranges: Vec<(CodeRange, &'static str)> = self
+                .sets
+                .icd10cm_notes(&norm)
+                .into_iter()
+                .filter(|note| note.kind == NoteKind::Excludes1)
+                .flat_map(|note| {
+                    parse_code_refs(note.text).into_iter().map(move |range| (range, note.text))
+                })
+                .collect();
+            self.excludes.insert(text, Rc::new(ranges));
+        }
+        self.excludes[text].iter().find(|(range, _)| range.contains(other)).map(|(_, note)| *note)
+    }
+
+    // ----- services (CPT and HCPCS) -----
+
+    /// The verdict on a service code (a line's or a test's) for a date of service.
+    pub fn service_verdict(&mut self, text: &'t str, date: Date) -> Verdict {
+        if let Some(verdict) = self.service_verdicts.get(&(text, date)) {
+            return verdict.clone();
+        }
+        let sets = self.sets;
+        let entry = self.services.entry(text).or_insert_with(|| {
+            let norm = normalize_code(text);
+            let windows = match service_shape(&norm) {
+                Some(ServiceShape::Hcpcs) => sets.hcpcs(&norm).map(|c| c.windows),
+                Some(_) => sets.cpt(&norm).map(|c| c.windows),
+                None => None,
+            };
+            PlainEntry { norm, windows }
+        });
+        let verdict = service_judge(sets, text, entry, date);
+        self.service_verdicts.insert((text, date), verdict.clone());
+        verdict
+    }
+
+    // ----- ICD-10-PCS -----
+
+    pub fn procedure_verdict(&mut self, text: &'t str, date: Date) -> Verdict {
+        if let Some(verdict) = self.procedure_verdicts.get(&(text, date)) {
+            return verdict.clone();
+        }
+        let sets = self.sets;
+        let entry = self.procedures.entry(text).or_insert_with(|| {
+            let norm = normalize_code(text);
+            let windows = if is_icd10pcs_shape(&norm) {
+                sets.icd10pcs(&norm).map(|c| c.windows)
+            } else {
+                None
+            };
+            PlainEntry { norm, windows }
+        });
+        let verdict = procedure_judge(sets, text, entry, date);
+        self.procedure_verdicts.insert((text, date), verdict.clone());
+        verdict
+    }
+
+    // ----- modifiers and places of service -----
+
+    pub fn modifier_verdict(&mut self, text: &'t str, date: Date) -> Verdict {
+        if let Some(verdict) = self.modifier_verdicts.get(&(text, date)) {
+            return verdict.clone();
+        }
+        let sets = self.sets;
+        let entry = self.modifiers.entry(text).or_insert_with(|| {
+            let norm = text.to_ascii_uppercase();
+            let windows = sets.modifier(&norm).map(|m| m.windows);
+            PlainEntry { norm, windows }
+        });
+        let verdict = match &entry.windows {
+            None => Verdict {
+                problem: Some(Rc::new(problem(
+                    "modifier",
+                    Severity::Error,
+                    format!(
+                        "`{text}` is not a modifier: modifiers are two-character codes such as \
+                         25, 59, LT or RT; check the modifier against the payer's list"
+                    ),
+                ))),
+                hint: None,
+            },
+            Some(windows) if !valid_quarterly(windows, date) => Verdict {
+                problem: Some(Rc::new(problem(
+                    "modifier",
+                    Severity::Error,
+                    format!(
+                        "modifier {} is not valid on {date}, the date of service: it is valid {}",
+                        entry.norm,
+                        describe_windows(windows)
+                    ),
+                ))),
+                hint: None,
+            },
+            Some(_) => Verdict { problem: None, hint: format_hint(text, &entry.norm, "modifier") },
+        };
+        self.modifier_verdicts.insert((text, date), verdict.clone());
+        verdict
+    }
+
+    pub fn place_problem(&mut self, text: &'t str) -> Shared {
+        let sets = self.sets;
+        self.places
+            .entry(text)
+            .or_insert_with(|| {
+                let known = text.len() == 2 && sets.place_of_service(text).is_some();
+                (!known).then(|| {
+                    let detail = if text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()) {
+                        "it is not on the CMS place-of-service list"
+                    } else {
+                        "a place of service is a two-digit code"
+                    };
+                    Rc::new(problem(
+                        "pos",
+                        Severity::Error,
+                        format!(
+                            "`{text}` is not a place-of-service code: {detail} (e.g. 11 office, \
+                             02 telehealth, 21 inpatient hospital, 22 outpatient hospital)"
+                        ),
+                    ))
+                })
+            })
+            .clone()
+    }
+}
+
+/// Validity of a HCPCS code or modifier, whose bundled history starts in 2019 Q3: a date
+/// before that cannot be judged and passes.
+fn valid_quarterly(windows: &[Window], date: Date) -> bool {
+    windows.is_empty()
+        || windows.iter().any(|w| w.contains(date))
+        || (date < quarterly_history_start()
+            && windows.first().is_some_and(|w| w.start <= quarterly_history_start()))
+}
+
+fn cm_judge(sets: &CodeSets, text: &str, entry: &CmEntry, date: Date) -> Verdict {
+    let norm = entry.norm.as_str();
+    let error = |rule, message| problem(rule, Severity::Error, message);
+    let found = match &entry.state {
+        CmState::Malformed => {
+            let message = if is_icd9_shape(text) {
+                format!(
+                    "`{text}` looks like an ICD-9-CM code; ICD-10-CM replaced ICD-9 on \
+                     2015-10-01: look up the ICD-10-CM code for the condition \
+                     (`claimls lookup` with words of the diagnosis)"
+                )
+            } else if service_shape(&normalize_code(text)).is_some() {
+                format!(
+                    "`{text}` looks like a CPT or HCPCS service code, not a diagnosis: a `dx` \
+                     takes an ICD-10-CM code such as `E11.9`; put services on a `line` or `test`"
+                )
+            } else if is_icd10pcs_shape(text) {
+                format!(
+                    "`{text}` looks like an ICD-10-PCS procedure code, not a diagnosis: a `dx` \
+                     takes an ICD-10-CM code such as `E11.9`; put procedures on a `px` line"
+                )
+            } else {
+                format!(
+                    "`{text}` is not written like an ICD-10-CM code: a letter, a digit, a letter \
+                     or digit, then up to four letters or digits after an optional dot \
+                     (e.g. `E11.9`, `S72.001A`)"
+                )
+            };
+            return Verdict {
+                problem: Some(Rc::new(error("malformed-code", message))),
+                hint: None,
+            };
+        }
+        CmState::Missing => None,
+        CmState::Known { kind, windows, title, .. } => Some((*kind, windows, title)),
+    };
+    let canonical = entry.canonical.as_str();
+    if entry.billable_on(date) {
+        return Verdict { problem: None, hint: format_hint(text, canonical, "ICD-10-CM code") };
+    }
+    let problem = if found.is_some() && date < icd10_start() {
+        error(
+            "not-effective",
+            format!(
+                "{canonical} cannot be used on {date}: ICD-10-CM applies to dates of service \
+                 from 2015-10-01; earlier services were coded in ICD-9-CM"
+            ),
+        )
+    } else if let Some(problem) = seventh_problem(sets, canonical, norm, date) {
+        problem
+    } else {
+        match found {
+            Some((CmKind::Header, windows, title)) => {
+                header_problem(sets, canonical, norm, title, windows, date)
+            }
+            Some((_, windows, title)) => {
+                not_effective_problem(sets, canonical, norm, title, windows, date)
+            }
+            None => unknown_cm_problem(sets, text, date),
+        }
+    };
+    Verdict { problem: Some(Rc::new(problem)), hint: None }
+}
+
+fn seventh_problem(sets: &CodeSets, canonical: &str, norm: &str, date: Date) -> Option<Problem> {
+    if !sets.icd10cm_needs_seventh(norm) {
+        return None;
+    }
+    let full: Vec<(String, String)> = sets
+        .icd10cm_with_seventh(norm)
+        .into_iter()
+        .filter(|(code, _)| sets.icd10cm(code).is_some_and(|c| sets.icd10cm_billable_on(&c, date)))
+        .map(|(code, seventh)| {
+            let dotted = dotted_icd10cm(&code);
+            (format!("{dotted} — {}", seventh.meaning), dotted)
+        })
+        .collect();
+    let first = full.first()?;
+    let example = first.0.replacen(" — ", " ", 1);
+    let padded =
+        if norm.len() < 6 { " (with `X` placeholders up to the sixth character)" } else { "" };
+    let message = format!(
+        "{canonical} needs a 7th character{padded} that tells the encounter, e.g. {example}: \
+         choose the one that fits the visit ({} choices)",
+        full.len()
+    );
+    Some(Problem { rule: "seventh-character", severity: Severity::Error, message, fixes: full })
+}
+
+/// The billable code to name as an example: the shortest, preferring an "other/unspecified"
+/// code ending in 9.
+fn example_code<'c>(
+    codes: &'c [claimls_codes::CmCode<'c>],
+) -> Option<&'c claimls_codes::CmCode<'c>> {
+    let shortest = codes.iter().map(|c| c.code.len()).min()?;
+    let mut candidates = codes.iter().filter(|c| c.code.len() == shortest);
+    let first = candidates.clone().next();
+    candidates.find(|c| c.code.ends_with('9')).or(first)
+}
+
+const MAX_FIXES: usize = 12;
+
+fn header_problem(
+    sets: &CodeSets,
+    canonical: &str,
+    norm: &str,
+    title: &str,
+    windows: &[Window],
+    date: Date,
+) -> Problem {
+    let below = sets.icd10cm_billable_below(norm, Some(date));
+    let Some(example) = example_code(&below) else {
+        return not_effective_problem(sets, canonical, norm, title, windows, date);
+    };
+    let count = below.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let history = if windows.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (it was billable {} but not on {date}, the date of service)",
+            describe_windows(windows)
+        )
+    };
+    let message = format!(
+        "{canonical} is a category, not a billable code{history}: choose one of its {count} \
+         billable code{plural}, such as {}",
+        with_title(&example.dotted(), example.title)
+    );
+    let fixes = if count <= MAX_FIXES {
+        below.iter().map(|c| (with_title(&c.dotted(), c.title), c.dotted())).collect()
+    } else {
+        Vec::new()
+    };
+    Problem { rule: "header-code", severity: Severity::Error, message, fixes }
+}
+
+fn not_effective_problem(
+    sets: &CodeSets,
+    canonical: &str,
+    norm: &str,
+    title: &str,
+    windows: &[Window],
+    date: Date,
+) -> Problem {
+    // A code split after the date of service has billable codes below it on the date; a code
+    // added after it usually replaces its parent, which was billable then.
+    let mut replacements: Vec<(String, String)> = sets
+        .icd10cm_billable_below(norm, Some(date))
+        .iter()
+        .take(MAX_FIXES)
+        .map(|c| (with_title(&c.dotted(), c.title), c.dotted()))
+        .collect();
+    if replacements.is_empty() {
+        for len in (3..norm.len()).rev() {
+            if let Some(parent) = sets.icd10cm(&norm[..len])
+                && sets.icd10cm_billable_on(&parent, date)
+            {
+                replacements.push((with_title(&parent.dotted(), parent.title), parent.dotted()));
+                break;
+            }
+        }
+    }
+    let when = if windows.is_empty() {
+        "it is not billable on any date in the bundled data".to_string()
+    } else if windows.iter().all(|w| w.start > date) {
+        format!("it was added later and is valid {}", describe_windows(windows))
+    } else {
+        format!("it is valid {}", describe_windows(windows))
+    };
+    let instead = match replacements.as_slice() {
+        [] => String::new(),
+        items => {
+            let names: Vec<String> = items.iter().take(3).map(|(_, code)| code.clone()).collect();
+            format!("; on that date use {}", or_list(&names))
+        }
+    };
+    let message = format!(
+        "{} is not valid on {date}, the date of service: {when}{instead}",
+        with_title(canonical, title)
+    );
+    Problem { rule: "not-effective", severity: Severity::Error, message, fixes: replacements }
+}
+
+fn unknown_cm_problem(sets: &CodeSets, text: &str, date: Date) -> Problem {
+    let near = sets.icd10cm_near_misses(text, Some(date), 5);
+    near_miss_problem(text, "an ICD-10-CM code", near, |code| {
+        sets.icd10cm(code).map(|c| c.title.to_string()).unwrap_or_default()
+    })
+}
+
+fn near_miss_problem(
+    text: &str,
+    what: &str,
+    near: Vec<String>,
+    title_of: impl Fn(&str) -> String,
+) -> Problem {
+    let fixes: Vec<(String, String)> =
+        near.iter().map(|code| (with_title(code, &title_of(code)), code.clone())).collect();
+    let message = if near.is_empty() {
+        format!(
+            "`{text}` is not {what}: check it against the record, or find the code by words of \
+             its title with `claimls lookup`"
+        )
+    } else {
+        format!("`{text}` is not {what}; did you mean {}?", or_list(&near))
+    };
+    Problem { rule: "unknown-code", severity: Severity::Error, message, fixes }
+}
+
+fn service_judge(sets: &CodeSets, text: &str, entry: &PlainEntry, date: Date) -> Verdict {
+    let norm = entry.norm.as_str();
+    let Some(shape) = service_shape(norm) else {
+        let message = if is_icd10cm_shape(text) && sets.icd10cm(text).is_some() {
+            format!(
+                "`{text}` looks like an ICD-10-CM diagnosis code, not a service: write the \
+                 diagnosis as a `dx` and point to it with `ptr`; a line or test takes a CPT or \
+                 HCPCS code"
+            )
+        } else {
+            format!(
+                "`{text}` is not written like a service code: a CPT code is five digits \
+                 (`99213`) or four digits and F, T or U (`3044F`), a HCPCS code a letter and \
+                 four digits (`J1815`)"
+            )
+        };
+        return Verdict {
+            problem: Some(Rc::new(problem("malformed-code", Severity::Error, message))),
+            hint: None,
+        };
+    };
+    let hint = || format_hint(text, norm, shape.name());
+    match (&entry.windows, shape) {
+        (Some(windows), _) if valid_quarterly(windows, date) => {
+            Verdict { problem: None, hint: hint() }
+        }
+        (Some(windows), _) => {
+            let title = match shape {
+                ServiceShape::Hcpcs => sets.hcpcs(norm).map(|c| c.title.to_string()),
+                _ => None,
+            }
+            .unwrap_or_default();
+            let when = if windows.iter().all(|w| w.start > date) {
+                format!("it was added later and is valid {}", describe_windows(windows))
+            } else {
+                format!("it is valid {}", describe_windows(windows))
+            };
+            let message = format!(
+                "{} {} is not valid on {date}, the date of service: {when}",
+                shape.name(),
+                with_title(norm, &title)
+            );
+            Verdict {
+                problem: Some(Rc::new(problem("not-effective", Severity::Error, message))),
+                hint: None,
+            }
+        }
+        (None, ServiceShape::Hcpcs) => {
+            let near = sets.plain_near_misses(CodeSystem::Hcpcs, norm, 5);
+            let near: Vec<String> = near
+                .into_iter()
+                .filter(|code| sets.hcpcs(code).is_some_and(|c| valid_quarterly(&c.windows, date)))
+                .collect();
+            let found = near_miss_problem(text, "a HCPCS Level II code", near, |code| {
+                sets.hcpcs(code).map(|c| c.title.to_string()).unwrap_or_default()
+            });
+            Verdict { problem: Some(Rc::new(found)), hint: None }
+        }
+        (None, _) if sets.has_cpt_file() => {
+            let near = sets.plain_near_misses(CodeSystem::Cpt, norm, 5);
+            let found =
+                near_miss_problem(text, "a CPT code in the loaded CPT file", near, |code| {
+                    sets.cpt(code).map(|c| c.title.to_string()).unwrap_or_default()
+                });
+            Verdict { problem: Some(Rc::new(found)), hint: None }
+        }
+        (None, _) => Verdict {
+            problem: None,
+            hint: Some(Rc::new(problem(
+                "cpt-unverified",
+                Severity::Hint,
+                format!(
+                    "{} {norm} is written correctly, but CPT is licensed by the AMA and not \
+                     bundled, so claimls cannot confirm it exists; add a CPT file to \
+                     `code-files` in claimls.toml to verify CPT codes",
+                    shape.name()
+                ),
+            ))),
+        },
+    }
+}
+
+fn procedure_judge(sets: &CodeSets, text: &str, entry: &PlainEntry, date: Date) -> Verdict {
+    let norm = entry.norm.as_str();
+    let error = |rule, message| Verdict {
+        problem: Some(Rc::new(problem(rule, Severity::Error, message))),
+        hint: None,
+    };
+    if !is_icd10pcs_shape(norm) {
+        let message = if is_icd10cm_shape(text) && sets.icd10cm(text).is_some() {
+            format!(
+                "`{text}` looks like an ICD-10-CM diagnosis code, not a procedure: write it as a \
+                 `dx`; a `px` takes a seven-character ICD-10-PCS code such as `0DTJ4ZZ`"
+            )
+        } else if service_shape(norm).is_some() {
+            format!(
+                "`{text}` looks like a CPT or HCPCS service code, not an ICD-10-PCS procedure: \
+                 bill it on a `line`; a `px` takes a seven-character code such as `0DTJ4ZZ`"
+            )
+        } else {
+            format!(
+                "`{text}` is not written like an ICD-10-PCS code: exactly seven characters, \
+                 digits and letters other than I and O (e.g. `0DTJ4ZZ`)"
+            )
+        };
+        return error("malformed-code", message);
+    }
+    match &entry.windows {
+        Some(windows) if date < icd10_start() && !windows.is_empty() => error(
+            "not-effective",
+            format!(
+                "{norm} cannot be used on {date}: ICD-10-PCS applies to inpatient procedures \
+                 from 2015-10-01; earlier ones were coded in ICD-9-CM volume 3"
+            ),
+        ),
+        Some(windows) if windows.is_empty() || windows.iter().any(|w| w.contains(date)) => {
+            Verdict { problem: None, hint: format_hint(text, norm, "ICD-10-PCS code") }
+        }
+        Some(windows) => {
+            let title = sets.icd10pcs(norm).map(|c| c.title.to_string()).unwrap_or_default();
+            let when = if windows.iter().all(|w| w.start > date) {
+                format!("it was added later and is valid {}", describe_windows(windows))
+            } else {
+                format!("it is valid {}", describe_windows(windows))
+            };
+            error(
+                "not-effective",
+                format!(
+                    "ICD-10-PCS {} is not valid on {date}, the date of the procedure: {when}",
+                    with_title(norm, &title)
+                ),
+            )
+        }
+        None => {
+            let near = sets.plain_near_misses(CodeSystem::Icd10Pcs, norm, 5);
+            let found = near_miss_problem(text, "an ICD-10-PCS code", near, |code| {
+                sets.icd10pcs(code).map(|c| c.title.to_string()).unwrap_or_default()
+            });
+            Verdict { problem: Some(Rc::new(found)), hint: None }
+        }
+    }
+}
