@@ -1,0 +1,236 @@
+//! The one place that converts between byte offsets (what the analysis speaks) and LSP
+//! positions (line + character in the negotiated encoding), over a [`Rope`].
+//!
+//! Line breaks are `\n`, `\r\n` and `\r`, as LSP defines them (ropey is built with
+//! `cr_lines` and without `unicode_lines`). Every conversion clamps instead of failing: a
+//! character past a line's end means the line's end, a line past the document means the
+//! document's end, an offset inside a multi-byte character (or a position inside a UTF-16
+//! surrogate pair) means the start of that character.
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
+
+use claimls_analysis::Span;
+
+/// How the `character` of a [`Position`] counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Encoding {
+    Utf8,
+    /// The LSP default.
+    #[default]
+    Utf16,
+}
+
+impl Encoding {
+    /// UTF-8 when the client offers it, else UTF-16 (which every client must support).
+    pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
+        match offered {
+            Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
+            _ => Encoding::Utf16,
+        }
+    }
+
+    pub fn kind(self) -> PositionEncodingKind {
+        match self {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+        }
+    }
+}
+
+/// Position conversions over one version of a document. Cheap to build: it borrows the rope.
+#[derive(Clone, Copy)]
+pub struct LineIndex<'a> {
+    rope: &'a Rope,
+    encoding: Encoding,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(rope: &'a Rope, encoding: Encoding) -> Self {
+        LineIndex { rope, encoding }
+    }
+
+    /// The char index where `line`'s content ends (before its line break).
+    fn line_end_char(&self, line: usize) -> usize {
+        let start = self.rope.line_to_char(line);
+        let slice = self.rope.line(line);
+        let mut len = slice.len_chars();
+        if len > 0 && slice.char(len - 1) == '\n' {
+            len -= 1;
+            if len > 0 && slice.char(len - 1) == '\r' {
+                len -= 1;
+            }
+        } else if len > 0 && slice.char(len - 1) == '\r' {
+            len -= 1;
+        }
+        start + len
+    }
+
+    /// The byte offset of `position`, clamped into the document.
+    pub fn offset(&self, position: Position) -> usize {
+        let line = position.line as usize;
+        if line >= self.rope.len_lines() {
+            return self.rope.len_bytes();
+        }
+        let line_start = self.rope.line_to_char(line);
+        let line_end = self.line_end_char(line);
+        let character = position.character as usize;
+        let char_index = match self.encoding {
+            Encoding::Utf8 => {
+                let start_byte = self.rope.char_to_byte(line_start);
+                let end_byte = self.rope.char_to_byte(line_end);
+                let byte = start_byte.saturating_add(character).min(end_byte);
+                // Inside a multi-byte character: its start.
+                self.rope.byte_to_char(byte)
+            }
+            Encoding::Utf16 => {
+                let start_cu = self.rope.char_to_utf16_cu(line_start);
+                let end_cu = self.rope.char_to_utf16_cu(line_end);
+                let cu = start_cu.saturating_add(character).min(end_cu);
+                // Inside a surrogate pair: the character it belongs to.
+                self.rope.utf16_cu_to_char(cu)
+            }
+        };
+        self.rope.char_to_byte(char_index.clamp(line_start, line_end))
+    }
+
+    /// The position of byte `offset`, clamped into the document.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.rope.len_bytes());
+        let char_index = self.rope.byte_to_char(offset);
+        let line = self.rope.char_to_line(char_index);
+        let line_start = self.rope.line_to_char(line);
+        // An offset inside a `\r\n` pair or on the break itself: the line's end.
+        let char_index = char_index.min(self.line_end_char(line));
+        let character = match self.encoding {
+            Encoding::Utf8 => {
+                self.rope.char_to_byte(char_index) - self.rope.char_to_byte(line_start)
+            }
+            Encoding::Utf16 => {
+                self.rope.char_to_utf16_cu(char_index) - self.rope.char_to_utf16_cu(line_start)
+            }
+        };
+        Position::new(to_u32(line), to_u32(character))
+    }
+
+    pub fn range(&self, span: Span) -> Range {
+        Range::new(self.position(span.start), self.position(span.end))
+    }
+
+    /// The byte span of `range`, clamped, with its ends put in order.
+    pub fn span(&self, range: Range) -> Span {
+        let start = self.offset(range.start);
+        let end = self.offset(range.end);
+        Span::new(start.min(end), start.max(end))
+    }
+
+    /// The length of `text` in this encoding (for relative semantic-token positions).
+    pub fn len_of(&self, text: &str) -> u32 {
+        to_u32(match self.encoding {
+            Encoding::Utf8 => text.len(),
+            Encoding::Utf16 => text.encode_utf16().count(),
+        })
+    }
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// Applies one `didChange` content change to `rope`: the whole text when `range` is `None`,
+/// else the range (clamped, as positions are) replaced by `text`.
+pub fn apply_change(rope: &mut Rope, encoding: Encoding, range: Option<Range>, text: &str) {
+    match range {
+        None => *rope = Rope::from_str(text),
+        Some(range) => {
+            let span = LineIndex::new(rope, encoding).span(range);
+            let start = rope.byte_to_char(span.start);
+            let end = rope.byte_to_char(span.end);
+            rope.remove(start..end);
+            rope.insert(start, text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position::new(line, character)
+    }
+
+    #[test]
+    fn ascii_round_trip_and_clamping() {
+        let rope = Rope::from_str("claim A\n  dx A E11.9\nend");
+        for encoding in [Encoding::Utf8, Encoding::Utf16] {
+            let index = LineIndex::new(&rope, encoding);
+            assert_eq!(index.offset(pos(1, 5)), 13);
+            assert_eq!(index.position(13), pos(1, 5));
+            // Past the line's end: the line's end (before the break).
+            assert_eq!(index.offset(pos(0, 99)), 7);
+            // Past the document: its end.
+            assert_eq!(index.offset(pos(9, 0)), rope.len_bytes());
+            assert_eq!(index.position(10_000), pos(2, 3));
+            // The break itself is the line's end.
+            assert_eq!(index.position(7), pos(0, 7));
+            assert_eq!(index.position(8), pos(1, 0));
+        }
+    }
+
+    #[test]
+    fn multi_byte_characters_in_each_encoding() {
+        // "é" is 2 bytes / 1 UTF-16 unit, "𝄞" is 4 bytes / 2 UTF-16 units.
+        let text = "a\"é𝄞\"b\n";
+        let rope = Rope::from_str(text);
+        let b = text.find('b').unwrap();
+        let utf8 = LineIndex::new(&rope, Encoding::Utf8);
+        let utf16 = LineIndex::new(&rope, Encoding::Utf16);
+        assert_eq!(utf8.position(b), pos(0, 9));
+        assert_eq!(utf16.position(b), pos(0, 6));
+        assert_eq!(utf8.offset(pos(0, 9)), b);
+        assert_eq!(utf16.offset(pos(0, 6)), b);
+        // Inside "𝄞": its start, in both encodings.
+        let clef = text.find('𝄞').unwrap();
+        assert_eq!(utf16.offset(pos(0, 4)), clef);
+        assert_eq!(utf8.offset(pos(0, 6)), clef);
+        // A byte offset inside a character: that character's position.
+        assert_eq!(utf16.position(clef + 2), pos(0, 3));
+        assert_eq!(utf8.len_of("é𝄞"), 6);
+        assert_eq!(utf16.len_of("é𝄞"), 3);
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_are_line_breaks() {
+        let rope = Rope::from_str("ab\r\ncd\ref\n");
+        let index = LineIndex::new(&rope, Encoding::Utf16);
+        assert_eq!(index.offset(pos(1, 0)), 4);
+        assert_eq!(index.offset(pos(2, 1)), 8);
+        assert_eq!(index.offset(pos(0, 50)), 2);
+        // Between `\r` and `\n`: the end of the line.
+        assert_eq!(index.position(3), pos(0, 2));
+        assert_eq!(index.position(rope.len_bytes()), pos(3, 0));
+    }
+
+    #[test]
+    fn unicode_line_separators_are_not_line_breaks() {
+        let rope = Rope::from_str("a\u{2028}b\u{0B}c\nd");
+        let index = LineIndex::new(&rope, Encoding::Utf16);
+        assert_eq!(rope.len_lines(), 2);
+        assert_eq!(index.position(rope.len_bytes() - 1), pos(1, 0));
+    }
+
+    #[test]
+    fn incremental_changes() {
+        let mut rope = Rope::from_str("dx A é11.9\r\nend\n");
+        apply_change(&mut rope, Encoding::Utf16, Some(Range::new(pos(0, 5), pos(0, 6))), "E");
+        assert_eq!(rope.to_string(), "dx A E11.9\r\nend\n");
+        apply_change(&mut rope, Encoding::Utf8, Some(Range::new(pos(1, 3), pos(0, 10))), "");
+        assert_eq!(rope.to_string(), "dx A E11.9\n");
+        // A range far outside the document appends.
+        apply_change(&mut rope, Encoding::Utf8, Some(Range::new(pos(40, 2), pos(41, 0))), "x");
+        assert_eq!(rope.to_string(), "dx A E11.9\nx");
+        apply_change(&mut rope, Encoding::Utf8, None, "new");
+        assert_eq!(rope.to_string(), "new");
+    }
+}

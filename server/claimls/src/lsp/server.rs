@@ -1,0 +1,433 @@
+//! The `LanguageServer` implementation: text sync, diagnostics (pushed after a debounce and
+//! pulled), configuration, and each request handed to the analysis.
+//!
+//! Text-sync notifications change the state synchronously, before their first `.await`, so
+//! they apply in arrival order even though tower-lsp runs handlers concurrently. No lock or
+//! dashmap guard lives across an `.await`: requests work on an owned [`Snapshot`].
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use claimls_analysis::codes::CodeSets;
+use claimls_analysis::{self as analysis, rules, syntax};
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::line_index::Encoding;
+use super::settings::{EditorSettings, claimls_section};
+use super::state::{Options, Snapshot, State};
+use super::to_proto;
+
+/// The title of the source action that applies every `code-format` fix.
+pub const FIX_ALL_CODE_FORMAT: &str = "Fix all code-format issues in this file";
+/// Its kind.
+pub const FIX_ALL_KIND: &str = "source.fixAll.claimls";
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+impl Backend {
+    pub fn new(client: Client, options: Options) -> Backend {
+        Backend::with_state(client, Arc::new(State::new(options)))
+    }
+
+    /// A server over state the caller keeps a handle on (tests look at the documents).
+    pub fn with_state(client: Client, state: Arc<State>) -> Backend {
+        Backend { client, state }
+    }
+
+    /// A snapshot of `uri`, showing any new configuration message on the way.
+    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let mut messages = Vec::new();
+        let snapshot = self.state.snapshot(uri, &mut messages);
+        self.show_warnings(messages);
+        if snapshot.is_none() {
+            tracing::debug!(uri = uri.as_str(), "request for a document that is not open");
+        }
+        snapshot
+    }
+
+    /// Shows each message not shown before as a warning, without waiting.
+    fn show_warnings(&self, messages: Vec<String>) {
+        let messages = self.state.new_messages(messages);
+        if messages.is_empty() {
+            return;
+        }
+        tracing::warn!(count = messages.len(), "configuration problems");
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            for message in messages {
+                client.show_message(MessageType::WARNING, format!("claimls: {message}")).await;
+            }
+        });
+    }
+
+    /// Checks `uri` after the debounce and pushes the result, unless the document changed
+    /// meanwhile (a newer version gets its own run) or the client pulls diagnostics.
+    fn schedule_diagnostics(&self, uri: Uri, version: i32) {
+        if self.state.client_pulls() {
+            return;
+        }
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(state.options.debounce).await;
+            if state.version(&uri) != Some(version) {
+                return;
+            }
+            let mut messages = Vec::new();
+            let Some(snapshot) = state.snapshot(&uri, &mut messages) else {
+                return;
+            };
+            let messages = state.new_messages(messages);
+            for message in messages {
+                client.show_message(MessageType::WARNING, format!("claimls: {message}")).await;
+            }
+            if snapshot.version != version {
+                return;
+            }
+            let started = Instant::now();
+            let diagnostics = tokio::task::spawn_blocking(move || diagnostics(&snapshot))
+                .await
+                .unwrap_or_default();
+            // The document may have moved on while this ran: drop a stale result.
+            if state.client_pulls() || !state.mark_pushed(&uri, version, !diagnostics.is_empty()) {
+                tracing::debug!(uri = uri.as_str(), version, "dropped stale diagnostics");
+                return;
+            }
+            tracing::debug!(
+                uri = uri.as_str(),
+                version,
+                count = diagnostics.len(),
+                elapsed = ?started.elapsed(),
+                "publishing diagnostics"
+            );
+            client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+        });
+    }
+
+    fn recheck_all(&self) {
+        for (uri, version) in self.state.open_documents() {
+            self.schedule_diagnostics(uri, version);
+        }
+    }
+
+    async fn refresh_pulled(&self) {
+        if self.state.client_pulls() {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+    }
+
+    /// Takes new editor settings (the `claimls` object), reporting bad values.
+    fn set_editor_settings(&self, value: &Value) {
+        let root = self.state.session.read().ok().and_then(|session| session.root.clone());
+        let (editor, errors) = EditorSettings::from_json(value, root.as_deref());
+        if let Ok(mut session) = self.state.session.write() {
+            session.editor = editor;
+        }
+        self.state.invalidate_configs(true);
+        self.show_warnings(errors);
+    }
+}
+
+/// Every diagnostic of the document, as LSP diagnostics.
+fn diagnostics(snapshot: &Snapshot) -> Vec<Diagnostic> {
+    let found = analysis::check(&snapshot.text, &snapshot.sets, &snapshot.config);
+    let index = snapshot.index();
+    found.iter().map(|d| to_proto::diagnostic(&index, &snapshot.uri, d)).collect()
+}
+
+fn server_version(sets: &CodeSets) -> String {
+    let editions: Vec<String> = sets
+        .editions()
+        .iter()
+        .map(|edition| {
+            let name = match edition.set {
+                "icd10cm" => "ICD-10-CM",
+                "icd10pcs" => "ICD-10-PCS",
+                "hcpcs" => "HCPCS",
+                "modifiers" => "modifiers",
+                "pos" | "place-of-service" => "POS",
+                other => other,
+            };
+            // "FY2026 tabular (April 1, 2026); validity …" → "FY2026".
+            let short = edition.edition.split([';', '(']).next().unwrap_or("");
+            let short: Vec<&str> = short
+                .split_whitespace()
+                .filter(|word| !matches!(*word, "tabular" | "titles"))
+                .collect();
+            format!("{name} {}", short.join(" ")).trim().to_string()
+        })
+        .collect();
+    format!("{} ({})", env!("CARGO_PKG_VERSION"), editions.join("; "))
+}
+
+fn capabilities(encoding: Encoding) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(encoding.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::INCREMENTAL),
+            save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+            ..TextDocumentSyncOptions::default()
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![" ".into(), ".".into(), "-".into(), ",".into()]),
+            ..CompletionOptions::default()
+        }),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::from(FIX_ALL_KIND),
+            ]),
+            ..CodeActionOptions::default()
+        })),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: to_proto::legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                ..SemanticTokensOptions::default()
+            },
+        )),
+        diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
+            identifier: Some("claimls".into()),
+            inter_file_dependencies: false,
+            workspace_diagnostics: false,
+            ..DiagnosticOptions::default()
+        })),
+        ..ServerCapabilities::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = Encoding::negotiate(
+            params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_deref()),
+        );
+        #[allow(deprecated)]
+        let root_uri = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|folders| folders.first())
+            .map(|folder| folder.uri.clone())
+            .or(params.root_uri.clone());
+        let root = root_uri.as_ref().and_then(|uri| uri.to_file_path()).map(|p| p.into_owned());
+        let client_can_pull =
+            params.capabilities.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some());
+        if let Ok(mut session) = self.state.session.write() {
+            session.encoding = encoding;
+            session.root = root;
+            session.root_uri = root_uri;
+            session.client_can_pull = client_can_pull;
+        }
+        if let Some(options) = &params.initialization_options {
+            self.set_editor_settings(claimls_section(options).unwrap_or(options));
+        }
+        let sets = CodeSets::bundled();
+        // The word index takes a moment: build it now, off the request path.
+        let warm = sets.clone();
+        std::thread::spawn(move || warm.warm_up());
+        tracing::info!(?encoding, client_can_pull, "initialize");
+        Ok(InitializeResult {
+            capabilities: capabilities(encoding),
+            server_info: Some(ServerInfo {
+                name: "claimls".to_string(),
+                version: Some(server_version(&sets)),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        tracing::debug!(uri = document.uri.as_str(), version = document.version, "didOpen");
+        self.state.open(document.uri.clone(), document.version, &document.text);
+        self.schedule_diagnostics(document.uri, document.version);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let count = params.content_changes.len();
+        if !self.state.change(&uri, version, params.content_changes) {
+            tracing::warn!(uri = uri.as_str(), "didChange for a document that is not open");
+            return;
+        }
+        tracing::debug!(uri = uri.as_str(), version, changes = count, "didChange");
+        self.schedule_diagnostics(uri, version);
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        // A saved claimls.toml (or any file) may change the configuration.
+        self.state.invalidate_configs(false);
+        if params.text_document.uri.as_str().ends_with(claimls_analysis::config::CONFIG_FILE_NAME) {
+            self.recheck_all();
+            self.refresh_pulled().await;
+        } else if let Some(version) = self.state.version(&params.text_document.uri) {
+            self.schedule_diagnostics(params.text_document.uri, version);
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let pushed = self.state.close(&uri);
+        tracing::debug!(uri = uri.as_str(), "didClose");
+        if pushed {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        match claimls_section(&params.settings) {
+            Some(section) => self.set_editor_settings(section),
+            None => self.state.invalidate_configs(true),
+        }
+        tracing::info!("didChangeConfiguration");
+        self.recheck_all();
+        self.refresh_pulled().await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        if !self.state.client_pulls.swap(true, Ordering::Relaxed) {
+            // From now on the client pulls: clear what was pushed, so nothing shows twice.
+            for (open, version) in self.state.open_documents() {
+                if self.state.mark_pushed(&open, version, false) {
+                    self.client.publish_diagnostics(open, Vec::new(), Some(version)).await;
+                }
+            }
+        }
+        let items = match self.snapshot(&uri) {
+            Some(snapshot) => tokio::task::spawn_blocking(move || diagnostics(&snapshot))
+                .await
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+            RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            },
+        )))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
+            return Ok(None);
+        };
+        let index = snapshot.index();
+        let offset = index.offset(position.position);
+        let mut sections = Vec::new();
+        let mut range = None;
+        // The rule behind each diagnostic under the cursor.
+        let found = analysis::check(&snapshot.text, &snapshot.sets, &snapshot.config);
+        for diagnostic in found.iter().filter(|d| d.span.touches(offset)) {
+            let mut section = format!("**{}** — {}", diagnostic.rule, diagnostic.message);
+            if let Some(rule) = rules::rule(diagnostic.rule) {
+                section.push_str("\n\n");
+                section.push_str(rule.explanation);
+            }
+            sections.push(section);
+            range.get_or_insert(index.range(diagnostic.span));
+        }
+        if sections.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(to_proto::markdown(sections.join("\n\n---\n\n"))),
+            range,
+        }))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let wants = |kind: &CodeActionKind| match &params.context.only {
+            None => true,
+            Some(only) => only.iter().any(|wanted| {
+                kind.as_str() == wanted.as_str()
+                    || kind.as_str().starts_with(&format!("{}.", wanted.as_str()))
+            }),
+        };
+        let index = snapshot.index();
+        let requested = index.span(params.range);
+        let found = analysis::check(&snapshot.text, &snapshot.sets, &snapshot.config);
+        let mut actions = Vec::new();
+        if wants(&CodeActionKind::QUICKFIX) {
+            for diagnostic in found
+                .iter()
+                .filter(|d| d.span.start <= requested.end && requested.start <= d.span.end)
+            {
+                let lsp_diagnostic = to_proto::diagnostic(&index, &uri, diagnostic);
+                for (i, fix) in diagnostic.fixes.iter().enumerate() {
+                    actions.push(CodeActionOrCommand::CodeAction(to_proto::quick_fix(
+                        &index,
+                        &uri,
+                        fix,
+                        lsp_diagnostic.clone(),
+                        i == 0,
+                    )));
+                }
+            }
+        }
+        let fix_all_kind = CodeActionKind::from(FIX_ALL_KIND);
+        if wants(&fix_all_kind) {
+            let mut edits: Vec<analysis::TextEdit> = Vec::new();
+            let mut fixed = Vec::new();
+            for diagnostic in found.iter().filter(|d| d.rule == "code-format") {
+                let Some(fix) = diagnostic.fixes.first() else { continue };
+                let overlaps = fix.edits.iter().any(|edit| {
+                    edits
+                        .iter()
+                        .any(|e| e.span.start < edit.span.end && edit.span.start < e.span.end)
+                });
+                if !overlaps {
+                    edits.extend(fix.edits.iter().cloned());
+                    fixed.push(to_proto::diagnostic(&index, &uri, diagnostic));
+                }
+            }
+            if !edits.is_empty() {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: FIX_ALL_CODE_FORMAT.to_string(),
+                    kind: Some(fix_all_kind),
+                    diagnostics: Some(fixed),
+                    edit: Some(to_proto::workspace_edit(&index, &uri, &edits)),
+                    ..CodeAction::default()
+                }));
+            }
+        }
+        Ok(Some(actions))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let file = syntax::parse(&snapshot.text);
+        let data = to_proto::semantic_tokens(&snapshot.index(), &snapshot.text, &file.tokens);
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data })))
+    }
+}

@@ -1,0 +1,257 @@
+//! The server's state: open documents (a rope and a version each), the editor's settings,
+//! the configuration and code sets per document. Nothing here awaits: every method takes
+//! and drops its locks (and dashmap guards) before returning.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use claimls_analysis::codes::CodeSets;
+use claimls_analysis::config::{self, Config, ConfigError};
+use dashmap::DashMap;
+use ropey::Rope;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+use super::line_index::{Encoding, LineIndex, apply_change};
+use super::settings::EditorSettings;
+
+/// Knobs for tests and the environment.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// How long diagnostics wait after the last change.
+    pub debounce: Duration,
+}
+
+/// The default debounce before diagnostics are computed.
+pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { debounce: DEBOUNCE }
+    }
+}
+
+impl Options {
+    /// The defaults, with `CLAIMLS_DEBOUNCE_MS` when it is set to a number.
+    pub fn from_env() -> Options {
+        let debounce = std::env::var("CLAIMLS_DEBOUNCE_MS")
+            .ok()
+            .and_then(|value| value.trim().parse::<u64>().ok())
+            .map_or(DEBOUNCE, Duration::from_millis);
+        Options { debounce }
+    }
+}
+
+struct Document {
+    rope: Rope,
+    version: i32,
+    /// The text of this version, made on first use.
+    text: Option<Arc<str>>,
+    /// Whether non-empty diagnostics were pushed for it.
+    pushed: bool,
+}
+
+/// What the client said in `initialize`, and the settings since.
+#[derive(Default)]
+pub struct Session {
+    pub encoding: Encoding,
+    pub editor: EditorSettings,
+    pub root: Option<PathBuf>,
+    pub root_uri: Option<Uri>,
+    /// The client announced `textDocument.diagnostic` (pull diagnostics).
+    pub client_can_pull: bool,
+}
+
+/// One version of a document with everything a request needs, owned: no lock is held.
+pub struct Snapshot {
+    pub uri: Uri,
+    pub rope: Rope,
+    pub text: Arc<str>,
+    pub version: i32,
+    pub encoding: Encoding,
+    pub config: Arc<Config>,
+    pub sets: CodeSets,
+}
+
+impl Snapshot {
+    pub fn index(&self) -> LineIndex<'_> {
+        LineIndex::new(&self.rope, self.encoding)
+    }
+}
+
+pub struct State {
+    pub options: Options,
+    documents: DashMap<Uri, Document>,
+    pub session: RwLock<Session>,
+    /// Once the client has pulled diagnostics, they are no longer pushed (an editor would show
+    /// both sets).
+    pub client_pulls: AtomicBool,
+    toml_configs: Mutex<HashMap<PathBuf, (Config, Vec<ConfigError>)>>,
+    code_sets: Mutex<HashMap<Vec<PathBuf>, CodeSets>>,
+    /// Messages already shown to the user, so each is shown once.
+    shown: Mutex<HashSet<String>>,
+}
+
+impl State {
+    pub fn new(options: Options) -> State {
+        State {
+            options,
+            documents: DashMap::new(),
+            session: RwLock::new(Session::default()),
+            client_pulls: AtomicBool::new(false),
+            toml_configs: Mutex::new(HashMap::new()),
+            code_sets: Mutex::new(HashMap::new()),
+            shown: Mutex::new(HashSet::new()),
+        }
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.session.read().map(|session| session.encoding).unwrap_or_default()
+    }
+
+    pub fn open(&self, uri: Uri, version: i32, text: &str) {
+        let document = Document { rope: Rope::from_str(text), version, text: None, pushed: false };
+        self.documents.insert(uri, document);
+    }
+
+    /// Applies the changes in order; false when the document is not open.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> bool {
+        let encoding = self.encoding();
+        let Some(mut document) = self.documents.get_mut(uri) else {
+            return false;
+        };
+        for change in changes {
+            apply_change(&mut document.rope, encoding, change.range, &change.text);
+        }
+        document.version = version;
+        document.text = None;
+        true
+    }
+
+    /// Closes the document; true when diagnostics had been pushed for it.
+    pub fn close(&self, uri: &Uri) -> bool {
+        self.documents.remove(uri).is_some_and(|(_, document)| document.pushed)
+    }
+
+    /// The document's text and version as the server has them.
+    pub fn document(&self, uri: &Uri) -> Option<(String, i32)> {
+        self.documents.get(uri).map(|document| (document.rope.to_string(), document.version))
+    }
+
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.documents.get(uri).map(|document| document.version)
+    }
+
+    pub fn open_documents(&self) -> Vec<(Uri, i32)> {
+        self.documents.iter().map(|entry| (entry.key().clone(), entry.version)).collect()
+    }
+
+    pub fn any_document(&self) -> Option<Uri> {
+        self.documents.iter().next().map(|entry| entry.key().clone())
+    }
+
+    /// Records whether non-empty diagnostics were pushed for `version`; false when the
+    /// document has moved on (or closed) and the result must be dropped.
+    pub fn mark_pushed(&self, uri: &Uri, version: i32, pushed: bool) -> bool {
+        match self.documents.get_mut(uri) {
+            Some(mut document) if document.version == version => {
+                document.pushed = pushed;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The document as it is now, with its configuration and code sets. Messages about bad
+    /// configuration or code files go to `messages` (each once per session).
+    pub fn snapshot(&self, uri: &Uri, messages: &mut Vec<String>) -> Option<Snapshot> {
+        let (rope, text, version) = {
+            let mut document = self.documents.get_mut(uri)?;
+            let text = match &document.text {
+                Some(text) => text.clone(),
+                None => {
+                    let text: Arc<str> = Arc::from(document.rope.to_string());
+                    document.text = Some(text.clone());
+                    text
+                }
+            };
+            (document.rope.clone(), text, document.version)
+        };
+        let config = self.config_for(uri, messages);
+        let sets = self.code_sets_for(&config.code_files, messages);
+        Some(Snapshot {
+            uri: uri.clone(),
+            rope,
+            text,
+            version,
+            encoding: self.encoding(),
+            config: Arc::new(config),
+            sets,
+        })
+    }
+
+    /// The nearest `claimls.toml` of the document (cached per directory) with the editor's
+    /// settings over it.
+    fn config_for(&self, uri: &Uri, messages: &mut Vec<String>) -> Config {
+        let path = uri.to_file_path().map(|path| path.into_owned());
+        let toml = match path.as_deref().and_then(Path::parent) {
+            Some(directory) => {
+                let mut cache = self.toml_configs.lock().unwrap_or_else(|e| e.into_inner());
+                let (config, errors) = cache
+                    .entry(directory.to_path_buf())
+                    .or_insert_with(|| config::load_for_path(path.as_deref().unwrap_or(directory)));
+                messages.extend(errors.iter().map(ToString::to_string));
+                config.clone()
+            }
+            None => Config::default(),
+        };
+        let session = self.session.read().unwrap_or_else(|e| e.into_inner());
+        session.editor.apply(toml)
+    }
+
+    fn code_sets_for(&self, files: &[PathBuf], messages: &mut Vec<String>) -> CodeSets {
+        if files.is_empty() {
+            return CodeSets::bundled();
+        }
+        let mut key = files.to_vec();
+        key.sort();
+        key.dedup();
+        let mut cache = self.code_sets.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(key)
+            .or_insert_with_key(|key| {
+                let started = std::time::Instant::now();
+                let (sets, errors) = CodeSets::with_user_files(key);
+                tracing::info!(files = key.len(), errors = errors.len(), elapsed = ?started.elapsed(), "loaded code files");
+                messages.extend(errors.iter().map(|error| format!("code file {error}")));
+                sets
+            })
+            .clone()
+    }
+
+    /// Forgets cached `claimls.toml` files and code sets (settings changed, a file was saved).
+    pub fn invalidate_configs(&self, code_sets_too: bool) {
+        self.toml_configs.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        if code_sets_too {
+            self.code_sets.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+        self.shown.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// The messages not shown before.
+    pub fn new_messages(&self, messages: Vec<String>) -> Vec<String> {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        messages.into_iter().filter(|message| shown.insert(message.clone())).collect()
+    }
+
+    pub fn client_pulls(&self) -> bool {
+        self.client_pulls.load(Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,157 @@
+//! Analysis results (byte offsets, plain data) → LSP types. Every position goes through
+//! [`LineIndex`].
+
+use std::collections::HashMap;
+
+use claimls_analysis::syntax::{SemanticToken, TokenKind};
+use claimls_analysis::{Fix, Severity};
+use tower_lsp_server::ls_types::{
+    self as lsp, CodeAction, CodeActionKind, DiagnosticRelatedInformation, DiagnosticSeverity,
+    Location, NumberOrString, SemanticTokenType, SemanticTokensLegend, Uri, WorkspaceEdit,
+};
+
+use super::line_index::LineIndex;
+
+pub const SOURCE: &str = "claimls";
+
+pub fn severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+pub fn diagnostic(
+    index: &LineIndex<'_>,
+    uri: &Uri,
+    diagnostic: &claimls_analysis::Diagnostic,
+) -> lsp::Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = diagnostic
+        .related
+        .iter()
+        .map(|related| DiagnosticRelatedInformation {
+            location: Location::new(uri.clone(), index.range(related.span)),
+            message: related.message.clone(),
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: index.range(diagnostic.span),
+        severity: Some(severity(diagnostic.severity)),
+        code: Some(NumberOrString::String(diagnostic.rule.to_string())),
+        source: Some(SOURCE.to_string()),
+        message: diagnostic.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+pub fn text_edit(index: &LineIndex<'_>, edit: &claimls_analysis::TextEdit) -> lsp::TextEdit {
+    lsp::TextEdit::new(index.range(edit.span), edit.new_text.clone())
+}
+
+pub fn workspace_edit(
+    index: &LineIndex<'_>,
+    uri: &Uri,
+    edits: &[claimls_analysis::TextEdit],
+) -> WorkspaceEdit {
+    let edits = edits.iter().map(|edit| text_edit(index, edit)).collect();
+    WorkspaceEdit::new(HashMap::from([(uri.clone(), edits)]))
+}
+
+/// A diagnostic's fix as a quick fix attached to that diagnostic.
+pub fn quick_fix(
+    index: &LineIndex<'_>,
+    uri: &Uri,
+    fix: &Fix,
+    diagnostic: lsp::Diagnostic,
+    preferred: bool,
+) -> CodeAction {
+    CodeAction {
+        title: fix.label.clone(),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic]),
+        edit: Some(workspace_edit(index, uri, &fix.edits)),
+        is_preferred: preferred.then_some(true),
+        ..CodeAction::default()
+    }
+}
+
+/// The token types of the legend, in index order, and the parser's kinds mapped to them.
+/// Standard types, so that every theme colours them.
+pub const TOKEN_TYPES: &[SemanticTokenType] = &[
+    SemanticTokenType::KEYWORD,
+    SemanticTokenType::TYPE,
+    SemanticTokenType::CLASS,
+    SemanticTokenType::FUNCTION,
+    SemanticTokenType::MODIFIER,
+    SemanticTokenType::NUMBER,
+    SemanticTokenType::VARIABLE,
+    SemanticTokenType::PARAMETER,
+    SemanticTokenType::STRING,
+    SemanticTokenType::PROPERTY,
+    SemanticTokenType::COMMENT,
+];
+
+fn token_type(kind: TokenKind) -> u32 {
+    match kind {
+        TokenKind::Keyword => 0,
+        TokenKind::DiagnosisCode => 1,
+        TokenKind::ProcedureCode => 2,
+        TokenKind::ServiceCode => 3,
+        TokenKind::Modifier => 4,
+        TokenKind::Date | TokenKind::Amount | TokenKind::Number => 5,
+        TokenKind::Npi => 6,
+        TokenKind::Letter => 7,
+        TokenKind::String => 8,
+        TokenKind::Identifier => 9,
+        TokenKind::Comment => 10,
+    }
+}
+
+pub fn legend() -> SemanticTokensLegend {
+    SemanticTokensLegend { token_types: TOKEN_TYPES.to_vec(), token_modifiers: Vec::new() }
+}
+
+/// Encodes the parser's tokens (sorted, non-overlapping) as LSP relative positions in the
+/// negotiated encoding. A token spanning lines (none should) is cut at its first line's end.
+pub fn semantic_tokens(
+    index: &LineIndex<'_>,
+    text: &str,
+    tokens: &[SemanticToken],
+) -> Vec<lsp::SemanticToken> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut previous_line, mut previous_start) = (0u32, 0u32);
+    for token in tokens {
+        let start = index.position(token.span.start);
+        let end = index.position(token.span.end);
+        let length = if end.line == start.line {
+            end.character.saturating_sub(start.character)
+        } else {
+            let slice = token.span.slice(text);
+            index.len_of(slice.lines().next().unwrap_or(""))
+        };
+        if length == 0 {
+            continue;
+        }
+        let delta_line = start.line - previous_line;
+        let delta_start =
+            if delta_line == 0 { start.character - previous_start } else { start.character };
+        out.push(lsp::SemanticToken {
+            delta_line,
+            delta_start,
+            length,
+            token_type: token_type(token.kind),
+            token_modifiers_bitset: 0,
+        });
+        previous_line = start.line;
+        previous_start = start.character;
+    }
+    out
+}
+
+/// Markdown for hover and documentation.
+pub fn markdown(value: String) -> lsp::MarkupContent {
+    lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value }
+}
