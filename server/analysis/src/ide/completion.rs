@@ -240,7 +240,10 @@ impl Context<'_, '_> {
                 self.items.push(CompletionItem {
                     label: label.to_string(),
                     kind: CompletionKind::Snippet,
-                    detail: Some(format!("a {} skeleton", &label[4..])),
+                    detail: Some(format!(
+                        "{} skeleton",
+                        if index == 0 { "a claim" } else { "an order" }
+                    )),
                     documentation: None,
                     replace,
                     insert_text: body.to_string(),

@@ -148,16 +148,21 @@ impl<'f, 'a> Formatter<'f, 'a> {
         let error = self.has_error(first, end)
             || matches!(line_start, Some(LineStart::Statement(s)) if s.has_error);
         let body = match line_start {
-            _ if error => {
-                if trimmed.contains('"') {
+            _ if error || line_start.is_none() => {
+                // Trailing space inside an unterminated quote belongs to the value.
+                if open_quote(trimmed) {
                     trimmed.to_string()
                 } else {
                     trimmed.trim_end().to_string()
                 }
             }
-            Some(LineStart::Header(block)) => {
-                format!("{}{}", self.lower(block.keyword), raw_rest(block.keyword.end))
-            }
+            Some(LineStart::Header(block)) => match block.id {
+                // `claim  X` → `claim X`; a quoted id is left as written.
+                Some(id) if !is_quoted(self.text, &id) => {
+                    format!("{} {}{}", self.lower(block.keyword), id.text, raw_rest(id.span.end))
+                }
+                _ => format!("{}{}", self.lower(block.keyword), raw_rest(block.keyword.end)),
+            },
             Some(LineStart::End(span)) => format!("{}{}", self.lower(span), raw_rest(span.end)),
             Some(LineStart::Statement(statement)) => {
                 let body = match self.aligned.get(&statement.keyword.start) {
@@ -166,8 +171,8 @@ impl<'f, 'a> Formatter<'f, 'a> {
                 };
                 format!("{body}{}", raw_rest(statement.span.end))
             }
-            // A comment line, or a line the parser kept nothing of.
-            None => trimmed.trim_end().to_string(),
+            // A comment line, or a line the parser kept nothing of: handled above.
+            None => String::new(),
         };
         format!("{indent}{body}")
     }
@@ -213,6 +218,19 @@ impl<'f, 'a> Formatter<'f, 'a> {
         out.push_str(&text[last..statement.span.end]);
         out
     }
+}
+
+/// Whether a line ends inside a quoted string (a `"` with no closing one, outside a comment).
+fn open_quote(line: &str) -> bool {
+    let mut in_quote = false;
+    for c in line.chars() {
+        match c {
+            '"' => in_quote = !in_quote,
+            '#' if !in_quote => return false,
+            _ => {}
+        }
+    }
+    in_quote
 }
 
 fn canonical_dx(code: &str) -> String {

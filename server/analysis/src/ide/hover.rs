@@ -100,17 +100,17 @@ pub(crate) fn icd10cm(sets: &CodeSets, written: &str) -> String {
     if let Some(section) = sets.icd10cm_section(code.code) {
         path.push(format!("{} {}", section.id(), section.title));
     }
-    if code.code.len() > 3 {
-        if let Some(category) = code.code.get(..3).and_then(|c| sets.icd10cm(c)) {
-            path.push(format!("{} {}", category.code, category.display_title()));
-        }
+    if code.code.len() > 3
+        && let Some(category) = code.code.get(..3).and_then(|c| sets.icd10cm(c))
+    {
+        path.push(format!("{} {}", category.code, category.display_title()));
     }
     if !path.is_empty() {
         let _ = write!(out, "\n{}\n", path.join(" › "));
     }
 
-    // Notes of the section and of the code's ancestors; chapter notes are long and general, so
-    // only their exclusions are shown.
+    // Notes of the section and of the code's ancestors; chapter notes are long and general
+    // (they are in every code of the chapter), so they are left out.
     let notes = sets.icd10cm_notes(code.code);
     let kinds = [
         NoteKind::Excludes1,
@@ -126,18 +126,14 @@ pub(crate) fn icd10cm(sets: &CodeSets, written: &str) -> String {
     for kind in kinds {
         let texts: Vec<&str> = notes
             .iter()
-            .filter(|note| note.kind == kind)
-            .filter(|note| {
-                !note.owner.starts_with("chapter-")
-                    || matches!(kind, NoteKind::Excludes1 | NoteKind::Excludes2)
-            })
+            .filter(|note| note.kind == kind && !note.owner.starts_with("chapter-"))
             .map(|note| note.text)
             .collect();
         if texts.is_empty() {
             continue;
         }
         let shown: Vec<&str> = texts.iter().copied().take(NOTES_PER_KIND).collect();
-        let _ = write!(notes_out, "- **{}:** {}", kind.heading(), shown.join("; "));
+        let _ = write!(notes_out, "- **{}:** {}", kind.heading(), join_notes(&shown));
         if texts.len() > shown.len() {
             let _ = write!(notes_out, "; … and {} more", texts.len() - shown.len());
         }
@@ -158,7 +154,7 @@ pub(crate) fn icd10cm(sets: &CodeSets, written: &str) -> String {
         }
     }
 
-    if !code.from_user_file {
+    if !code.from_user_file && code.kind != CmKind::Header {
         let windows = sets.icd10cm_windows(&code);
         let verdict = if windows.is_empty() {
             "never billable".to_string()
@@ -168,6 +164,18 @@ pub(crate) fn icd10cm(sets: &CodeSets, written: &str) -> String {
         let _ = write!(out, "\nValidity: {verdict}");
     }
     out.trim_end().to_string()
+}
+
+/// Note texts joined with `; `, except after a lead-in that ends with `:`.
+fn join_notes(texts: &[&str]) -> String {
+    let mut out = String::new();
+    for (index, text) in texts.iter().enumerate() {
+        if index > 0 {
+            out.push_str(if texts[index - 1].ends_with(':') { " " } else { "; " });
+        }
+        out.push_str(text);
+    }
+    out
 }
 
 fn plain_code(code: &claimls_codes::PlainCode<'_>) -> String {
@@ -201,9 +209,9 @@ fn service(sets: &CodeSets, written: &str) -> String {
     if shape.is_cpt() {
         return match sets.cpt(written) {
             Some(code) => {
-                let mut out = plain_code(&code);
-                out.push_str(&format!(" · {}", shape.name()));
-                out
+                let title =
+                    if code.title.is_empty() { "(no title in your file)" } else { code.title };
+                format!("**{}** — {title}\n\n{} (from your CPT file)", code.code, shape.name())
             }
             None => format!(
                 "**{}** — {} code (not bundled: CPT is licensed by the AMA; add your CPT file to \

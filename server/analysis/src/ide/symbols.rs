@@ -183,17 +183,17 @@ pub fn comment_folding_ranges(text: &str) -> Vec<Span> {
                 }
                 None => run = Some((comment, 1)),
             }
-        } else if let Some((span, count)) = run.take() {
-            if count >= 2 {
-                ranges.push(span);
-            }
+        } else if let Some((span, count)) = run.take()
+            && count >= 2
+        {
+            ranges.push(span);
         }
         start = end + 1;
     }
-    if let Some((span, count)) = run {
-        if count >= 2 {
-            ranges.push(span);
-        }
+    if let Some((span, count)) = run
+        && count >= 2
+    {
+        ranges.push(span);
     }
     ranges
 }
