@@ -344,6 +344,7 @@ impl<'s, 't> Checker<'s, 't> {
             StatementKind::OrderDate { date } => {
                 if let Some(date_value) = self.date_value(date, "order date") {
                     self.service_date(date, date_value, facts, "the order date");
+                    // (an order's date is the day it was written, so a future one is a slip too)
                 }
             }
             StatementKind::Procedure { code, date } => {
@@ -452,9 +453,13 @@ impl<'s, 't> Checker<'s, 't> {
             );
             self.push("date", Severity::Error, token.span, message);
         } else if date > self.today {
+            let why = if what == "the order date" {
+                "an order is dated the day it is written"
+            } else {
+                "a claim may be sent only after the service was given"
+            };
             let message = format!(
-                "{what} {date} is in the future (today is {}): a claim may be sent only after \
-                 the service was given; check the date",
+                "{what} {date} is in the future (today is {}): {why}; check the date",
                 self.today
             );
             self.push("date", Severity::Warning, token.span, message);
@@ -544,7 +549,7 @@ impl<'s, 't> Checker<'s, 't> {
                 .or(facts.dxs.first())
                 .map(|dx| Fix {
                     label: format!(
-                        "Point to dx {} ({})",
+                        "Add `ptr {}` — {}",
                         dx.letter as char,
                         self.codes.cm_display(dx.code.text)
                     ),
@@ -643,6 +648,7 @@ impl<'s, 't> Checker<'s, 't> {
         // Which dx are valid on their date, for the checks between codes.
         let mut valid: Vec<(usize, Date)> = Vec::with_capacity(facts.dxs.len());
         let mut norms: Vec<(String, usize)> = Vec::with_capacity(facts.dxs.len());
+        let mut duplicates: Vec<usize> = Vec::new();
         for (index, dx) in facts.dxs.iter().enumerate() {
             let date = dx.used_on.unwrap_or(fallback);
             if !dx.first_with_letter {
@@ -738,11 +744,11 @@ impl<'s, 't> Checker<'s, 't> {
                 };
                 if let Some(note) = note {
                     let message = format!(
-                        "{} and {} (dx {}) may not be coded together: an Excludes1 note says \
+                        "{} may not be coded together with dx {}, {}: an Excludes1 note says \
                          \"{note}\"; keep the one the record supports",
                         self.codes.cm_display(b.code.text),
+                        a.letter as char,
                         self.codes.cm_display(a.code.text),
-                        a.letter as char
                     );
                     let related = vec![Related {
                         span: a.code.span,
@@ -761,9 +767,12 @@ impl<'s, 't> Checker<'s, 't> {
         }
         // unused-dx: only where every line could be read, and a claim has lines at all.
         if is_claim && facts.lines > 0 && !facts.line_with_error {
-            for dx in facts.dxs.iter().filter(|dx| !dx.pointed && dx.first_with_letter) {
+            let unused = facts.dxs.iter().enumerate().filter(|(index, dx)| {
+                !dx.pointed && dx.first_with_letter && !duplicates.contains(index)
+            });
+            for (_, dx) in unused {
                 let message = format!(
-                    "dx {} ({}) is not pointed to by any line: add {} to the `ptr` of the line it \
+                    "dx {}, {}, is not pointed to by any line: add {} to the `ptr` of the line it \
                      supports, or remove it",
                     dx.letter as char,
                     self.codes.cm_display(dx.code.text),

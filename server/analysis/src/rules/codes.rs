@@ -132,7 +132,7 @@ fn with_title(code: &str, title: &str) -> String {
 }
 
 /// "A, B or C".
-fn or_list(items: &[String]) -> String {
+pub(super) fn or_list(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
@@ -524,14 +524,24 @@ fn not_effective_problem(
         .take(MAX_FIXES)
         .map(|c| (with_title(&c.dotted(), c.title), c.dotted()))
         .collect();
-    if replacements.is_empty() {
-        for len in (3..norm.len()).rev() {
-            if let Some(parent) = sets.icd10cm(&norm[..len])
-                && sets.icd10cm_billable_on(&parent, date)
-            {
-                replacements.push((with_title(&parent.dotted(), parent.title), parent.dotted()));
-                break;
-            }
+    // Else the nearest ancestor billable on the date, or the ancestor's billable codes then.
+    for len in (3..norm.len()).rev() {
+        if !replacements.is_empty() {
+            break;
+        }
+        let parent = &norm[..len];
+        if let Some(found) = sets.icd10cm(parent)
+            && sets.icd10cm_billable_on(&found, date)
+        {
+            replacements.push((with_title(&found.dotted(), found.title), found.dotted()));
+            break;
+        }
+        let siblings = sets.icd10cm_billable_below(parent, Some(date));
+        if siblings.len() <= MAX_FIXES {
+            replacements
+                .extend(siblings.iter().map(|c| (with_title(&c.dotted(), c.title), c.dotted())));
+        } else {
+            break;
         }
     }
     let when = if windows.is_empty() {
@@ -543,9 +553,20 @@ fn not_effective_problem(
     };
     let instead = match replacements.as_slice() {
         [] => String::new(),
+        [(_, only)] => format!("; on that date use {only}"),
         items => {
-            let names: Vec<String> = items.iter().take(3).map(|(_, code)| code.clone()).collect();
-            format!("; on that date use {}", or_list(&names))
+            // Name the broadest code, preferring the "unspecified/other" one ending in 9.
+            let shortest = items.iter().map(|(_, code)| code.len()).min().unwrap_or(0);
+            let example = items
+                .iter()
+                .filter(|(_, code)| code.len() == shortest)
+                .find(|(_, code)| code.ends_with('9'))
+                .or(items.iter().find(|(_, code)| code.len() == shortest))
+                .map_or("", |(label, _)| label.as_str());
+            format!(
+                "; on that date choose one of the {} codes then in force, such as {example}",
+                items.len()
+            )
         }
     };
     let message = format!(

@@ -1,0 +1,147 @@
+//! Data-driven rule tests: each `tests/rules/*.claim` file is checked with the bundled code sets
+//! and `today = 2026-11-01`, and the diagnostics are snapshotted one per line.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use claimls_analysis::codes::{CodeSets, Date};
+use claimls_analysis::rules::RULES;
+use claimls_analysis::{Config, Diagnostic, check};
+
+fn config() -> Config {
+    Config { today: Some(Date::parse("2026-11-01").unwrap()), ..Config::default() }
+}
+
+/// `line:col` (1-based, columns in characters) of a byte offset.
+fn position(text: &str, offset: usize) -> String {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("{line}:{column}")
+}
+
+/// One line per diagnostic, then its fixes and related places indented below it.
+fn render(text: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&format!(
+            "{}-{} {} {}: {}\n",
+            position(text, d.span.start),
+            position(text, d.span.end),
+            d.severity.as_str(),
+            d.rule,
+            d.message
+        ));
+        for fix in &d.fixes {
+            let edits: Vec<String> = fix
+                .edits
+                .iter()
+                .map(|e| format!("{} {:?}", position(text, e.span.start), e.new_text))
+                .collect();
+            out.push_str(&format!("    fix: {} [{}]\n", fix.label, edits.join(", ")));
+        }
+        for related in &d.related {
+            out.push_str(&format!(
+                "    related {}: {}\n",
+                position(text, related.span.start),
+                related.message
+            ));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("(no diagnostics)\n");
+    }
+    out
+}
+
+fn check_file(path: &Path, sets: &CodeSets) -> (String, Vec<Diagnostic>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let diagnostics = check(&text, sets, &config());
+    (text, diagnostics)
+}
+
+#[test]
+fn rule_fixtures() {
+    let sets = CodeSets::bundled();
+    insta::glob!("rules/*.claim", |path| {
+        let (text, diagnostics) = check_file(path, &sets);
+        insta::assert_snapshot!(render(&text, &diagnostics));
+    });
+}
+
+fn files_under(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| extensions.iter().any(|x| e == *x)) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn every_rule_fires_in_some_fixture() {
+    let sets = CodeSets::bundled();
+    let mut fired = BTreeSet::new();
+    let mut dirs = vec![manifest_dir().join("tests/rules")];
+    dirs.push(manifest_dir().join("../../examples/training"));
+    for dir in dirs {
+        for path in files_under(&dir, &["claim", "claims", "order"]) {
+            let (_, diagnostics) = check_file(&path, &sets);
+            fired.extend(diagnostics.iter().map(|d| d.rule));
+        }
+    }
+    let missing: Vec<&str> = RULES.iter().map(|r| r.id).filter(|id| !fired.contains(id)).collect();
+    assert!(missing.is_empty(), "rules that no fixture triggers: {missing:?}");
+    assert_eq!(RULES.len(), 29);
+}
+
+#[test]
+fn training_file_shows_every_rule() {
+    let sets = CodeSets::bundled();
+    let path = manifest_dir().join("../../examples/training/rules.claims");
+    let (_, diagnostics) = check_file(&path, &sets);
+    let fired: BTreeSet<&str> = diagnostics.iter().map(|d| d.rule).collect();
+    let missing: Vec<&str> = RULES.iter().map(|r| r.id).filter(|id| !fired.contains(id)).collect();
+    assert!(missing.is_empty(), "rules the training file does not show: {missing:?}");
+}
+
+#[test]
+fn clean_examples_have_only_cpt_hints() {
+    let sets = CodeSets::bundled();
+    let files =
+        files_under(&manifest_dir().join("../../examples/clean"), &["claim", "claims", "order"]);
+    assert!(files.len() >= 3, "{files:?}");
+    for path in files {
+        let (text, diagnostics) = check_file(&path, &sets);
+        let unexpected: Vec<&Diagnostic> =
+            diagnostics.iter().filter(|d| d.rule != "cpt-unverified").collect();
+        assert!(
+            unexpected.is_empty(),
+            "{}:\n{}",
+            path.display(),
+            render(&text, &unexpected.into_iter().cloned().collect::<Vec<_>>())
+        );
+    }
+}
+
+#[test]
+fn rule_catalogue_is_complete() {
+    let mut ids = BTreeSet::new();
+    for rule in RULES {
+        assert!(ids.insert(rule.id), "duplicate id {}", rule.id);
+        assert!(rule.explanation.len() > 200, "{} needs a fuller explanation", rule.id);
+        assert!(!rule.summary.is_empty());
+    }
+}
