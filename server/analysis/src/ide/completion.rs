@@ -110,7 +110,22 @@ fn enclosing_block<'f, 'a>(file: &'f SourceFile<'a>, line_start: usize) -> Optio
     }
 }
 
-/// Completions at `offset`; see the module documentation of `ide` for the contexts.
+/// Completions at `offset`, by the text of the line up to the cursor:
+///
+/// - first word of a line: the statement keywords of the enclosing block (and `end`), or
+///   `claim`/`order` and the "new claim"/"new order" snippets at top level;
+/// - `dx `: the letters A–L not used yet; `dx X <query>`: ICD-10-CM codes by prefix when the query
+///   looks like a code, else by words of the title (`filter_text` is the query, so the editor
+///   keeps them);
+/// - `line <date> ` / `test `: CPT (from user files) and HCPCS codes; `<code>-`: modifiers;
+/// - `px `: ICD-10-PCS codes;
+/// - `ptr `: the block's dx letters with their codes and titles (after a comma: the rest);
+/// - `pos `: places of service; `sex `: `M F U`; `priority `: `routine stat`; `kind `:
+///   `professional outpatient inpatient`; `billing `…: `npi`; otherwise the options of the
+///   statement not used yet.
+///
+/// Nothing in a comment or inside a quoted string. Codes are capped at 50, billable first (by
+/// `sort_text`), with `is_incomplete` when more matched or when nothing was typed yet.
 pub fn completions(
     text: &str,
     file: &SourceFile<'_>,

@@ -79,7 +79,7 @@ fn workspace() {
     run("workspace", render::workspace);
 }
 
-/// Formatting any fixture twice gives what formatting it once gives.
+/// Formatting any fixture twice gives what formatting it once gives, and keeps its meaning.
 #[test]
 fn format_is_idempotent_on_every_fixture() {
     insta::glob!("fixtures", "*/*", |path| {
@@ -87,5 +87,6 @@ fn format_is_idempotent_on_every_fixture() {
         let once = claimls_analysis::ide::format_text(&fixture.text);
         let twice = claimls_analysis::ide::format_text(&once);
         assert_eq!(once, twice, "formatting {} is not idempotent", path.display());
+        assert_eq!(props::meaning(&fixture.text), props::meaning(&once), "{}", path.display());
     });
 }

@@ -167,7 +167,7 @@ fn claim() -> impl Strategy<Value = String> {
 }
 
 /// What a file means: the kinds and normalised texts of its tokens, and its error kinds.
-fn meaning(text: &str) -> (Vec<(TokenKind, String)>, Vec<String>) {
+pub fn meaning(text: &str) -> (Vec<(TokenKind, String)>, Vec<String>) {
     let file = syntax::parse(text);
     let tokens = file
         .tokens
