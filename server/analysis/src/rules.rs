@@ -716,6 +716,7 @@ impl<'s, 't> Checker<'s, 't> {
                     vec![],
                     related,
                 );
+                duplicates.push(index);
                 continue;
             }
             norms.push((norm, index));
