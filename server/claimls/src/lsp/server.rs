@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use claimls_analysis::codes::CodeSets;
-use claimls_analysis::{self as analysis, rules, syntax};
+use claimls_analysis::{self as analysis, ide, rules, syntax};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -25,6 +25,8 @@ use super::to_proto;
 pub const FIX_ALL_CODE_FORMAT: &str = "Fix all code-format issues in this file";
 /// Its kind.
 pub const FIX_ALL_KIND: &str = "source.fixAll.claimls";
+/// At most this many codes answer a workspace-symbol query.
+const WORKSPACE_SYMBOL_LIMIT: usize = 100;
 
 pub struct Backend {
     client: Client,
@@ -146,14 +148,12 @@ fn server_version(sets: &CodeSets) -> String {
     let editions: Vec<String> = sets
         .editions()
         .iter()
-        .map(|edition| {
+        .filter_map(|edition| {
             let name = match edition.set {
                 "icd10cm" => "ICD-10-CM",
                 "icd10pcs" => "ICD-10-PCS",
                 "hcpcs" => "HCPCS",
-                "modifiers" => "modifiers",
-                "pos" | "place-of-service" => "POS",
-                other => other,
+                _ => return None,
             };
             // "FY2026 tabular (April 1, 2026); validity …" → "FY2026".
             let short = edition.edition.split([';', '(']).next().unwrap_or("");
@@ -161,7 +161,7 @@ fn server_version(sets: &CodeSets) -> String {
                 .split_whitespace()
                 .filter(|word| !matches!(*word, "tabular" | "titles"))
                 .collect();
-            format!("{name} {}", short.join(" ")).trim().to_string()
+            Some(format!("{name} {}", short.join(" ")).trim().to_string())
         })
         .collect();
     format!("{} ({})", env!("CARGO_PKG_VERSION"), editions.join("; "))
@@ -196,6 +196,18 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
                 ..SemanticTokensOptions::default()
             },
         )),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
         diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
             identifier: Some("claimls".into()),
             inter_file_dependencies: false,
@@ -337,8 +349,13 @@ impl LanguageServer for Backend {
         let offset = index.offset(position.position);
         let mut sections = Vec::new();
         let mut range = None;
+        let file = syntax::parse(&snapshot.text);
+        if let Some(hover) = ide::hover(&snapshot.text, &file, &snapshot.sets, offset) {
+            sections.push(hover.markdown);
+            range = Some(index.range(hover.span));
+        }
         // The rule behind each diagnostic under the cursor.
-        let found = analysis::check(&snapshot.text, &snapshot.sets, &snapshot.config);
+        let found = analysis::check_parsed(&snapshot.text, &file, &snapshot.sets, &snapshot.config);
         for diagnostic in found.iter().filter(|d| d.span.touches(offset)) {
             let mut section = format!("**{}** — {}", diagnostic.rule, diagnostic.message);
             if let Some(rule) = rules::rule(diagnostic.rule) {
@@ -417,6 +434,249 @@ impl LanguageServer for Backend {
             }
         }
         Ok(Some(actions))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let position = params.text_document_position;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
+            return Ok(None);
+        };
+        let index = snapshot.index();
+        let offset = index.offset(position.position);
+        let file = syntax::parse(&snapshot.text);
+        let started = Instant::now();
+        let list = ide::completions(&snapshot.text, &file, &snapshot.sets, offset);
+        tracing::debug!(count = list.items.len(), elapsed = ?started.elapsed(), "completion");
+        let items = list.items.iter().map(|item| to_proto::completion_item(&index, item)).collect();
+        Ok(Some(CompletionResponse::List(CompletionList {
+            is_incomplete: list.is_incomplete,
+            items,
+        })))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        if !snapshot.config.inlay_code_titles {
+            return Ok(Some(Vec::new()));
+        }
+        let index = snapshot.index();
+        let file = syntax::parse(&snapshot.text);
+        let hints =
+            ide::inlay_hints(&snapshot.text, &file, &snapshot.sets, index.span(params.range));
+        Ok(Some(
+            hints
+                .into_iter()
+                .map(|hint| InlayHint {
+                    position: index.position(hint.offset),
+                    label: InlayHintLabel::String(hint.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect(),
+        ))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let file = syntax::parse(&snapshot.text);
+        let index = snapshot.index();
+        let symbols = ide::document_symbols(&file)
+            .iter()
+            .map(|symbol| to_proto::document_symbol(&index, symbol))
+            .collect();
+        Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let file = syntax::parse(&snapshot.text);
+        let index = snapshot.index();
+        let fold = |span: analysis::Span, kind: Option<FoldingRangeKind>| {
+            let range = index.range(span);
+            (range.end.line > range.start.line).then(|| FoldingRange {
+                start_line: range.start.line,
+                end_line: range.end.line,
+                kind,
+                ..FoldingRange::default()
+            })
+        };
+        let mut ranges: Vec<FoldingRange> =
+            ide::folding_ranges(&file).into_iter().filter_map(|span| fold(span, None)).collect();
+        ranges.extend(
+            ide::comment_folding_ranges(&snapshot.text)
+                .into_iter()
+                .filter_map(|span| fold(span, Some(FoldingRangeKind::Comment))),
+        );
+        Ok(Some(ranges))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let position = params.text_document_position_params;
+        let uri = position.text_document.uri;
+        let Some(snapshot) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let index = snapshot.index();
+        let file = syntax::parse(&snapshot.text);
+        Ok(ide::definition(&file, index.offset(position.position))
+            .map(|span| GotoDefinitionResponse::Scalar(Location::new(uri, index.range(span)))))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let position = params.text_document_position;
+        let uri = position.text_document.uri;
+        let Some(snapshot) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let index = snapshot.index();
+        let file = syntax::parse(&snapshot.text);
+        let spans = ide::references(
+            &file,
+            index.offset(position.position),
+            params.context.include_declaration,
+        );
+        Ok(Some(
+            spans.into_iter().map(|span| Location::new(uri.clone(), index.range(span))).collect(),
+        ))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let position = params.text_document_position_params;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
+            return Ok(None);
+        };
+        let index = snapshot.index();
+        let file = syntax::parse(&snapshot.text);
+        let highlights = ide::highlights(&file, index.offset(position.position))
+            .into_iter()
+            .map(|(span, kind)| DocumentHighlight {
+                range: index.range(span),
+                kind: Some(match kind {
+                    ide::HighlightKind::Read => DocumentHighlightKind::READ,
+                    ide::HighlightKind::Write => DocumentHighlightKind::WRITE,
+                }),
+            })
+            .collect();
+        Ok(Some(highlights))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let index = snapshot.index();
+        let offset = index.offset(params.position);
+        let file = syntax::parse(&snapshot.text);
+        // Renamable: a letter that has a `dx` in its block.
+        if ide::definition(&file, offset).is_none() {
+            return Ok(None);
+        }
+        let under = ide::highlights(&file, offset)
+            .into_iter()
+            .map(|(span, _)| span)
+            .find(|span| span.touches(offset));
+        Ok(under.map(|span| PrepareRenameResponse::RangeWithPlaceholder {
+            range: index.range(span),
+            placeholder: span.slice(&snapshot.text).to_string(),
+        }))
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let position = params.text_document_position;
+        let uri = position.text_document.uri;
+        let Some(snapshot) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let index = snapshot.index();
+        let file = syntax::parse(&snapshot.text);
+        match ide::rename(&snapshot.text, &file, index.offset(position.position), &params.new_name)
+        {
+            Ok(edits) => Ok(Some(to_proto::workspace_edit(&index, &uri, &edits))),
+            Err(message) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
+        }
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let index = snapshot.index();
+        let file = syntax::parse(&snapshot.text);
+        let edits = ide::format(&snapshot.text, &file);
+        Ok(Some(edits.iter().map(|edit| to_proto::text_edit(&index, edit)).collect()))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let started = Instant::now();
+        let sets = CodeSets::bundled();
+        let editor_files = self
+            .state
+            .session
+            .read()
+            .map(|session| session.editor.code_files.clone())
+            .unwrap_or_default();
+        let mut messages = Vec::new();
+        let sets = if editor_files.is_empty() {
+            sets
+        } else {
+            self.state.code_sets_for(&editor_files, &mut messages)
+        };
+        self.show_warnings(messages);
+        let hits = ide::workspace_symbols(&sets, &params.query, WORKSPACE_SYMBOL_LIMIT);
+        tracing::debug!(count = hits.len(), elapsed = ?started.elapsed(), "workspace/symbol");
+        // Codes have no place in the workspace: the location is a stand-in (the workspace
+        // root or an open document); the extension's look-up reads the name.
+        let uri = self
+            .state
+            .session
+            .read()
+            .ok()
+            .and_then(|session| session.root_uri.clone())
+            .or_else(|| self.state.any_document())
+            .or_else(|| "file:///".parse().ok());
+        let Some(uri) = uri else { return Ok(None) };
+        #[allow(deprecated)]
+        let symbols = hits
+            .into_iter()
+            .map(|hit| SymbolInformation {
+                name: format!("{} {}", hit.code, hit.title).trim().to_string(),
+                kind: SymbolKind::CONSTANT,
+                tags: None,
+                deprecated: None,
+                location: Location::new(uri.clone(), Range::default()),
+                container_name: Some(if hit.billable {
+                    hit.system.name().to_string()
+                } else {
+                    format!("{} (not billable)", hit.system.name())
+                }),
+            })
+            .collect();
+        Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
     }
 
     async fn semantic_tokens_full(

@@ -140,7 +140,8 @@ impl State {
         self.documents.remove(uri).is_some_and(|(_, document)| document.pushed)
     }
 
-    /// The document's text and version as the server has them.
+    /// The document's text and version as the server has them (for the protocol tests).
+    #[allow(dead_code)]
     pub fn document(&self, uri: &Uri) -> Option<(String, i32)> {
         self.documents.get(uri).map(|document| (document.rope.to_string(), document.version))
     }
@@ -216,7 +217,7 @@ impl State {
         session.editor.apply(toml)
     }
 
-    fn code_sets_for(&self, files: &[PathBuf], messages: &mut Vec<String>) -> CodeSets {
+    pub fn code_sets_for(&self, files: &[PathBuf], messages: &mut Vec<String>) -> CodeSets {
         if files.is_empty() {
             return CodeSets::bundled();
         }

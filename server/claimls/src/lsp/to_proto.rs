@@ -155,3 +155,75 @@ pub fn semantic_tokens(
 pub fn markdown(value: String) -> lsp::MarkupContent {
     lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value }
 }
+
+pub fn completion_item(
+    index: &LineIndex<'_>,
+    item: &claimls_analysis::ide::CompletionItem,
+) -> lsp::CompletionItem {
+    use claimls_analysis::ide::CompletionKind;
+    let kind = match item.kind {
+        CompletionKind::Keyword => lsp::CompletionItemKind::KEYWORD,
+        CompletionKind::Code => lsp::CompletionItemKind::CONSTANT,
+        CompletionKind::Modifier => lsp::CompletionItemKind::ENUM_MEMBER,
+        CompletionKind::Value => lsp::CompletionItemKind::VALUE,
+        CompletionKind::Reference => lsp::CompletionItemKind::REFERENCE,
+        CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
+    };
+    lsp::CompletionItem {
+        label: item.label.clone(),
+        label_details: item.detail.as_ref().map(|detail| lsp::CompletionItemLabelDetails {
+            detail: None,
+            description: Some(detail.clone()),
+        }),
+        kind: Some(kind),
+        detail: item.detail.clone(),
+        documentation: item
+            .documentation
+            .as_ref()
+            .map(|doc| lsp::Documentation::MarkupContent(markdown(doc.clone()))),
+        sort_text: Some(item.sort_text.clone()),
+        filter_text: item.filter_text.clone(),
+        insert_text_format: Some(if item.is_snippet {
+            lsp::InsertTextFormat::SNIPPET
+        } else {
+            lsp::InsertTextFormat::PLAIN_TEXT
+        }),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
+            index.range(item.replace),
+            item.insert_text.clone(),
+        ))),
+        ..lsp::CompletionItem::default()
+    }
+}
+
+pub fn document_symbol(
+    index: &LineIndex<'_>,
+    symbol: &claimls_analysis::ide::Symbol,
+) -> lsp::DocumentSymbol {
+    use claimls_analysis::ide::SymbolKind as Kind;
+    let kind = match symbol.kind {
+        Kind::Claim | Kind::Order => lsp::SymbolKind::MODULE,
+        Kind::ClaimKind | Kind::PlaceOfService | Kind::OrderDate => lsp::SymbolKind::PROPERTY,
+        Kind::Patient | Kind::Payer | Kind::Provider => lsp::SymbolKind::OBJECT,
+        Kind::Diagnosis | Kind::Procedure => lsp::SymbolKind::CONSTANT,
+        Kind::Line | Kind::Test => lsp::SymbolKind::EVENT,
+    };
+    let range = index.range(symbol.span);
+    let mut selection = index.range(symbol.selection_span);
+    // The selection must lie inside the range.
+    if selection.start < range.start || selection.end > range.end {
+        selection = range;
+    }
+    #[allow(deprecated)]
+    lsp::DocumentSymbol {
+        name: if symbol.name.is_empty() { "?".to_string() } else { symbol.name.clone() },
+        detail: symbol.detail.clone(),
+        kind,
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range: selection,
+        children: (!symbol.children.is_empty())
+            .then(|| symbol.children.iter().map(|child| document_symbol(index, child)).collect()),
+    }
+}
