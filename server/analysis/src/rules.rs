@@ -292,9 +292,10 @@ impl<'s, 't> Checker<'s, 't> {
                     facts.procedures += 1;
                     facts.earliest = min_date(facts.earliest, date.as_ref().and_then(parse_date));
                 }
-                StatementKind::ServiceLine { from, .. } => {
+                StatementKind::ServiceLine { from, pointers, .. } => {
                     facts.lines += 1;
-                    facts.line_with_error |= statement.has_error;
+                    // A line without `ptr` gets `missing-pointer`; its dx are not "unused".
+                    facts.line_with_error |= statement.has_error || pointers.is_none();
                     facts.earliest = min_date(facts.earliest, parse_date(from));
                 }
                 StatementKind::Test { .. } => {

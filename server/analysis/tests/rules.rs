@@ -111,7 +111,8 @@ fn every_rule_fires_in_some_fixture() {
 fn training_file_shows_every_rule() {
     let sets = CodeSets::bundled();
     let path = manifest_dir().join("../../examples/training/rules.claims");
-    let (_, diagnostics) = check_file(&path, &sets);
+    let (text, diagnostics) = check_file(&path, &sets);
+    insta::assert_snapshot!("training", render(&text, &diagnostics));
     let fired: BTreeSet<&str> = diagnostics.iter().map(|d| d.rule).collect();
     let missing: Vec<&str> = RULES.iter().map(|r| r.id).filter(|id| !fired.contains(id)).collect();
     assert!(missing.is_empty(), "rules the training file does not show: {missing:?}");

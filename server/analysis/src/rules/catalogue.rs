@@ -166,9 +166,11 @@ pub(super) const CATALOGUE: &[RuleInfo] = &[
         id: "duplicate-dx",
         default_severity: Warning,
         summary: "the same diagnosis code appears twice in one block",
-        explanation: "Each diagnosis should be listed once; a second copy takes one of the 12 \
-            diagnosis slots and confuses pointers. Remove the second `dx` and point the lines \
-            at the first one.",
+        explanation: "Each diagnosis should be listed once per claim or order. A second copy \
+            takes one of the 12 diagnosis slots, makes the pointers ambiguous (which letter \
+            supports which line?), and some payers reject the claim as malformed. It often \
+            happens when two problem lists are merged. Remove the second `dx` and point the \
+            lines that used its letter at the first one.",
     },
     RuleInfo {
         id: "too-many-dx",
