@@ -281,3 +281,31 @@ async fn requests_for_unknown_documents_answer_null() {
     assert_eq!(data.len(), 15, "{data:?}");
     assert_eq!(&data[..5], &[0, 0, 5, 0, 0]);
 }
+
+#[tokio::test]
+async fn quick_fixes_fix_all_and_code_look_up() {
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    let text = "claim C1\n  dx A  e119\n  dx B  i10\nend\n";
+    client.did_open(text).await;
+    let params = json!({
+        "textDocument": { "uri": URI },
+        "range": { "start": { "line": 1, "character": 8 }, "end": { "line": 1, "character": 8 } },
+        "context": { "diagnostics": [] },
+    });
+    let actions = client.request("textDocument/codeAction", params).await;
+    let actions = actions.as_array().unwrap();
+    let quick_fix = actions.iter().find(|a| a["kind"] == "quickfix").expect("a quick fix");
+    assert_eq!(quick_fix["isPreferred"], true, "{quick_fix}");
+    assert!(quick_fix["diagnostics"][0]["code"].is_string(), "{quick_fix}");
+    let fix_all = actions
+        .iter()
+        .find(|a| a["title"] == "Fix all code-format issues in this file")
+        .expect("the fix-all source action");
+    let edits = fix_all["edit"]["changes"][URI].as_array().unwrap();
+    assert_eq!(edits.len(), 2, "{fix_all}");
+
+    let symbols = client.request("workspace/symbol", json!({ "query": "E11.65" })).await;
+    let name = symbols[0]["name"].as_str().unwrap();
+    assert!(name.starts_with("E11.65 ") && name.len() > 10, "{name}");
+}

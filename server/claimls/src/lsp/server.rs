@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::line_index::Encoding;
-use super::settings::{EditorSettings, claimls_section};
+use super::settings::claimls_section;
 use super::state::{Options, Snapshot, State};
 use super::to_proto;
 
@@ -128,10 +128,12 @@ impl Backend {
     /// Takes new editor settings (the `claimls` object), reporting bad values.
     fn set_editor_settings(&self, value: &Value) {
         let root = self.state.session.read().ok().and_then(|session| session.root.clone());
-        let (editor, errors) = EditorSettings::from_json(value, root.as_deref());
+        let (config, errors) = analysis::config::from_json(value, root.as_deref());
         if let Ok(mut session) = self.state.session.write() {
-            session.editor = editor;
+            session.editor = value.clone();
+            session.editor_code_files = config.code_files;
         }
+        let errors = errors.iter().map(ToString::to_string).collect();
         self.state.invalidate_configs(true);
         self.show_warnings(errors);
     }
@@ -638,7 +640,7 @@ impl LanguageServer for Backend {
             .state
             .session
             .read()
-            .map(|session| session.editor.code_files.clone())
+            .map(|session| session.editor_code_files.clone())
             .unwrap_or_default();
         let mut messages = Vec::new();
         let sets = if editor_files.is_empty() {

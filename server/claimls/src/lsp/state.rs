@@ -15,7 +15,6 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::line_index::{Encoding, LineIndex, apply_change};
-use super::settings::EditorSettings;
 
 /// Knobs for tests and the environment.
 #[derive(Clone, Debug)]
@@ -57,7 +56,10 @@ struct Document {
 #[derive(Default)]
 pub struct Session {
     pub encoding: Encoding,
-    pub editor: EditorSettings,
+    /// The editor's settings as sent (the `claimls` object), laid over each `claimls.toml`.
+    pub editor: serde_json::Value,
+    /// The code files the editor's settings name (resolved against the workspace root).
+    pub editor_code_files: Vec<PathBuf>,
     pub root: Option<PathBuf>,
     pub root_uri: Option<Uri>,
     /// The client announced `textDocument.diagnostic` (pull diagnostics).
@@ -214,7 +216,8 @@ impl State {
             None => Config::default(),
         };
         let session = self.session.read().unwrap_or_else(|e| e.into_inner());
-        session.editor.apply(toml)
+        // Errors in the editor's settings were shown when they arrived.
+        config::merged(&toml, &session.editor, session.root.as_deref()).0
     }
 
     pub fn code_sets_for(&self, files: &[PathBuf], messages: &mut Vec<String>) -> CodeSets {
