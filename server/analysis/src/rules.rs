@@ -9,7 +9,6 @@ mod catalogue;
 mod codes;
 mod values;
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
 
@@ -20,7 +19,7 @@ use claimls_syntax::{
 };
 
 use crate::{Config, Diagnostic, Fix, Related, Severity, TextEdit};
-use codes::{Codes, Problem, Verdict, flag};
+use codes::{Codes, HashMap, Problem, Verdict, flag};
 
 /// One rule of the catalogue.
 #[derive(Debug)]
@@ -53,7 +52,7 @@ pub fn run_all(
         codes: Codes::new(sets),
         today: config.today(),
         out: Vec::new(),
-        line_keys: HashMap::new(),
+        line_keys: HashMap::default(),
     };
     for error in &file.errors {
         let rule = match error.kind {
@@ -187,7 +186,8 @@ impl<'s, 't> Checker<'s, 't> {
         if file.blocks.len() < 2 {
             return;
         }
-        let mut seen: HashMap<&str, Span> = HashMap::with_capacity(file.blocks.len());
+        let mut seen: HashMap<&str, Span> = HashMap::default();
+        seen.reserve(file.blocks.len());
         for block in &file.blocks {
             let Some(id) = &block.id else { continue };
             match seen.entry(id.text) {

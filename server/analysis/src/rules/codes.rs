@@ -2,7 +2,8 @@
 //! of service, cached per file: a distinct code text is looked up once, and a problem is worked
 //! out once per (code, date).
 
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use claimls_codes::{
@@ -32,6 +33,44 @@ pub(super) struct Verdict {
     pub problem: Shared,
     pub hint: Shared,
 }
+
+/// A fast hash for the short keys of the caches (code texts and dates); the keys come from the
+/// file being checked, and a slow hash would cost more than the look-ups it saves.
+#[derive(Default)]
+pub(super) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub(super) type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// The first date of ICD-10 on US claims.
 fn icd10_start() -> Date {
@@ -144,17 +183,17 @@ impl<'s, 't> Codes<'s, 't> {
     pub fn new(sets: &'s CodeSets) -> Self {
         Codes {
             sets,
-            cm: HashMap::new(),
-            cm_verdicts: HashMap::new(),
-            flags: HashMap::new(),
-            excludes: HashMap::new(),
-            services: HashMap::new(),
-            service_verdicts: HashMap::new(),
-            procedures: HashMap::new(),
-            procedure_verdicts: HashMap::new(),
-            modifiers: HashMap::new(),
-            modifier_verdicts: HashMap::new(),
-            places: HashMap::new(),
+            cm: HashMap::default(),
+            cm_verdicts: HashMap::default(),
+            flags: HashMap::default(),
+            excludes: HashMap::default(),
+            services: HashMap::default(),
+            service_verdicts: HashMap::default(),
+            procedures: HashMap::default(),
+            procedure_verdicts: HashMap::default(),
+            modifiers: HashMap::default(),
+            modifier_verdicts: HashMap::default(),
+            places: HashMap::default(),
         }
     }
 
