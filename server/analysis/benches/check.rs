@@ -47,12 +47,12 @@ pub fn generate(lines: usize) -> String {
              \x20 line {date} {s1} ptr A,B units 1 charge 125.00\n\
              \x20 line {date} {s2} ptr C units 1 charge 15.00\n\
              end\n",
-            sex = if n % 2 == 0 { "F" } else { "M" },
+            sex = if n.is_multiple_of(2) { "F" } else { "M" },
             s1 = SERVICES[n % SERVICES.len()],
             s2 = SERVICES[(n + 5) % SERVICES.len()],
         );
         written += 12;
-        if n % 10 == 0 {
+        if n.is_multiple_of(10) {
             let _ = write!(
                 text,
                 "order ORD-{n:07}\n\
