@@ -146,3 +146,61 @@ fn rule_catalogue_is_complete() {
         assert!(!rule.summary.is_empty());
     }
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "claim C1\n",
+        "order O1\n",
+        "end\n",
+        "kind inpatient\n",
+        "patient \"A, B\" dob 1980-02-29 sex M\n",
+        "patient x dob 2026-13-01 sex U\n",
+        "billing npi 1234567893\n",
+        "billing npi 12\n",
+        "ordering npi 1245319599\n",
+        "date 2026-03-02\n",
+        "date 2026-99-99\n",
+        "pos 11\n",
+        "pos ΩΩ\n",
+        "dx A E11.9\n",
+        "dx B e119\n",
+        "dx M S72.001\n",
+        "dx a G63\n",
+        "dx C é1.9\n",
+        "dx D Z37.0\n",
+        "px 0DTJ4ZZ date 2026-04-02\n",
+        "px 0dtj\n",
+        "line 2026-03-02 99213-25-25-59-76-77 ptr A,B,C,D,E units 0 charge -1\n",
+        "line 2026-03-05..2026-03-02 J1815 ptr Q units 1.5 charge 1,0.123 pos 99 npi 1\n",
+        "line 2026-03-02 9921-\n",
+        "test 83036 ptr A\n",
+        "test ptr\n",
+        "# comment\n",
+        "\n",
+        "line ..2026 é\n",
+        "dx\n",
+        "ptr A\n",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn any_mix_of_statements(picks in proptest::collection::vec(0..PIECES.len(), 0..40)) {
+            let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            let sets = CodeSets::bundled();
+            for d in check(&text, &sets, &config()) {
+                prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len());
+                prop_assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
+                prop_assert!(RULES.iter().any(|r| r.id == d.rule));
+                for fix in &d.fixes {
+                    for edit in &fix.edits {
+                        prop_assert!(edit.span.end <= text.len());
+                    }
+                }
+            }
+        }
+    }
+}
