@@ -7,8 +7,14 @@ define-command -hidden claimls-report -params 2..3 %{
     nop %sh{ if [ "$1" = PASS ]; then printf 'PASS kakoune: %s\n' "$2"; else printf 'FAIL kakoune: %s: %s\n' "$2" "$3"; fi >> "$CLAIMLS_OUT" }
 }
 
-# Never hang: give up after 40 s.
-nop %sh{ (sleep 40; printf 'kill!' | kak -p "$kak_session") >/dev/null 2>&1 </dev/null & }
+# Never hang: give up after 40 s. The watchdog ends by itself soon after the session does.
+nop %sh{
+    (
+        i=0
+        while [ $i -lt 80 ] && kak -l | grep -qx "$kak_session"; do sleep 0.5; i=$((i + 1)); done
+        [ $i -lt 80 ] || printf 'kill!' | kak -p "$kak_session"
+    ) >/dev/null 2>&1 </dev/null &
+}
 
 evaluate-commands %sh{ "$CLAIMLS_KAKLSP" --kakoune -s "$kak_session" --config "$CLAIMLS_KAKLSP_TOML" }
 source %sh{ printf %s "$CLAIMLS_KAKRC" }
