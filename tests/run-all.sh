@@ -49,6 +49,8 @@ examples_check() {
 
 grammar_tests() { (cd grammar && npm ci --silent && npm test); }
 vscode_unit_tests() { (cd editors/vscode && npm ci --silent && npm test); }
+# Neovim 0.11, Emacs 30 (eglot), Vim (ALE) and Kakoune (kak-lsp) against the real server.
+real_editor_tests() { bash tests/editors/run.sh; }
 
 step "cargo fmt --check" rust_format
 step "cargo clippy -D warnings" rust_lints
@@ -57,6 +59,7 @@ step "bundled code-set data reproduces byte for byte" data_reproduces
 step "claimls check examples/" examples_check
 step "TextMate grammar snapshots" grammar_tests
 step "VS Code extension unit tests" vscode_unit_tests
+step "real editors: Neovim, Emacs, Vim, Kakoune" real_editor_tests
 
 printf '\n'
 for name in "${failed_steps[@]+"${failed_steps[@]}"}"; do printf 'failed: %s\n' "$name"; done

@@ -1,5 +1,6 @@
 //! `claimls lookup`: codes by code, code prefix or words of their title, billable first.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use claimls_analysis::config;
@@ -21,11 +22,11 @@ pub fn lookup(arguments: LookupArguments) -> ExitCode {
     let here = std::env::current_dir().unwrap_or_default().join("claimls.toml");
     let (settings, config_errors) = config::load_for_path(&here);
     for error in config_errors {
-        eprintln!("claimls: warning: {error}");
+        elet _ = writeln!(std::io::stdout().lock(), "claimls: warning: {error}");
     }
     let (sets, errors) = CodeSets::with_user_files(&settings.code_files);
     for error in errors {
-        eprintln!("claimls: warning: {error} (the bundled code sets are used)");
+        elet _ = writeln!(std::io::stdout().lock(), "claimls: warning: {error} (the bundled code sets are used)");
     }
 
     let mut hits = exact_matches(&sets, &query);
@@ -44,7 +45,7 @@ pub fn lookup(arguments: LookupArguments) -> ExitCode {
     }
     hits.truncate(arguments.limit.max(1));
     if hits.is_empty() {
-        eprintln!("claimls: no code matches `{query}`");
+        elet _ = writeln!(std::io::stdout().lock(), "claimls: no code matches `{query}`");
         return ExitCode::from(1);
     }
     let code_width = hits.iter().map(|h| h.code.len()).max().unwrap_or(0);
@@ -55,7 +56,7 @@ pub fn lookup(arguments: LookupArguments) -> ExitCode {
             (CodeSystem::Icd10Cm, false) => "header  ",
             _ => "        ",
         };
-        println!(
+        let _ = writeln!(std::io::stdout().lock(), 
             "{:code_width$}  {:system_width$}  {status}  {}",
             hit.code,
             hit.system.name(),
@@ -64,7 +65,7 @@ pub fn lookup(arguments: LookupArguments) -> ExitCode {
     }
     let more = found.total.saturating_sub(hits.len());
     if more > 0 && searched_any {
-        println!("… and {more} more (use --limit or more words)");
+        let _ = writeln!(std::io::stdout().lock(), "… and {more} more (use --limit or more words)");
     }
     ExitCode::SUCCESS
 }

@@ -4,6 +4,7 @@ mod check;
 mod lookup;
 mod output;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use claimls_analysis::rules::{RULES, rule};
@@ -42,20 +43,20 @@ pub struct ExplainArguments {
 pub fn explain(arguments: ExplainArguments) -> ExitCode {
     let Some(id) = arguments.rule else {
         for rule in RULES {
-            println!("{:<24} {:<8} {}", rule.id, rule.default_severity.as_str(), rule.summary);
+            let _ = writeln!(std::io::stdout().lock(), "{:<24} {:<8} {}", rule.id, rule.default_severity.as_str(), rule.summary);
         }
         return ExitCode::SUCCESS;
     };
     match rule(id.trim()) {
         Some(rule) => {
-            println!("{} (default severity: {})\n", rule.id, rule.default_severity.as_str());
-            println!("{}\n", rule.summary);
-            println!("{}", rule.explanation);
+            let _ = writeln!(std::io::stdout().lock(), "{} (default severity: {})\n", rule.id, rule.default_severity.as_str());
+            let _ = writeln!(std::io::stdout().lock(), "{}\n", rule.summary);
+            let _ = writeln!(std::io::stdout().lock(), "{}", rule.explanation);
             ExitCode::SUCCESS
         }
         None => {
             let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-            eprintln!("claimls: no rule `{id}`; the rules are: {}", ids.join(", "));
+            elet _ = writeln!(std::io::stdout().lock(), "claimls: no rule `{id}`; the rules are: {}", ids.join(", "));
             ExitCode::from(2)
         }
     }

@@ -22,8 +22,10 @@ impl<'a> LineMap<'a> {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let column =
-            self.text[start..].char_indices().take_while(|(i, _)| start + i < offset).count();
+        let column = self.text[start..]
+            .char_indices()
+            .take_while(|(i, c)| start + i + c.len_utf8() <= offset)
+            .count();
         (line + 1, column + 1)
     }
 
