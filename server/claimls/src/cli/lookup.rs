@@ -22,11 +22,11 @@ pub fn lookup(arguments: LookupArguments) -> ExitCode {
     let here = std::env::current_dir().unwrap_or_default().join("claimls.toml");
     let (settings, config_errors) = config::load_for_path(&here);
     for error in config_errors {
-        elet _ = writeln!(std::io::stdout().lock(), "claimls: warning: {error}");
+        eprintln!("claimls: warning: {error}");
     }
     let (sets, errors) = CodeSets::with_user_files(&settings.code_files);
     for error in errors {
-        elet _ = writeln!(std::io::stdout().lock(), "claimls: warning: {error} (the bundled code sets are used)");
+        eprintln!("claimls: warning: {error} (the bundled code sets are used)");
     }
 
     let mut hits = exact_matches(&sets, &query);
@@ -45,7 +45,7 @@ pub fn lookup(arguments: LookupArguments) -> ExitCode {
     }
     hits.truncate(arguments.limit.max(1));
     if hits.is_empty() {
-        elet _ = writeln!(std::io::stdout().lock(), "claimls: no code matches `{query}`");
+        eprintln!("claimls: no code matches `{query}`");
         return ExitCode::from(1);
     }
     let code_width = hits.iter().map(|h| h.code.len()).max().unwrap_or(0);
@@ -56,7 +56,8 @@ pub fn lookup(arguments: LookupArguments) -> ExitCode {
             (CodeSystem::Icd10Cm, false) => "header  ",
             _ => "        ",
         };
-        let _ = writeln!(std::io::stdout().lock(), 
+        let _ = writeln!(
+            std::io::stdout().lock(),
             "{:code_width$}  {:system_width$}  {status}  {}",
             hit.code,
             hit.system.name(),

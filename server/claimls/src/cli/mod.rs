@@ -43,20 +43,31 @@ pub struct ExplainArguments {
 pub fn explain(arguments: ExplainArguments) -> ExitCode {
     let Some(id) = arguments.rule else {
         for rule in RULES {
-            let _ = writeln!(std::io::stdout().lock(), "{:<24} {:<8} {}", rule.id, rule.default_severity.as_str(), rule.summary);
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "{:<24} {:<8} {}",
+                rule.id,
+                rule.default_severity.as_str(),
+                rule.summary
+            );
         }
         return ExitCode::SUCCESS;
     };
     match rule(id.trim()) {
         Some(rule) => {
-            let _ = writeln!(std::io::stdout().lock(), "{} (default severity: {})\n", rule.id, rule.default_severity.as_str());
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "{} (default severity: {})\n",
+                rule.id,
+                rule.default_severity.as_str()
+            );
             let _ = writeln!(std::io::stdout().lock(), "{}\n", rule.summary);
             let _ = writeln!(std::io::stdout().lock(), "{}", rule.explanation);
             ExitCode::SUCCESS
         }
         None => {
             let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-            elet _ = writeln!(std::io::stdout().lock(), "claimls: no rule `{id}`; the rules are: {}", ids.join(", "));
+            eprintln!("claimls: no rule `{id}`; the rules are: {}", ids.join(", "));
             ExitCode::from(2)
         }
     }
