@@ -468,35 +468,50 @@ impl CodeSets {
     /// Looks up an ICD-10-CM code (any case, dot optional).
     pub fn icd10cm(&self, text: &str) -> Option<CmCode<'_>> {
         let code = normalize_code(text);
-        if let Some(user) = self.user.find(CodeSystem::Icd10Cm, &code) {
-            let bundled = self.bundled_cm(&code);
-            return Some(CmCode {
-                code: user.code.as_str(),
-                kind: if user.billable == Some(false) { CmKind::Header } else { CmKind::Billable },
-                title: user.title.as_str(),
-                short_title: bundled.map_or("", |b| b.short_title),
-                from_user_file: true,
-            });
+        let row = self.bundled.cm_codes.find(&code);
+        match self.user.find(CodeSystem::Icd10Cm, &code) {
+            Some(user) => Some(self.user_cm(user, row)),
+            None => row.map(|row| self.bundled_cm_at(row)),
         }
-        self.bundled_cm(&code)
     }
 
-    fn bundled_cm(&self, code: &str) -> Option<CmCode<'static>> {
+    /// The code at `row` of the bundled ICD-10-CM table, as the user's files may override it:
+    /// for loops over table rows, which need neither normalising nor searching again.
+    fn icd10cm_at(&self, row: usize) -> CmCode<'_> {
+        let code = self.bundled.cm_codes.key(row);
+        match self.user.find(CodeSystem::Icd10Cm, code) {
+            Some(user) => self.user_cm(user, Some(row)),
+            None => self.bundled_cm_at(row),
+        }
+    }
+
+    /// A code from the user's order file; the short title still comes from the bundled row.
+    fn user_cm<'a>(&'a self, user: &'a user_files::UserCode, row: Option<usize>) -> CmCode<'a> {
+        CmCode {
+            code: user.code.as_str(),
+            kind: if user.billable == Some(false) { CmKind::Header } else { CmKind::Billable },
+            title: user.title.as_str(),
+            short_title: row.map_or("", |row| self.bundled.cm_codes.field(row, 3)),
+            from_user_file: true,
+        }
+    }
+
+    fn bundled_cm_at(&self, row: usize) -> CmCode<'static> {
         let table = &self.bundled.cm_codes;
-        let row = table.find(code)?;
-        let fields: Vec<&'static str> = table.row(row).split('\t').collect();
-        let kind = match fields.get(1) {
-            Some(&"H") => CmKind::Header,
-            Some(&"B") => CmKind::Billable,
+        let mut fields = table.row(row).split('\t');
+        let code = fields.next().unwrap_or("");
+        let kind = match fields.next() {
+            Some("H") => CmKind::Header,
+            Some("B") => CmKind::Billable,
             _ => CmKind::Unlisted,
         };
-        Some(CmCode {
-            code: fields[0],
+        CmCode {
+            code,
             kind,
-            title: fields.get(2).copied().unwrap_or(""),
-            short_title: fields.get(3).copied().unwrap_or(""),
+            title: fields.next().unwrap_or(""),
+            short_title: fields.next().unwrap_or(""),
             from_user_file: false,
-        })
+        }
     }
 
     /// The periods in which the code was billable (merged; empty for a header that never was).
@@ -539,7 +554,7 @@ impl CodeSets {
         table
             .rows_with_prefix(&code)
             .filter(|&row| table.key(row) != code)
-            .filter_map(|row| self.icd10cm(table.key(row)))
+            .map(|row| self.icd10cm_at(row))
             .filter(|found| match date {
                 Some(date) => self.icd10cm_billable_on(found, date),
                 None => found.kind == CmKind::Billable,

@@ -207,7 +207,7 @@ impl CodeSets {
                 last_code = code;
                 let hit = match system {
                     CodeSystem::Icd10Cm => {
-                        let Some(found) = self.icd10cm(code) else { continue };
+                        let found = self.icd10cm_at(row);
                         SearchHit {
                             system,
                             code: found.dotted(),
