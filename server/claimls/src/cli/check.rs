@@ -183,27 +183,23 @@ fn walk(
     for path in paths {
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk(&path, visited, files, failures),
-            Ok(_) => {
-                let wanted = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-                if wanted {
-                    files.push(path);
-                }
-            }
+            Ok(_) if is_claim_file(&path) => files.push(path),
+            Ok(_) => {}
             Err(error) => {
                 // A dangling link or a loop: only worth reporting for files we would check.
-                let wanted = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| EXTENSIONS.contains(&e));
-                if wanted || path.is_symlink() && error.raw_os_error() == Some(40) {
+                if is_claim_file(&path) || path.is_symlink() && error.raw_os_error() == Some(40) {
                     failures.push(Failure { path, reason: describe_io(&error) });
                 }
             }
         }
     }
+}
+
+/// Whether a file found in a directory is one to check, by its extension (any case).
+fn is_claim_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// The file's text, or a one-line reason it is not a claim file we can read.
