@@ -294,85 +294,58 @@ impl<'s, 't> Codes<'s, 't> {
 
     /// The verdict on a service code (a line's or a test's) for a date of service.
     pub fn service_verdict(&mut self, text: &'t str, date: Date) -> Verdict {
-        if let Some(verdict) = self.service_verdicts.get(&(text, date)) {
-            return verdict.clone();
-        }
         let sets = self.sets;
-        let entry = self.services.entry(text).or_insert_with(|| {
-            let norm = normalize_code(text);
-            let windows = match service_shape(&norm) {
-                Some(ServiceShape::Hcpcs) => sets.hcpcs(&norm).map(|c| c.windows),
-                Some(_) => sets.cpt(&norm).map(|c| c.windows),
-                None => None,
-            };
-            PlainEntry { norm, windows }
-        });
-        let verdict = service_judge(sets, text, entry, date);
-        self.service_verdicts.insert((text, date), verdict.clone());
-        verdict
+        let look_up = |norm: &str| match service_shape(norm) {
+            Some(ServiceShape::Hcpcs) => sets.hcpcs(norm).map(|c| c.windows),
+            Some(_) => sets.cpt(norm).map(|c| c.windows),
+            None => None,
+        };
+        let judge = |entry: &PlainEntry| service_judge(sets, text, entry, date);
+        plain_verdict(
+            &mut self.service_verdicts,
+            &mut self.services,
+            text,
+            date,
+            normalize_code,
+            look_up,
+            judge,
+        )
     }
 
     // ----- ICD-10-PCS -----
 
     pub fn procedure_verdict(&mut self, text: &'t str, date: Date) -> Verdict {
-        if let Some(verdict) = self.procedure_verdicts.get(&(text, date)) {
-            return verdict.clone();
-        }
         let sets = self.sets;
-        let entry = self.procedures.entry(text).or_insert_with(|| {
-            let norm = normalize_code(text);
-            let windows = if is_icd10pcs_shape(&norm) {
-                sets.icd10pcs(&norm).map(|c| c.windows)
-            } else {
-                None
-            };
-            PlainEntry { norm, windows }
-        });
-        let verdict = procedure_judge(sets, text, entry, date);
-        self.procedure_verdicts.insert((text, date), verdict.clone());
-        verdict
+        let look_up = |norm: &str| {
+            if is_icd10pcs_shape(norm) { sets.icd10pcs(norm).map(|c| c.windows) } else { None }
+        };
+        let judge = |entry: &PlainEntry| procedure_judge(sets, text, entry, date);
+        plain_verdict(
+            &mut self.procedure_verdicts,
+            &mut self.procedures,
+            text,
+            date,
+            normalize_code,
+            look_up,
+            judge,
+        )
     }
 
     // ----- modifiers and places of service -----
 
     pub fn modifier_verdict(&mut self, text: &'t str, date: Date) -> Verdict {
-        if let Some(verdict) = self.modifier_verdicts.get(&(text, date)) {
-            return verdict.clone();
-        }
         let sets = self.sets;
-        let entry = self.modifiers.entry(text).or_insert_with(|| {
-            let norm = text.to_ascii_uppercase();
-            let windows = sets.modifier(&norm).map(|m| m.windows);
-            PlainEntry { norm, windows }
-        });
-        let verdict = match &entry.windows {
-            None => Verdict {
-                problem: Some(Rc::new(problem(
-                    "modifier",
-                    Severity::Error,
-                    format!(
-                        "`{text}` is not a modifier: modifiers are two-character codes such as \
-                         25, 59, LT or RT; check the modifier against the payer's list"
-                    ),
-                ))),
-                hint: None,
-            },
-            Some(windows) if !valid_quarterly(windows, date) => Verdict {
-                problem: Some(Rc::new(problem(
-                    "modifier",
-                    Severity::Error,
-                    format!(
-                        "modifier {} is not valid on {date}, the date of service: it is valid {}",
-                        entry.norm,
-                        describe_windows(windows)
-                    ),
-                ))),
-                hint: None,
-            },
-            Some(_) => Verdict { problem: None, hint: format_hint(text, &entry.norm, "modifier") },
-        };
-        self.modifier_verdicts.insert((text, date), verdict.clone());
-        verdict
+        let look_up = |norm: &str| sets.modifier(norm).map(|m| m.windows);
+        let judge = |entry: &PlainEntry| modifier_judge(text, entry, date);
+        plain_verdict(
+            &mut self.modifier_verdicts,
+            &mut self.modifiers,
+            text,
+            date,
+            str::to_ascii_uppercase,
+            look_up,
+            judge,
+        )
     }
 
     pub fn place_problem(&mut self, text: &'t str) -> Shared {
@@ -398,6 +371,59 @@ impl<'s, 't> Codes<'s, 't> {
                 })
             })
             .clone()
+    }
+}
+
+/// The verdict on a service, procedure or modifier `text` for `date`: judged once per
+/// (text, date), with what the code sets say of the text looked up once per text.
+fn plain_verdict<'t>(
+    verdicts: &mut HashMap<(&'t str, Date), Verdict>,
+    entries: &mut HashMap<&'t str, PlainEntry>,
+    text: &'t str,
+    date: Date,
+    normalize: impl FnOnce(&str) -> String,
+    look_up: impl FnOnce(&str) -> Option<Vec<Window>>,
+    judge: impl FnOnce(&PlainEntry) -> Verdict,
+) -> Verdict {
+    if let Some(verdict) = verdicts.get(&(text, date)) {
+        return verdict.clone();
+    }
+    let entry = entries.entry(text).or_insert_with(|| {
+        let norm = normalize(text);
+        let windows = look_up(&norm);
+        PlainEntry { norm, windows }
+    });
+    let verdict = judge(entry);
+    verdicts.insert((text, date), verdict.clone());
+    verdict
+}
+
+fn modifier_judge(text: &str, entry: &PlainEntry, date: Date) -> Verdict {
+    match &entry.windows {
+        None => Verdict {
+            problem: Some(Rc::new(problem(
+                "modifier",
+                Severity::Error,
+                format!(
+                    "`{text}` is not a modifier: modifiers are two-character codes such as \
+                         25, 59, LT or RT; check the modifier against the payer's list"
+                ),
+            ))),
+            hint: None,
+        },
+        Some(windows) if !valid_quarterly(windows, date) => Verdict {
+            problem: Some(Rc::new(problem(
+                "modifier",
+                Severity::Error,
+                format!(
+                    "modifier {} is not valid on {date}, the date of service: it is valid {}",
+                    entry.norm,
+                    describe_windows(windows)
+                ),
+            ))),
+            hint: None,
+        },
+        Some(_) => Verdict { problem: None, hint: format_hint(text, &entry.norm, "modifier") },
     }
 }
 
