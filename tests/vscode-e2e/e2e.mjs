@@ -2,14 +2,20 @@
 // driven by Playwright through Debian's Chromium. Run through ./run.sh, which
 // installs everything and packages the extension first.
 //
+// Every check waits for a condition (with a timeout), never for a fixed time,
+// and when it fails it says what it saw. Screenshots go to out/ after each check;
+// out/vscode-claimls.png is the one shown in editors/vscode/README.md (completions
+// for E11.6, with squiggles, inlay hints and the Problems panel).
+//
 // Environment:
 //   CODE_SERVER  path to the code-server binary (required)
 //   VSIX         the packaged extension (required)
 //   CHROMIUM     browser binary (default /usr/bin/chromium)
 //   E2E_TIMEOUT  ms to wait for server-driven UI (default 20000)
+//   E2E_TRACE    claimls.trace.server: off | messages (default) | verbose
 //   E2E_KEEP=1   keep the temp directory
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,6 +33,17 @@ if (!CODE_SERVER || !VSIX) {
   process.exit(2);
 }
 
+// What the fixture must show: rule id and 1-based line of each diagnostic (errors.claim).
+const FIXTURE = 'errors.claim';
+const EXPECTED_PROBLEMS = [
+  ['npi', 5],
+  ['seventh-character', 9],
+  ['malformed-code', 10],
+  ['dx-pointer', 12],
+  ['missing-pointer', 13],
+];
+const E11_9_TITLE = 'Type 2 diabetes mellitus without complications';
+
 const results = [];
 let shot = 0;
 let page;
@@ -35,7 +52,7 @@ async function screenshot(name) {
   if (!page) return;
   const file = join(outDir, `${String(++shot).padStart(2, '0')}-${name}.png`);
   try {
-    await page.screenshot({ path: file });
+    await page.screenshot({ path: file, animations: 'disabled' });
   } catch {
     // page gone
   }
@@ -44,14 +61,72 @@ async function screenshot(name) {
 async function check(name, fn) {
   const t0 = Date.now();
   try {
+    await settle();
     const note = await fn();
     results.push({ name, ok: true });
     console.log(`PASS  ${name}${note ? ` — ${note}` : ''} (${Date.now() - t0} ms)`);
   } catch (err) {
     results.push({ name, ok: false });
-    console.log(`FAIL  ${name} — ${(err && err.message ? err.message : String(err)).split('\n')[0]} (${Date.now() - t0} ms)`);
+    // Our own errors say what was seen; Playwright's carry a call log: keep its head.
+    const msg = (err && err.message ? err.message : String(err))
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n')
+      .filter((l) => l.trim() && !/^\s*Call log:/.test(l))
+      .slice(0, 3)
+      .join('\n      ');
+    console.log(`FAIL  ${name} (${Date.now() - t0} ms)\n      ${msg}`);
   }
-  await screenshot(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
+  await screenshot(name.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').toLowerCase());
+}
+
+/** Leaves no hover or widget open from a check before (a failed one included). */
+async function settle() {
+  if (!page) return;
+  await page.mouse.move(5, 450);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await page
+    .locator('.monaco-editor .monaco-hover-content:visible')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 3000 })
+    .catch(() => {});
+}
+
+/** What overlays are open, for failure messages. */
+async function openWidgets() {
+  const kinds = {
+    hover: '.monaco-editor .monaco-hover-content:visible',
+    'action menu': '.action-widget:visible',
+    suggest: '.editor-widget.suggest-widget.visible',
+    'quick input': '.quick-input-widget:visible',
+    'notification': '.notification-toast:visible',
+  };
+  const open = [];
+  for (const [name, sel] of Object.entries(kinds)) {
+    const n = await page.locator(sel).count();
+    if (n) open.push(`${name}${name === 'notification' ? `: ${(await page.locator(sel).first().innerText()).replace(/\s+/g, ' ').slice(0, 120)}` : ''}`);
+  }
+  return open.length ? `open: ${open.join(', ')}` : 'no widget open';
+}
+
+/**
+ * Polls `probe` until it returns { ok: true, value } or `ms` pass; then throws
+ * "`what`; saw: <last seen>". `probe` may throw (treated as not yet).
+ */
+async function until(what, probe, ms = T) {
+  const end = Date.now() + ms;
+  let seen = '(nothing)';
+  for (;;) {
+    try {
+      const r = await probe();
+      if (r.ok) return r.value;
+      if (r.seen !== undefined) seen = r.seen;
+    } catch (err) {
+      seen = `error: ${(err && err.message ? err.message : String(err)).split('\n')[0]}`;
+    }
+    if (Date.now() > end) throw new Error(`${what} within ${ms} ms; saw: ${seen}`);
+    await page.waitForTimeout(150);
+  }
 }
 
 function freePort() {
@@ -79,60 +154,160 @@ async function waitForHttp(url, ms) {
   throw new Error(`${url} did not answer within ${ms} ms`);
 }
 
-/** Screen point at the middle of the first rendered occurrence of `text` (a whole word) in the editor. */
-async function textPoint(text, timeout = 10000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const pt = await page.evaluate((needle) => {
-      const isWord = (c) => c !== undefined && /[A-Za-z0-9.]/.test(c);
-      for (const span of document.querySelectorAll('.monaco-editor .view-lines .view-line span > span')) {
-        const node = span.firstChild;
-        if (!node || node.nodeType !== 3) continue;
-        const t = node.textContent.replace(/\u00a0/g, ' ');
-        let i = t.indexOf(needle);
-        while (i !== -1 && (isWord(t[i - 1]) || isWord(t[i + needle.length]))) i = t.indexOf(needle, i + 1);
-        if (i === -1) continue;
-        const r = document.createRange();
-        r.setStart(node, i);
-        r.setEnd(node, i + needle.length);
-        const b = r.getBoundingClientRect();
-        if (b.width > 0) return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-      }
-      return null;
-    }, text);
-    if (pt) return pt;
-    if (Date.now() > end) throw new Error(`"${text}" not found in the editor`);
-    await page.waitForTimeout(250);
-  }
+/** Screen point at the middle of the first rendered occurrence of `text` (a whole word) in the editor, or null. */
+function findText(text) {
+  return page.evaluate((needle) => {
+    const isWord = (c) => c !== undefined && /[A-Za-z0-9.]/.test(c);
+    for (const span of document.querySelectorAll('.monaco-editor .view-lines .view-line span > span')) {
+      const node = span.firstChild;
+      if (!node || node.nodeType !== 3) continue;
+      const t = node.textContent.replace(/\u00a0/g, ' ');
+      let i = t.indexOf(needle);
+      while (i !== -1 && (isWord(t[i - 1]) || isWord(t[i + needle.length]))) i = t.indexOf(needle, i + 1);
+      if (i === -1) continue;
+      const r = document.createRange();
+      r.setStart(node, i);
+      r.setEnd(node, i + needle.length);
+      const b = r.getBoundingClientRect();
+      if (b.width > 0) return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    }
+    return null;
+  }, text);
 }
 
-async function problemsText() {
+async function textPoint(text, ms = 10000) {
+  return until(`"${text}" shown in the editor`, async () => {
+    const pt = await findText(text);
+    return { ok: !!pt, value: pt };
+  }, ms);
+}
+
+/** Places the cursor in the middle of `text` in the editor. */
+async function clickOn(text) {
+  const p = await textPoint(text);
+  await page.mouse.click(p.x, p.y);
+}
+
+/** The Problems panel's marker rows as { id, line, text } (opens the panel if needed). */
+async function problems() {
   const panel = page.locator('.markers-panel');
   if (!(await panel.isVisible().catch(() => false))) {
     await page.keyboard.press('Control+Shift+M');
     await panel.waitFor({ state: 'visible', timeout: 5000 });
   }
-  return (await panel.innerText()).replace(/\s+/g, ' ');
+  const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+  return rows
+    .map((r) => r.replace(/\s+/g, ' ').trim())
+    .map((text) => {
+      const pos = /\[Ln (\d+), Col \d+\]/.exec(text);
+      // "… claimls(npi) [Ln 5, Col 17]"; the brackets may be drawn by CSS (absent from innerText).
+      const src = /claimls[\s(]+([a-z0-9-]+)\)?\s*\[Ln/.exec(text);
+      return pos ? { id: src ? src[1] : '?', line: Number(pos[1]), text } : null;
+    })
+    .filter(Boolean);
 }
 
-async function waitProblems(pred, what) {
-  const end = Date.now() + T;
-  let last = '';
-  while (Date.now() < end) {
-    last = await problemsText().catch(() => '');
-    if (pred(last)) return last;
-    await page.waitForTimeout(300);
-  }
-  throw new Error(`${what}; Problems panel: ${last.slice(0, 300) || '(empty)'}`);
+const describe = (list) =>
+  list.length ? list.map((p) => (p.id === '?' ? `"${p.text.slice(-80)}"` : `${p.id}@${p.line}`)).join(', ') : '(no problems)';
+const sameProblems = (list, expected) => {
+  const a = list.map((p) => `${p.id}@${p.line}`).sort();
+  const b = expected.map(([id, line]) => `${id}@${line}`).sort();
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+};
+
+/** Waits until the Problems panel lists exactly `expected` ([rule id, line] pairs). */
+async function expectProblems(expected, what) {
+  return until(what, async () => {
+    const list = await problems();
+    return { ok: sameProblems(list, expected), value: list, seen: describe(list) };
+  });
 }
 
+/** Runs a command from the palette by its title. */
 async function runCommand(title) {
-  await page.keyboard.press('Control+Shift+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 5000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 5000 });
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+  // As with Go to Line, the palette may reset its value while it opens: retype until the row shows.
+  await until(`the command palette to list "${title}"`, async () => {
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('Control+Shift+P');
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+    }
+    if ((await input.inputValue()) !== `>${title}`) await input.fill(`>${title}`);
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    return { ok: await row.isVisible(), seen: `${await input.inputValue()}: ${rows.join(' | ').slice(0, 200) || '(no rows)'}` };
+  }, 10000);
+  await row.click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
+}
+
+/** In an open list widget (rows matching `selector`), moves the keyboard focus to the first row matching `re`; returns its text. */
+async function focusRow(selector, re, what) {
+  const rowTexts = () =>
+    page.evaluate((sel) => [...document.querySelectorAll(sel)].map((e) => ({ text: e.innerText.replace(/\s+/g, ' ').trim(), focused: e.classList.contains('focused') })), selector);
+  const first = await until(`${what}: the list to fill`, async () => {
+    const rows = await rowTexts();
+    return { ok: rows.length > 0, value: rows, seen: '(empty list)' };
+  });
+  if (!first.some((r) => re.test(r.text))) throw new Error(`${what}: no entry matching ${re} among: ${first.map((r) => r.text).slice(0, 12).join(' | ')}`);
+  for (let i = 0; i < 60; i++) {
+    const current = (await rowTexts()).find((r) => r.focused);
+    if (current && re.test(current.text)) return current.text;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`${what}: could not move the focus to ${re} with the arrow keys`);
+}
+
+/** Moves the cursor to the start of 1-based `line` with Go to Line (Ctrl+G). */
+async function gotoLine(line) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  const want = `:${line}:1`;
+  // The widget starts with ":" and may reset the value while it opens: (re)type until it
+  // describes the target line rather than the current one.
+  await until(`Go to Line to offer line ${line}`, async () => {
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('Control+G');
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+    }
+    if ((await input.inputValue()) !== want) await input.fill(want);
+    const text = `${(await widget.innerText()).replace(/\s+/g, ' ')} [${await input.getAttribute('aria-label')}]`;
+    return { ok: (await input.inputValue()) === want && new RegExp(`\\bline ${line}\\b`, 'i').test(text) && !/current line/i.test(text), seen: `${await input.inputValue()}: ${text.slice(0, 200)}` };
+  }, 10000);
   await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 5000 });
+  await until(`the cursor at line ${line}`, async () => {
+    const t = (await page.locator('.statusbar-item[id="status.editor.selection"]').innerText()).trim();
+    return { ok: t.startsWith(`Ln ${line}, Col 1`), seen: `"${t}"` };
+  }, 5000);
+}
+
+/** Saves the active editor (Ctrl+S) and waits until its tab is no longer dirty. */
+async function save() {
+  await page.keyboard.press('Control+S');
+  await until('the active editor saved', async () => {
+    const cls = (await page.locator('.tabs-container .tab.active').getAttribute('class')) || '';
+    return { ok: !/\bdirty\b/.test(cls), seen: cls };
+  }, 5000);
+}
+
+/** Saves the active editor and waits until the file on disk reads `expected`. */
+async function saveAndExpect(file, expected, what) {
+  await save();
+  return until(what, async () => {
+    const text = readFileSync(file, 'utf8');
+    return { ok: text === expected, value: text, seen: diffLines(expected, text) };
+  });
+}
+
+/** A one-line description of how `actual` differs from `expected` (first differing line). */
+function diffLines(expected, actual) {
+  const a = expected.split('\n');
+  const b = actual.split('\n');
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return `line ${i + 1} is ${JSON.stringify(b[i])}, expected ${JSON.stringify(a[i])}`;
+  }
+  return 'the file as expected';
 }
 
 async function main() {
@@ -144,6 +319,8 @@ async function main() {
   mkdirSync(join(userData, 'User'), { recursive: true });
   mkdirSync(ws, { recursive: true });
   cpSync(join(here, 'fixtures'), ws, { recursive: true });
+  const fixturePath = join(ws, FIXTURE);
+  const original = readFileSync(fixturePath, 'utf8');
   writeFileSync(
     join(userData, 'User', 'settings.json'),
     JSON.stringify(
@@ -151,14 +328,16 @@ async function main() {
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
         'workbench.enableExperiments': false,
+        'workbench.colorTheme': 'Default Light Modern',
         'security.workspace.trust.enabled': false,
         'extensions.autoUpdate': false,
         'extensions.autoCheckUpdates': false,
         'telemetry.telemetryLevel': 'off',
+        'files.autoSave': 'off',
         'editor.hover.delay': 200,
         'editor.minimap.enabled': false,
         'claimls.today': '2026-03-10',
-        'claimls.trace.server': 'messages',
+        'claimls.trace.server': process.env.E2E_TRACE || 'messages',
       },
       null,
       2,
@@ -171,7 +350,9 @@ async function main() {
 
   const inst = spawnSync(CODE_SERVER, [...common, '--install-extension', VSIX], { encoding: 'utf8' });
   process.stdout.write(inst.stdout || '');
-  if (inst.status !== 0) throw new Error(`installing ${VSIX} failed:\n${inst.stderr}`);
+  if (inst.status !== 0 || !/successfully installed/.test(inst.stdout || '')) {
+    throw new Error(`installing ${VSIX} failed (exit ${inst.status}):\n${inst.stdout}\n${inst.stderr}`);
+  }
 
   const log = join(outDir, 'code-server.log');
   const cs = spawn(
@@ -187,138 +368,166 @@ async function main() {
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30000);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
 
-    await check('file opens as language "claim" with grammar colouring', async () => {
-      const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: 'errors.claim' }).first();
+    await check(`${FIXTURE} opens in language mode Claim with the grammar's scopes`, async () => {
+      const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: FIXTURE }).first();
       await row.waitFor({ timeout: 30000 });
       await row.dblclick();
-      await page.locator('.monaco-editor .view-line').first().waitFor({ timeout: 15000 });
       const mode = page.locator('.statusbar-item[id="status.editor.mode"]');
-      await mode.waitFor({ timeout: 15000 });
-      let lang = '';
-      for (const end = Date.now() + 15000; Date.now() < end; await page.waitForTimeout(300)) {
-        lang = (await mode.innerText()).trim();
-        if (/claim/i.test(lang)) break;
-      }
-      if (!/claim/i.test(lang)) throw new Error(`language mode is "${lang}"`);
-      // The grammar gives `claim` (keyword) and `E11.9` (code) their own token colours.
-      const colourAt = async (text) => {
-        const p = await textPoint(text);
-        return page.evaluate(({ x, y }) => getComputedStyle(document.elementFromPoint(x, y)).color, p);
+      const lang = await until('language mode "Claim" in the status bar', async () => {
+        const t = (await mode.innerText()).trim();
+        return { ok: t === 'Claim', value: t, seen: `"${t}"` };
+      });
+      // The TextMate scopes under the cursor, as VS Code's token inspector shows them.
+      const scopesOf = async (word) => {
+        await clickOn(word);
+        await runCommand('Developer: Inspect Editor Tokens and Scopes');
+        const widget = page.locator('.token-inspect-widget');
+        const text = await until(`the token inspector on "${word}"`, async () => {
+          const t = (await widget.innerText()).replace(/\s+/g, ' ');
+          return { ok: /textmate scopes/i.test(t), value: t, seen: t.slice(0, 200) };
+        });
+        await page.keyboard.press('Escape');
+        await widget.waitFor({ state: 'hidden', timeout: 5000 });
+        return text;
       };
-      // Tokenization is asynchronous: wait until `billing` (keyword) differs from the plain text of the comment.
-      let kw = '', comment = '', mod = '';
-      for (const end = Date.now() + 15000; Date.now() < end; await page.waitForTimeout(300)) {
-        [kw, comment, mod] = [await colourAt('billing'), await colourAt('known'), await colourAt('25')];
-        if (kw !== comment && kw !== mod) break;
+      const want = [
+        ['billing', 'keyword.other.statement.billing.claim'],
+        ['E11.9', 'support.constant.code.icd10-cm.claim'],
+        ['99213', 'support.constant.code.cpt.claim'],
+      ];
+      for (const [word, scope] of want) {
+        const text = await scopesOf(word);
+        if (!text.includes(scope) || !text.includes('source.claim')) throw new Error(`"${word}": expected scope ${scope}; inspector: ${text.slice(0, 300)}`);
       }
-      if (kw === comment || kw === mod) throw new Error(`keyword ${kw}, comment ${comment}, modifier ${mod}: not coloured`);
-      return `mode ${lang}; keyword ${kw}, comment ${comment}, modifier ${mod}`;
+      return `mode ${lang}; ${want.map(([w, s]) => `${w} → ${s}`).join(', ')}`;
     });
 
-    await check('status bar shows the server (code-set edition)', async () => {
+    await check('status bar shows the server and its code-set edition', async () => {
       const item = page.locator('.statusbar-item[id="claimls.claimls.server"], .statusbar-item[id$="claimls.server"]').first();
-      await item.waitFor({ timeout: T });
-      const end = Date.now() + T;
-      let text = '';
-      while (Date.now() < end) {
-        text = (await item.innerText()).trim();
+      return until('the claimls status bar item to show "ICD-10-CM FY…"', async () => {
+        const text = (await item.innerText()).trim();
         const cls = (await item.getAttribute('class')) || '';
-        if (text && !/error/i.test(cls) && !/^claimls$/.test(text)) return text;
-        await page.waitForTimeout(300);
-      }
-      throw new Error(`status bar item stuck at "${text}"`);
+        return { ok: /ICD-10-CM FY\d{4}/.test(text) && !/error/i.test(cls), value: text, seen: `"${text}" (${cls})` };
+      });
     });
 
-    const expected = ['npi', 'seventh-character', 'malformed-code', 'dx-pointer', 'missing-pointer'];
-    await check(`Problems panel lists ${expected.join(', ')}`, async () => {
-      const text = await waitProblems((t) => expected.every((id) => t.includes(id)), `missing: ${expected.join(', ')}`);
-      const found = expected.filter((id) => text.includes(id));
-      return `found ${found.join(', ')}`;
+    await check(`Problems panel lists exactly ${describe(EXPECTED_PROBLEMS.map(([id, line]) => ({ id, line })))}`, async () => {
+      const list = await expectProblems(EXPECTED_PROBLEMS, 'the Problems panel to list the expected diagnostics');
+      const nonClaimls = list.filter((p) => p.id === '?');
+      if (nonClaimls.length) throw new Error(`problems without a claimls(rule) source: ${nonClaimls.map((p) => p.text).join(' | ')}`);
+      return describe(list);
     });
 
-    await check('hovering a code shows its title', async () => {
+    await check(`hovering E11.9 shows "${E11_9_TITLE}"`, async () => {
       await page.keyboard.press('Escape');
-      const end = Date.now() + T;
-      let text = '';
-      while (Date.now() < end) {
-        const p = await textPoint('E11.9');
-        await page.mouse.move(p.x, p.y);
-        const hover = page.locator('.monaco-hover-content').first();
-        try {
-          await hover.waitFor({ state: 'visible', timeout: 3000 });
-          text = (await hover.innerText()).replace(/\s+/g, ' ');
-          if (/diabetes/i.test(text)) return text.slice(0, 120);
-        } catch {
-          // no hover yet
+      const hover = page.locator('.monaco-editor .monaco-hover-content:visible');
+      const text = await until(`a hover over E11.9 with "${E11_9_TITLE}"`, async () => {
+        if (!(await hover.count())) {
+          // (Re)enter the word: VS Code shows a hover on mouse movement over it.
+          const p = await textPoint('E11.9');
+          await page.mouse.move(p.x - 40, p.y);
+          await page.mouse.move(p.x, p.y, { steps: 4 });
+          await hover.first().waitFor({ state: 'visible', timeout: 3000 }).catch(() => {});
         }
-        await page.mouse.move(5, 5);
-        await page.waitForTimeout(500);
-      }
-      throw new Error(`hover over E11.9: "${text.slice(0, 200)}"`);
+        const t = (await hover.allInnerTexts()).join(' ').replace(/\s+/g, ' ');
+        return { ok: t.includes('E11.9') && t.includes(E11_9_TITLE), value: t, seen: `"${t.slice(0, 200)}"` };
+      });
+      await page.mouse.move(5, 450);
+      await page.keyboard.press('Escape');
+      return `"${text.slice(0, 90)}…"`;
     });
 
-    await check('quick fix for seventh-character removes the diagnostic', async () => {
-      await page.mouse.move(5, 5);
-      const p = await textPoint('S72.001');
-      await page.mouse.click(p.x, p.y);
+    await check('quick fix S72.001 → S72.001A removes the seventh-character diagnostic and edits the text', async () => {
+      await clickOn('S72.001');
       await page.keyboard.press('Control+.');
-      const menu = page.locator('.action-widget, .context-view .monaco-list').first();
-      await menu.waitFor({ state: 'visible', timeout: T });
-      const items = page.locator('.action-widget .monaco-list-row.action, .action-widget .monaco-list-row');
-      const titles = (await items.allInnerTexts()).map((s) => s.trim()).filter(Boolean);
-      const idx = titles.findIndex((s) => /S72\.001/.test(s));
-      if (idx < 0) throw new Error(`no S72.001x fix among: ${titles.join(' | ').slice(0, 200)}`);
-      await items.nth(idx).click();
-      await waitProblems((t) => !t.includes('seventh-character'), 'seventh-character still listed after the fix');
-      return `applied "${titles[idx]}"`;
+      const rows = '.action-widget .monaco-list-row.action';
+      await until('the quick fix menu (Ctrl+.) to open', async () => {
+        return { ok: await page.locator(rows).first().isVisible(), seen: await openWidgets() };
+      });
+      const chosen = await focusRow(rows, /^S72\.001A\b/, 'the quick fix menu');
+      await page.keyboard.press('Enter');
+      await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 5000 });
+      const rest = EXPECTED_PROBLEMS.filter(([id]) => id !== 'seventh-character');
+      await expectProblems(rest, 'seventh-character gone and the other diagnostics kept');
+      const fixed = original.replace('\n  dx B  S72.001\n', '\n  dx B  S72.001A\n');
+      if (fixed === original) throw new Error(`the fixture has no line "  dx B  S72.001"`);
+      await saveAndExpect(fixturePath, fixed, 'the saved file to have "dx B  S72.001A" and no other change');
+      return `applied "${chosen}"`;
     });
 
-    await check('typing a partial code offers completions', async () => {
-      const p = await textPoint('end');
-      await page.mouse.click(p.x, p.y);
-      await page.keyboard.press('Home');
+    await check('typing a partial code (E11.6) offers completions; accepting E11.65 inserts it', async () => {
+      await save(); // (whatever the checks before did to it)
+      const before = readFileSync(fixturePath, 'utf8');
+      // A new line before `end` (line 14), with a partial code typed key by key.
+      const endLine = before.split('\n').indexOf('end') + 1;
+      await gotoLine(endLine);
       await page.keyboard.press('Enter');
       await page.keyboard.press('ArrowUp');
-      await page.keyboard.type('  dx D  E11.6');
-      await page.keyboard.press('Control+Space');
-      const rows = page.locator('.suggest-widget .monaco-list-row');
-      await rows.first().waitFor({ state: 'visible', timeout: T });
-      const labels = (await rows.allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
-      await screenshot('completions');
+      await page.keyboard.insertText('  dx D  ');
       await page.keyboard.press('Escape');
-      // Leave the document as it was on disk.
-      await runCommand('File: Revert File');
-      if (!labels.some((l) => /E11\.6/.test(l))) throw new Error(`completions: ${labels.join(' | ').slice(0, 200)}`);
-      return labels.slice(0, 3).join(' | ');
+      await page.keyboard.type('E11.6', { delay: 60 });
+      // The suggest widget opens by itself while typing (no Ctrl+Space).
+      const rows = '.editor-widget.suggest-widget.visible .monaco-list-row';
+      const labels = await until('the suggest widget to list E11.65 (… with hyperglycemia)', async () => {
+        const all = (await page.locator(rows).allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
+        return { ok: all.some((l) => /E11\.65\b/.test(l)), value: all, seen: all.length ? all.join(' | ').slice(0, 300) : `no suggestions (${await openWidgets()})` };
+      });
+      const notE116 = labels.filter((l) => !/^E11\.6/.test(l));
+      await screenshot('completions');
+      // The picture in editors/vscode/README.md: completions, squiggles, inlay hints, the
+      // Problems panel and the status bar, without the side bar.
+      const side = await page.locator('.part.sidebar').boundingBox();
+      const vp = page.viewportSize();
+      const x = side ? Math.round(side.x + side.width) : 0;
+      await page.screenshot({ path: join(outDir, 'vscode-claimls.png'), animations: 'disabled', clip: { x, y: 0, width: vp.width - x, height: vp.height } });
+      const chosen = await focusRow(rows, /^E11\.65\b/, 'the suggest widget');
+      if (!/hyperglycemia/i.test(chosen)) throw new Error(`the entry chosen lacks E11.65's title (… with hyperglycemia): "${chosen}"`);
+      await page.keyboard.press('Enter');
+      await page.locator('.editor-widget.suggest-widget.visible').waitFor({ state: 'hidden', timeout: 5000 });
+      const expected = before.replace(/\nend\n/, '\n  dx D  E11.65\nend\n');
+      await saveAndExpect(fixturePath, expected, 'the saved file to have the new line "  dx D  E11.65"');
+      if (notE116.length) return `${labels.length} entries (some not E11.6…: ${notE116.slice(0, 3).join(' | ')})`;
+      return `${labels.length} entries, all E11.6…: ${labels.slice(0, 3).join(' | ')} …`;
     });
 
     await check('presentation mode masks the patient name (display only)', async () => {
-      await page.keyboard.press('Escape');
-      await runCommand('Claim: Toggle presentation mode');
-
-      const end = Date.now() + 10000;
-      let style = '';
-      while (Date.now() < end) {
-        // The decoration wraps the text in a span whose colour is transparent.
-        style = await page
+      const nameColours = () =>
+        page
           .locator('.monaco-editor .view-line span')
           .filter({ hasText: /^"?Doe,[\s\u00a0]Jane"?$/ })
           .evaluateAll((els) => els.map((e) => getComputedStyle(e).color).join(','));
-        if (/rgba\(0, 0, 0, 0\)|transparent/.test(style)) break;
-        await page.waitForTimeout(300);
-      }
-      if (!/rgba\(0, 0, 0, 0\)|transparent/.test(style)) throw new Error(`name colours: ${style}`);
+      const masked = (s) => /rgba\(0, 0, 0, 0\)|transparent/.test(s);
+      await runCommand('Claim: Toggle presentation mode (mask patient data)');
+      await until('the patient name drawn transparent', async () => {
+        const s = await nameColours();
+        return { ok: masked(s), seen: s || '(name not found)' };
+      }, 10000);
       await screenshot('presentation-mode');
-      await runCommand('Claim: Toggle presentation mode');
-      await textPoint('patient');
-      return 'name drawn transparent over the mask bar';
+      await runCommand('Claim: Toggle presentation mode (mask patient data)');
+      await until('the patient name visible again', async () => {
+        const s = await nameColours();
+        return { ok: s !== '' && !masked(s), seen: s || '(name not found)' };
+      }, 10000);
+      const text = readFileSync(fixturePath, 'utf8');
+      if (!text.includes('"Doe, Jane"')) throw new Error('the file lost the patient name');
+      return 'name drawn transparent over the mask bar, and back';
     });
   } finally {
     await browser?.close().catch(() => {});

@@ -2,7 +2,8 @@
 // `vsce package` puts it in the .vsix.
 //
 // By default it runs `cargo build --release -p claimls` at the repository root
-// (a no-op when up to date) and copies target/release/claimls. Set
+// (a no-op when up to date) and copies target/release/claimls (under
+// $CARGO_TARGET_DIR when that is set). Set
 // CLAIMLS_SERVER_BIN=/path/to/claimls to package a binary built elsewhere
 // (e.g. a cross-compiled one) without running cargo.
 import { spawnSync } from 'node:child_process';
@@ -24,7 +25,9 @@ if (bin) {
   bin = resolve(bin);
   if (!existsSync(bin)) fail(`CLAIMLS_SERVER_BIN=${bin} does not exist`);
 } else {
-  bin = join(root, 'target', 'release', exe);
+  // Where cargo puts it: CARGO_TARGET_DIR (relative to the repository root) or target/.
+  const targetDir = process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, 'target');
+  bin = join(targetDir, 'release', exe);
   console.log(`bundle-server: cargo build --release -p claimls (in ${root})`);
   const r = spawnSync('cargo', ['build', '--release', '-p', 'claimls'], { cwd: root, stdio: 'inherit' });
   if (r.error) {

@@ -8,7 +8,6 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
-  TransportKind,
   WorkspaceSymbolRequest,
 } from 'vscode-languageclient/node';
 import { findMaskRanges } from './mask';
@@ -92,7 +91,9 @@ async function startClient(): Promise<void> {
   output.appendLine(`Starting ${command} serve (found via ${source})`);
   setStatus('starting', 'claimls', `Starting ${command}`);
 
-  const executable = { command, args: ['serve'], transport: TransportKind.stdio, options: { cwd: workspaceFolderPath() } };
+  // No `transport`: with TransportKind.stdio the client appends `--stdio`, which
+  // `claimls serve` rejects; without it the client still speaks over stdin/stdout.
+  const executable = { command, args: ['serve'], options: { cwd: workspaceFolderPath() } };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'claim' }],
