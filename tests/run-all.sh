@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test of claimls, on a fresh machine or a used one: installs what it needs (only what is
 # missing), then runs the Rust checks and tests, the bundled-data reproducibility check, the
-# examples, the TextMate grammar tests, the VS Code extension's unit tests and the real-editor
-# end-to-end tests. This is the README's test command, and CI runs exactly this.
+# examples, the TextMate grammar tests, the VS Code extension's unit tests, the VS Code
+# end-to-end test (real VS Code in code-server) and the real-editor end-to-end tests. This is
+# the README's test command, and CI runs exactly this.
 #
 #   bash tests/run-all.sh
 set -euo pipefail
@@ -47,8 +48,15 @@ examples_check() {
   [[ $status -eq 1 ]] || { echo "examples/training: expected exit 1, got $status"; return 1; }
 }
 
+# The benchmark harness, quick form: the generated corpus fires every rule as seeded, and every
+# field of target/bench/results.json gets measured. Timings are printed, never judged.
+bench_smoke() { cargo xtask bench --smoke; }
+
 grammar_tests() { (cd grammar && npm ci --silent && npm test); }
 vscode_unit_tests() { (cd editors/vscode && npm ci --silent && npm test); }
+# Real VS Code (code-server) with the packaged .vsix, driven by Playwright + Debian Chromium;
+# installs code-server, Chromium and playwright-core when missing (tests/vscode-e2e/README.md).
+vscode_e2e() { bash tests/vscode-e2e/run.sh; }
 # Neovim 0.11, Emacs 30 (eglot), Vim (ALE) and Kakoune (kak-lsp) against the real server.
 real_editor_tests() { bash tests/editors/run.sh; }
 
@@ -57,8 +65,10 @@ step "cargo clippy -D warnings" rust_lints
 step "cargo test" rust_tests
 step "bundled code-set data reproduces byte for byte" data_reproduces
 step "claimls check examples/" examples_check
+step "benchmark harness smoke run (cargo xtask bench --smoke)" bench_smoke
 step "TextMate grammar snapshots" grammar_tests
 step "VS Code extension unit tests" vscode_unit_tests
+step "VS Code end-to-end: the .vsix in code-server" vscode_e2e
 step "real editors: Neovim, Emacs, Vim, Kakoune" real_editor_tests
 
 printf '\n'

@@ -67,11 +67,58 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
 }
 
+/// The largest document an editor gets checked, in bytes (8 MiB). A larger one gets
+/// [`too_large`] instead: checking it on every keystroke would make the editor slow and the
+/// server's memory grow with the document. `claimls check` has no limit.
+pub const EDITOR_DOCUMENT_LIMIT: usize = 8 << 20;
+
+/// What an editor shows for a document over [`EDITOR_DOCUMENT_LIMIT`] instead of checking
+/// it: one `document-too-large` diagnostic on its first line (none when the rule is off).
+pub fn too_large(text: &str, config: &Config) -> Vec<Diagnostic> {
+    let Some(severity) = config.severity_of("document-too-large", Severity::Warning) else {
+        return Vec::new();
+    };
+    let first_line = text.find(['\n', '\r']).unwrap_or(text.len());
+    let end = ide::clamp(text, first_line.min(80));
+    let message = format!(
+        "This document is {:.1} MiB, over the {} MiB that claimls checks as you type, so it is \
+         not checked here and hover and completion are off. Check it with `claimls check FILE` \
+         in a terminal (no size limit there), or split it into smaller files.",
+        text.len() as f64 / f64::from(1 << 20),
+        EDITOR_DOCUMENT_LIMIT >> 20,
+    );
+    let span = Span::new(0, end);
+    vec![Diagnostic {
+        rule: "document-too-large",
+        severity,
+        span,
+        message,
+        fixes: vec![],
+        related: vec![],
+    }]
+}
+
 /// Parses and checks a whole file: every rule, with the severities of `config`, sorted by
 /// position. The code sets are passed in so the caller decides which user files are loaded.
 pub fn check(text: &str, sets: &codes::CodeSets, config: &Config) -> Vec<Diagnostic> {
-    let file = syntax::parse(text);
-    check_parsed(text, &file, sets, config)
+    check_in_pieces(text, sets, config, PIECE_BLOCKS)
+}
+
+/// The blocks [`check`] parses and checks at a time: enough that the pieces cost nothing, few
+/// enough that the tree of one stays small (about 3,000 lines; a tree takes about ten times the
+/// memory of its text, and a million-line file would need 300 MB as one).
+const PIECE_BLOCKS: usize = 256;
+
+/// [`check`] with pieces of `blocks_per_piece` blocks (the result is the same for any size):
+/// for tests.
+#[doc(hidden)]
+pub fn check_in_pieces(
+    text: &str,
+    sets: &codes::CodeSets,
+    config: &Config,
+    blocks_per_piece: usize,
+) -> Vec<Diagnostic> {
+    with_severities(rules::run_in_pieces(text, sets, config, blocks_per_piece), config)
 }
 
 /// [`check`] for a file already parsed.
@@ -81,7 +128,23 @@ pub fn check_parsed(
     sets: &codes::CodeSets,
     config: &Config,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = rules::run_all(text, file, sets, config);
+    with_severities(rules::run_all(text, file, sets, config), config)
+}
+
+/// The diagnostics of [`check_parsed`] whose span touches `offset` (what a hover there shows),
+/// for the cost of checking the block around `offset` instead of the whole file.
+pub fn check_at(
+    text: &str,
+    file: &syntax::SourceFile<'_>,
+    sets: &codes::CodeSets,
+    config: &Config,
+    offset: usize,
+) -> Vec<Diagnostic> {
+    with_severities(rules::run_at(text, file, sets, config, offset), config)
+}
+
+/// The severities of `config` applied (rules set to `off` dropped), sorted by position.
+fn with_severities(mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
     diagnostics.retain_mut(|d| match config.severity_of(d.rule, d.severity) {
         Some(severity) => {
             d.severity = severity;

@@ -15,7 +15,7 @@ use std::hash::{Hash, Hasher};
 use claimls_codes::{CodeSets, Date, DateError};
 use claimls_syntax::{
     Block, BlockKind, Pointers, ProviderRole, ServiceCode, SourceFile, Span, Statement,
-    StatementKind, SyntaxErrorKind, Token,
+    StatementKind, SyntaxError, SyntaxErrorKind, Token,
 };
 
 use crate::{Config, Diagnostic, Fix, Related, Severity, TextEdit};
@@ -47,24 +47,54 @@ pub fn run_all(
     sets: &CodeSets,
     config: &Config,
 ) -> Vec<Diagnostic> {
-    let mut checker = Checker {
-        text,
-        codes: Codes::new(sets),
-        today: config.today(),
-        out: Vec::new(),
-        line_keys: HashMap::default(),
-    };
-    for error in &file.errors {
-        let rule = match error.kind {
-            SyntaxErrorKind::Syntax => "syntax",
-            SyntaxErrorKind::UnclosedBlock => "unclosed-block",
-        };
-        checker.push(rule, Severity::Error, error.span, error.message.clone());
-    }
+    let mut checker = Checker::new(text, sets, config);
+    checker.syntax_errors(&file.errors);
     checker.duplicate_ids(file);
     for block in &file.blocks {
         checker.block(block, file);
     }
+    checker.out
+}
+
+/// What [`run_all`] gives for the whole of `text`, parsed and checked a piece of
+/// `blocks_per_piece` blocks at a time: only one piece's tree is in memory (a tree takes about
+/// ten times the memory of its text).
+pub fn run_in_pieces(
+    text: &str,
+    sets: &CodeSets,
+    config: &Config,
+    blocks_per_piece: usize,
+) -> Vec<Diagnostic> {
+    let mut checker = Checker::new(text, sets, config);
+    claimls_syntax::parse_in_pieces(text, blocks_per_piece, |piece| {
+        checker.syntax_errors(&piece.errors);
+        checker.duplicate_ids(&piece);
+        for block in &piece.blocks {
+            checker.block(block, &piece);
+        }
+    });
+    checker.out
+}
+
+/// The diagnostics of [`run_all`] whose span touches `offset`, worked out from the block (or
+/// two adjacent blocks) around it: every rule is about one block, except `duplicate-id`, which
+/// compares the ids of all blocks (cheap), and the syntax errors the parse found.
+pub fn run_at(
+    text: &str,
+    file: &SourceFile<'_>,
+    sets: &CodeSets,
+    config: &Config,
+    offset: usize,
+) -> Vec<Diagnostic> {
+    let mut checker = Checker::new(text, sets, config);
+    checker.syntax_errors(file.errors.iter().filter(|error| error.span.touches(offset)));
+    checker.duplicate_ids(file);
+    // Blocks are in source order: those around `offset` are next to where it would go.
+    let first = file.blocks.partition_point(|block| block.span.end < offset);
+    for block in file.blocks[first..].iter().take_while(|block| block.span.start <= offset) {
+        checker.block(block, file);
+    }
+    checker.out.retain(|diagnostic| diagnostic.span.touches(offset));
     checker.out
 }
 
@@ -75,6 +105,8 @@ struct Checker<'s, 't> {
     out: Vec<Diagnostic>,
     /// Reused per block by `duplicate-line`: key hash → statement indices.
     line_keys: HashMap<u64, Vec<usize>>,
+    /// Each block id seen so far, where it was first used (`duplicate-id`).
+    ids: HashMap<&'t str, Span>,
 }
 
 /// A `dx` of the block being checked.
@@ -129,6 +161,17 @@ fn min_date(a: Option<Date>, b: Option<Date>) -> Option<Date> {
 }
 
 impl<'s, 't> Checker<'s, 't> {
+    fn new(text: &'t str, sets: &'s CodeSets, config: &Config) -> Self {
+        Checker {
+            text,
+            codes: Codes::new(sets),
+            today: config.today(),
+            out: Vec::new(),
+            line_keys: HashMap::default(),
+            ids: HashMap::default(),
+        }
+    }
+
     fn push(&mut self, rule: &'static str, severity: Severity, span: Span, message: String) {
         self.out.push(Diagnostic {
             rule,
@@ -182,15 +225,23 @@ impl<'s, 't> Checker<'s, 't> {
 
     // ----- the file -----
 
-    fn duplicate_ids(&mut self, file: &SourceFile<'t>) {
-        if file.blocks.len() < 2 {
-            return;
+    fn syntax_errors<'e>(&mut self, errors: impl IntoIterator<Item = &'e SyntaxError>) {
+        for error in errors {
+            let rule = match error.kind {
+                SyntaxErrorKind::Syntax => "syntax",
+                SyntaxErrorKind::UnclosedBlock => "unclosed-block",
+            };
+            self.push(rule, Severity::Error, error.span, error.message.clone());
         }
-        let mut seen: HashMap<&str, Span> = HashMap::default();
-        seen.reserve(file.blocks.len());
+    }
+
+    /// `duplicate-id` for the blocks of `file`, against the ids of the blocks seen before (in
+    /// earlier pieces of the file too).
+    fn duplicate_ids(&mut self, file: &SourceFile<'t>) {
+        self.ids.reserve(file.blocks.len());
         for block in &file.blocks {
             let Some(id) = &block.id else { continue };
-            match seen.entry(id.text) {
+            match self.ids.entry(id.text) {
                 Entry::Vacant(vacant) => {
                     vacant.insert(id.span);
                 }

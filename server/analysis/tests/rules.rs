@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use claimls_analysis::codes::{CodeSets, Date};
 use claimls_analysis::rules::RULES;
-use claimls_analysis::{Config, Diagnostic, check};
+use claimls_analysis::{
+    Config, Diagnostic, EDITOR_DOCUMENT_LIMIT, Severity, Span, check, too_large,
+};
 
 fn config() -> Config {
     Config { today: Some(Date::parse("2026-11-01").unwrap()), ..Config::default() }
@@ -102,9 +104,29 @@ fn every_rule_fires_in_some_fixture() {
             fired.extend(diagnostics.iter().map(|d| d.rule));
         }
     }
+    // Editors only: a document over 8 MiB (see `too_large_documents_get_one_diagnostic`).
+    fired.insert("document-too-large");
     let missing: Vec<&str> = RULES.iter().map(|r| r.id).filter(|id| !fired.contains(id)).collect();
     assert!(missing.is_empty(), "rules that no fixture triggers: {missing:?}");
-    assert_eq!(RULES.len(), 29);
+    assert_eq!(RULES.len(), 30);
+}
+
+#[test]
+fn too_large_documents_get_one_diagnostic() {
+    let text = "claim C1\n".repeat(EDITOR_DOCUMENT_LIMIT / 9 + 1);
+    assert!(text.len() > EDITOR_DOCUMENT_LIMIT);
+    let found = too_large(&text, &config());
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].rule, found[0].severity), ("document-too-large", Severity::Warning));
+    assert_eq!(found[0].span, Span::new(0, 8), "the first line");
+    assert!(found[0].message.contains("8.0 MiB") && found[0].message.contains("claimls check"));
+    // A first line of multi-byte characters: the span ends on a character boundary.
+    let wide = "é".repeat(100);
+    assert!(wide.is_char_boundary(too_large(&wide, &config())[0].span.end));
+    // Turned off like any rule.
+    let mut off = config();
+    off.severities.insert("document-too-large".into(), None);
+    assert!(too_large(&text, &off).is_empty());
 }
 
 #[test]
@@ -113,7 +135,9 @@ fn training_file_shows_every_rule() {
     let path = manifest_dir().join("../../examples/training/rules.claims");
     let (text, diagnostics) = check_file(&path, &sets);
     insta::assert_snapshot!("training", render(&text, &diagnostics));
-    let fired: BTreeSet<&str> = diagnostics.iter().map(|d| d.rule).collect();
+    let mut fired: BTreeSet<&str> = diagnostics.iter().map(|d| d.rule).collect();
+    // Editors only, over 8 MiB: not something a training file can show.
+    fired.insert("document-too-large");
     let missing: Vec<&str> = RULES.iter().map(|r| r.id).filter(|id| !fired.contains(id)).collect();
     assert!(missing.is_empty(), "rules the training file does not show: {missing:?}");
 }
@@ -185,22 +209,50 @@ mod never_panics {
         "ptr A\n",
     ];
 
+    /// Every diagnostic and fix lies inside `text`, on character boundaries, with a known id.
+    fn sane(text: &str) -> Result<(), TestCaseError> {
+        let sets = CodeSets::bundled();
+        for d in check(text, &sets, &config()) {
+            prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len());
+            prop_assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
+            prop_assert!(RULES.iter().any(|r| r.id == d.rule));
+            for edit in d.fixes.iter().flat_map(|fix| &fix.edits) {
+                prop_assert!(edit.span.start <= edit.span.end && edit.span.end <= text.len());
+            }
+        }
+        Ok(())
+    }
+
+    /// A statement cut anywhere, then anything: every value check on any text.
+    fn statement_then_anything() -> impl Strategy<Value = String> {
+        let rest = "[ A-Za-z0-9.,$:#\"\\-é𝄞\r\t]{0,30}";
+        (prop::sample::select(PIECES), 0..60usize, rest).prop_map(|(piece, cut, rest)| {
+            let piece = piece.trim_end();
+            let cut = (0..=cut.min(piece.len())).rev().find(|&at| piece.is_char_boundary(at));
+            format!("{}{rest}\n", &piece[..cut.unwrap_or(0)])
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn any_text(text in any::<String>()) {
+            sane(&text)?;
+        }
+
+        #[test]
+        fn statements_with_any_values(lines in proptest::collection::vec(statement_then_anything(), 0..30)) {
+            sane(&format!("claim C1\n{}end\norder O1\n{}end\n", lines.concat(), lines.concat()))?;
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
         fn any_mix_of_statements(picks in proptest::collection::vec(0..PIECES.len(), 0..40)) {
             let text: String = picks.iter().map(|&i| PIECES[i]).collect();
-            let sets = CodeSets::bundled();
-            for d in check(&text, &sets, &config()) {
-                prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len());
-                prop_assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
-                prop_assert!(RULES.iter().any(|r| r.id == d.rule));
-                for fix in &d.fixes {
-                    for edit in &fix.edits {
-                        prop_assert!(edit.span.end <= text.len());
-                    }
-                }
-            }
+            sane(&text)?;
         }
     }
 }

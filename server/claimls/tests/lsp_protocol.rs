@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
+use tower_lsp_server::LspService;
 use tower_lsp_server::ls_types::Uri;
-use tower_lsp_server::{LspService, Server};
 
 use lsp::state::{Options, State};
 
@@ -27,6 +27,8 @@ struct Client {
     read: BufReader<tokio::io::ReadHalf<DuplexStream>>,
     next_id: i64,
     notifications: VecDeque<Value>,
+    /// The methods of requests the server sent us, in order.
+    server_requests: Vec<String>,
     state: Arc<State>,
 }
 
@@ -39,13 +41,14 @@ impl Client {
             let state = state.clone();
             move |client| lsp::Backend::with_state(client, state)
         });
-        tokio::spawn(Server::new(server_read, server_write, socket).serve(service));
+        tokio::spawn(lsp::transport::serve(server_read, server_write, service, socket));
         let (read, write) = tokio::io::split(client_end);
         Client {
             write,
             read: BufReader::new(read),
             next_id: 1,
             notifications: VecDeque::new(),
+            server_requests: Vec::new(),
             state,
         }
     }
@@ -80,6 +83,7 @@ impl Client {
             let message = self.receive().await;
             if message.get("method").is_some() && message.get("id").is_some() {
                 let id = message["id"].clone();
+                self.server_requests.push(message["method"].as_str().unwrap_or("").to_string());
                 self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null })).await;
                 continue;
             }
@@ -129,19 +133,30 @@ impl Client {
     }
 
     async fn initialize(&mut self, encodings: &[&str], options: Value) -> Value {
-        let result = self
-            .request(
-                "initialize",
-                json!({
-                    "processId": null,
-                    "rootUri": null,
-                    "capabilities": { "general": { "positionEncodings": encodings } },
-                    "initializationOptions": options,
-                }),
-            )
-            .await;
+        let capabilities = json!({ "general": { "positionEncodings": encodings } });
+        self.initialize_with(capabilities, options).await
+    }
+
+    async fn initialize_with(&mut self, capabilities: Value, options: Value) -> Value {
+        let params = json!({
+            "processId": null,
+            "rootUri": null,
+            "capabilities": capabilities,
+            "initializationOptions": options,
+        });
+        let result = self.request("initialize", params).await;
         self.notify("initialized", json!({})).await;
         result
+    }
+
+    /// `method` at `(line, character)` of the test document, with extra `params`.
+    async fn at(&mut self, method: &str, line: u32, character: u32, params: Value) -> Value {
+        let mut all = json!({
+            "textDocument": { "uri": URI },
+            "position": { "line": line, "character": character },
+        });
+        all.as_object_mut().unwrap().extend(params.as_object().cloned().unwrap_or_default());
+        self.request(method, all).await
     }
 
     async fn did_open(&mut self, text: &str) {
@@ -164,11 +179,7 @@ impl Client {
     }
 
     async fn hover(&mut self, line: u32, character: u32) -> Value {
-        let params = json!({
-            "textDocument": { "uri": URI },
-            "position": { "line": line, "character": character },
-        });
-        self.request("textDocument/hover", params).await
+        self.at("textDocument/hover", line, character, json!({})).await
     }
 
     /// The next published diagnostics: (version, rule ids).
@@ -238,7 +249,12 @@ async fn only_the_latest_version_is_published() {
     client.did_open(BROKEN).await;
     client.did_change(2, ((2, 2), (2, 2)), "#").await;
     client.did_change(3, ((2, 2), (2, 3)), "").await;
-    let (version, _) = client.diagnostics().await;
+    // Version 1 is checked on open without the debounce and may be published before the
+    // edits arrive; version 2 is superseded within the debounce and never is.
+    let mut version = client.diagnostics().await.0;
+    if version == Some(1) {
+        version = client.diagnostics().await.0;
+    }
     assert_eq!(version, Some(3));
     let later = client.notification("textDocument/publishDiagnostics", Duration::from_millis(400));
     assert_eq!(later.await, None, "a stale version was published");
@@ -308,4 +324,128 @@ async fn quick_fixes_fix_all_and_code_look_up() {
     let symbols = client.request("workspace/symbol", json!({ "query": "E11.65" })).await;
     let name = symbols[0]["name"].as_str().unwrap();
     assert!(name.starts_with("E11.65 ") && name.len() > 10, "{name}");
+}
+
+#[tokio::test]
+async fn an_opened_document_is_checked_without_the_debounce() {
+    // A debounce far longer than the wait: only a check on open can answer in time.
+    let mut client = Client::start(60_000);
+    client.initialize(&[], Value::Null).await;
+    client.did_open(BROKEN).await;
+    let published = client.notification("textDocument/publishDiagnostics", WAIT / 2).await;
+    let published = published.expect("no diagnostics on open");
+    assert_eq!(published["version"], 1, "{published}");
+    // An edit waits for the debounce.
+    client.did_change(2, ((2, 2), (2, 2)), "#").await;
+    let edited = client.notification("textDocument/publishDiagnostics", Duration::from_millis(500));
+    assert_eq!(edited.await, None, "an edit was checked before the debounce");
+}
+
+/// A claim whose dx letter `A` is pointed to twice.
+const POINTED: &str = "claim C1\n  dx  A E11.9\n  line 2026-07-14  99213  ptr A\n  line 2026-07-14  82947 ptr A\nend\n";
+
+#[tokio::test]
+async fn rename_a_dx_letter_updates_every_pointer() {
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    client.did_open(POINTED).await;
+    let range = client.at("textDocument/prepareRename", 1, 6, json!({})).await;
+    assert_eq!(range["range"]["start"], json!({ "line": 1, "character": 6 }), "{range}");
+    assert_eq!(range["placeholder"], "A", "{range}");
+    let edit = client.at("textDocument/rename", 1, 6, json!({ "newName": "D" })).await;
+    let edits = edit["changes"][URI].as_array().expect("edits for the document");
+    let mut places: Vec<(u64, u64)> = edits
+        .iter()
+        .map(|e| {
+            assert_eq!(e["newText"], "D", "{e}");
+            (
+                e["range"]["start"]["line"].as_u64().unwrap(),
+                e["range"]["start"]["character"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    places.sort();
+    assert_eq!(places, [(1, 6), (2, 30), (3, 29)], "{edit}");
+    // Definition from a pointer goes back to the dx.
+    let definition = client.at("textDocument/definition", 2, 30, json!({})).await;
+    assert_eq!(definition["range"]["start"], json!({ "line": 1, "character": 6 }), "{definition}");
+}
+
+#[tokio::test]
+async fn formatting_aligns_and_is_stable() {
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    client.did_open(POINTED).await;
+    let options = json!({ "options": { "tabSize": 2, "insertSpaces": true } });
+    let mut params = json!({ "textDocument": { "uri": URI } });
+    params.as_object_mut().unwrap().extend(options.as_object().cloned().unwrap());
+    let edits = client.request("textDocument/formatting", params.clone()).await;
+    let edits = edits.as_array().expect("formatting edits");
+    assert!(!edits.is_empty());
+    // Apply them (the server sends non-overlapping edits; apply from the end).
+    let mut text = POINTED.to_string();
+    let offset = |text: &str, position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let character = position["character"].as_u64().unwrap() as usize;
+        text.split_inclusive('\n').take(line).map(str::len).sum::<usize>() + character
+    };
+    let mut sorted: Vec<&Value> = edits.iter().collect();
+    sorted.sort_by_key(|e| std::cmp::Reverse(offset(POINTED, &e["range"]["start"])));
+    for edit in sorted {
+        let start = offset(&text, &edit["range"]["start"]);
+        let end = offset(&text, &edit["range"]["end"]);
+        text.replace_range(start..end, edit["newText"].as_str().unwrap());
+    }
+    assert!(text.contains("\n  dx A  E11.9\n"), "{text}");
+    let lines: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with("line")).collect();
+    assert_eq!(lines[0].find("ptr"), lines[1].find("ptr"), "columns not aligned:\n{text}");
+    // Formatting the formatted text changes nothing.
+    client.did_change(2, ((0, 0), (99, 0)), &text).await;
+    let again = client.request("textDocument/formatting", params).await;
+    assert!(again.is_null() || again.as_array().is_some_and(Vec::is_empty), "{again}");
+}
+
+#[tokio::test]
+async fn inlay_hints_give_titles_and_can_be_turned_off() {
+    for (options, expected) in
+        [(Value::Null, true), (json!({ "inlayHints": { "codeTitles": false } }), false)]
+    {
+        let mut client = Client::start(20);
+        client.initialize(&[], options).await;
+        client.did_open(POINTED).await;
+        let range =
+            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 5, "character": 0 } });
+        let hints = client
+            .request(
+                "textDocument/inlayHint",
+                json!({ "textDocument": { "uri": URI }, "range": range }),
+            )
+            .await;
+        let labels: Vec<String> = hints
+            .as_array()
+            .map(|hints| hints.iter().map(|h| h["label"].to_string()).collect())
+            .unwrap_or_default();
+        let has_title = labels.iter().any(|l| l.contains("Type 2 diabetes mellitus without"));
+        assert_eq!(has_title, expected, "{labels:?}");
+    }
+}
+
+#[tokio::test]
+async fn diagnostics_refresh_is_asked_only_of_clients_that_support_it() {
+    for refresh_support in [false, true] {
+        let mut client = Client::start(20);
+        let capabilities = json!({
+            "textDocument": { "diagnostic": {} },
+            "workspace": { "diagnostics": { "refreshSupport": refresh_support } },
+        });
+        client.initialize_with(capabilities, Value::Null).await;
+        client.did_open(BROKEN).await;
+        client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": URI } })).await;
+        let settings = json!({ "settings": { "claimls": { "rules": { "syntax": "off" } } } });
+        client.notify("workspace/didChangeConfiguration", settings).await;
+        // The request, if any, comes while the notification is handled: read for a while.
+        client.notification("no/such/notification", Duration::from_millis(300)).await;
+        let asked = client.server_requests.iter().any(|m| m == "workspace/diagnostic/refresh");
+        assert_eq!(asked, refresh_support, "{:?}", client.server_requests);
+    }
 }

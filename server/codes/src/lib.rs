@@ -153,6 +153,21 @@ impl NoteKind {
         })
     }
 
+    /// The kind as the notes data file writes it.
+    fn data_name(self) -> &'static str {
+        match self {
+            NoteKind::Includes => "includes",
+            NoteKind::InclusionTerm => "inclusionTerm",
+            NoteKind::Excludes1 => "excludes1",
+            NoteKind::Excludes2 => "excludes2",
+            NoteKind::UseAdditionalCode => "useAdditionalCode",
+            NoteKind::CodeFirst => "codeFirst",
+            NoteKind::CodeAlso => "codeAlso",
+            NoteKind::Notes => "notes",
+            NoteKind::SevenChrNote => "sevenChrNote",
+        }
+    }
+
     /// The heading coders know the note by.
     pub fn heading(self) -> &'static str {
         match self {
@@ -297,6 +312,10 @@ struct Bundled {
     seventh: HashMap<&'static str, Vec<SeventhCharacter>>,
     chapters: Vec<Chapter>,
     sections: Vec<Section>,
+    /// `first` and `last` of each chapter and section as numbers ([`category_key`]), for
+    /// finding a category's chapter and section without comparing strings.
+    chapter_keys: Vec<(u32, u32)>,
+    section_keys: Vec<(u32, u32)>,
     age_groups: Vec<AgeGroup>,
     pcs_codes: Table,
     pcs_validity: Table,
@@ -342,7 +361,7 @@ impl Bundled {
         }
 
         let chapter_table = Table::new(data_file!("icd10cm-chapters.tsv"));
-        let chapters = (0..chapter_table.len())
+        let chapters: Vec<Chapter> = (0..chapter_table.len())
             .map(|row| Chapter {
                 number: chapter_table.key(row).parse().unwrap_or(0),
                 first: chapter_table.field(row, 1),
@@ -351,7 +370,7 @@ impl Bundled {
             })
             .collect();
         let section_table = Table::new(data_file!("icd10cm-sections.tsv"));
-        let sections = (0..section_table.len())
+        let sections: Vec<Section> = (0..section_table.len())
             .map(|row| Section {
                 first: section_table.key(row),
                 last: section_table.field(row, 1),
@@ -375,6 +394,14 @@ impl Bundled {
             notes,
             notes_by_owner,
             seventh,
+            chapter_keys: chapters
+                .iter()
+                .map(|c| (category_key(c.first), category_key(c.last)))
+                .collect(),
+            section_keys: sections
+                .iter()
+                .map(|s| (category_key(s.first), category_key(s.last)))
+                .collect(),
             chapters,
             sections,
             age_groups,
@@ -601,56 +628,67 @@ impl CodeSets {
 
     /// The chapter a code belongs to.
     pub fn icd10cm_chapter(&self, code: &str) -> Option<&Chapter> {
-        let category = category_of(code)?;
-        self.bundled
-            .chapters
-            .iter()
-            .find(|c| c.first <= category.as_str() && category.as_str() <= c.last)
+        let key = category_key(&category_of(code)?);
+        let index = self.bundled.chapter_keys.iter().position(|&(f, l)| f <= key && key <= l)?;
+        Some(&self.bundled.chapters[index])
     }
 
-    /// The section (block of categories) a code belongs to.
+    /// The section (block of categories) a code belongs to: the first that contains its
+    /// category (sections nest).
     pub fn icd10cm_section(&self, code: &str) -> Option<&Section> {
-        let category = category_of(code)?;
-        self.bundled
-            .sections
-            .iter()
-            .find(|s| s.first <= category.as_str() && category.as_str() <= s.last)
+        let key = category_key(&category_of(code)?);
+        let index = self.bundled.section_keys.iter().position(|&(f, l)| f <= key && key <= l)?;
+        Some(&self.bundled.sections[index])
+    }
+
+    /// The rows of the notes that apply to `code`: its chapter's, its section's, then each
+    /// ancestor's from the category down to the code itself.
+    fn note_rows(&self, code: &str) -> impl Iterator<Item = usize> + use<'_> {
+        let code = normalize_code(code);
+        let by_owner = &self.bundled.notes_by_owner;
+        let mut ranges: Vec<Range<usize>> = Vec::with_capacity(8);
+        if let Some(chapter) = self.icd10cm_chapter(&code) {
+            ranges.extend(by_owner.get(format!("chapter-{}", chapter.number).as_str()).cloned());
+        }
+        if let Some(section) = self.icd10cm_section(&code) {
+            ranges.extend(by_owner.get(section.id().as_str()).cloned());
+        }
+        for len in 3..=code.len() {
+            ranges.extend(code.get(..len).and_then(|owner| by_owner.get(owner)).cloned());
+        }
+        ranges.into_iter().flatten()
+    }
+
+    fn note_at(&self, row: usize) -> Option<Note<'static>> {
+        let notes = &self.bundled.notes;
+        Some(Note {
+            owner: notes.key(row),
+            kind: NoteKind::parse(notes.field(row, 1))?,
+            text: notes.field(row, 2),
+        })
     }
 
     /// Every note that applies to `code`: its chapter's, its section's, then each ancestor's
     /// from the category down to the code itself.
     pub fn icd10cm_notes(&self, code: &str) -> Vec<Note<'static>> {
-        let code = normalize_code(code);
-        let mut owners: Vec<String> = Vec::new();
-        if let Some(chapter) = self.icd10cm_chapter(&code) {
-            owners.push(format!("chapter-{}", chapter.number));
-        }
-        if let Some(section) = self.icd10cm_section(&code) {
-            owners.push(section.id());
-        }
-        owners.extend((3..=code.len()).map(|len| code[..len].to_string()));
+        self.note_rows(code).filter_map(|row| self.note_at(row)).collect()
+    }
+
+    /// The notes of one kind that apply to `code`, in the order of [`Self::icd10cm_notes`].
+    pub fn icd10cm_notes_of_kind(&self, code: &str, kind: NoteKind) -> Vec<Note<'static>> {
         let notes = &self.bundled.notes;
-        owners
-            .iter()
-            .filter_map(|owner| self.bundled.notes_by_owner.get(owner.as_str()))
-            .flat_map(|rows| rows.clone())
-            .filter_map(|row| {
-                Some(Note {
-                    owner: notes.key(row),
-                    kind: NoteKind::parse(notes.field(row, 1))?,
-                    text: notes.field(row, 2),
-                })
-            })
+        self.note_rows(code)
+            .filter(|&row| notes.field(row, 1) == kind.data_name())
+            .filter_map(|row| self.note_at(row))
             .collect()
     }
 
     /// Whether an Excludes1 note that applies to `code` names `other`; the note when so.
     pub fn icd10cm_excludes1(&self, code: &str, other: &str) -> Option<Note<'static>> {
         let other = normalize_code(other);
-        self.icd10cm_notes(code).into_iter().find(|note| {
-            note.kind == NoteKind::Excludes1
-                && parse_code_refs(note.text).iter().any(|range| range.contains(&other))
-        })
+        self.icd10cm_notes_of_kind(code, NoteKind::Excludes1)
+            .into_iter()
+            .find(|note| parse_code_refs(note.text).iter().any(|range| range.contains(&other)))
     }
 
     /// The age groups of the Medicare Code Editor in force on `date`.
@@ -812,8 +850,48 @@ fn count_valid(table: &Table, date: Date) -> usize {
     count
 }
 
+/// A three-character category as a number that sorts as the text does: `E11` → 0x453131.
+fn category_key(category: &str) -> u32 {
+    category.bytes().chain(std::iter::repeat(0)).take(3).fold(0, |key, b| key << 8 | u32::from(b))
+}
+
 /// The three-character category of an ICD-10-CM code.
 fn category_of(code: &str) -> Option<String> {
     let code = normalize_code(code);
     (code.len() >= 3 && code.is_ascii()).then(|| code[..3].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapters_and_sections_by_number_match_the_text_order() {
+        let sets = CodeSets::bundled();
+        let b = sets.bundled;
+        let all_three = |first: &str, last: &str| first.len() == 3 && last.len() == 3;
+        assert!(b.chapters.iter().all(|c| all_three(c.first, c.last)));
+        assert!(b.sections.iter().all(|s| all_three(s.first, s.last)));
+        for row in 0..b.cm_codes.len() {
+            let code = b.cm_codes.key(row);
+            let Some(category) = category_of(code) else { continue };
+            let category = category.as_str();
+            let section = b.sections.iter().find(|s| s.first <= category && category <= s.last);
+            assert_eq!(sets.icd10cm_section(code), section, "{code}");
+            let chapter = b.chapters.iter().find(|c| c.first <= category && category <= c.last);
+            assert_eq!(sets.icd10cm_chapter(code), chapter, "{code}");
+        }
+    }
+
+    #[test]
+    fn notes_of_one_kind_are_the_notes_of_that_kind() {
+        let sets = CodeSets::bundled();
+        for code in ["E11.9", "E10.9", "S72.001A", "G63", "C7A.00", "I10", "Z37.0", "O80"] {
+            for kind in [NoteKind::Excludes1, NoteKind::Excludes2, NoteKind::CodeFirst] {
+                let all: Vec<Note> =
+                    sets.icd10cm_notes(code).into_iter().filter(|n| n.kind == kind).collect();
+                assert_eq!(sets.icd10cm_notes_of_kind(code, kind), all, "{code} {kind:?}");
+            }
+        }
+    }
 }

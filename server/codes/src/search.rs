@@ -62,6 +62,48 @@ pub(crate) struct WordIndex {
     words: Vec<(Box<str>, Vec<u32>)>,
 }
 
+/// The bundled table a prefix search reads for `system`, and the column of its titles.
+fn prefix_table(b: &Bundled, system: CodeSystem) -> Option<(&Table, usize)> {
+    Some(match system {
+        CodeSystem::Icd10Cm => (&b.cm_codes, 2),
+        CodeSystem::Icd10Pcs => (&b.pcs_codes, 1),
+        CodeSystem::Hcpcs => (&b.hcpcs_codes, 1),
+        CodeSystem::PlaceOfService => (&b.places, 1),
+        CodeSystem::Modifier => (&b.modifiers, usize::MAX),
+        CodeSystem::Cpt => return None,
+    })
+}
+
+/// A code a prefix search found, before it is ranked.
+#[derive(Clone, Copy)]
+struct Candidate<'a> {
+    system: CodeSystem,
+    /// Undotted.
+    code: &'a str,
+    billable: bool,
+    /// Its row in the bundled table; `None` for a code of a user file.
+    row: Option<usize>,
+}
+
+impl Candidate<'_> {
+    /// Whether it is shown with a dot after the category (an ICD-10-CM code of 4+ characters).
+    fn dotted(&self) -> bool {
+        self.system == CodeSystem::Icd10Cm && self.code.len() > 3 && self.code.is_ascii()
+    }
+
+    fn display_len(&self) -> usize {
+        self.code.len() + usize::from(self.dotted())
+    }
+
+    /// The bytes of the code as displayed ([`display_code`]), without building it.
+    fn display_bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        let split = if self.dotted() { 3 } else { self.code.len() };
+        let (head, tail) = self.code.as_bytes().split_at(split);
+        let dot: &[u8] = if self.dotted() { b"." } else { b"" };
+        head.iter().chain(dot).chain(tail).copied()
+    }
+}
+
 fn display_code(system: CodeSystem, code: &str) -> String {
     if system == CodeSystem::Icd10Cm { dotted_icd10cm(code) } else { code.to_string() }
 }
@@ -187,17 +229,13 @@ impl CodeSets {
         limit: usize,
     ) -> SearchResults {
         let prefix = normalize_code(prefix);
-        let mut hits: Vec<SearchHit> = Vec::new();
         let b = self.bundled;
+        // Every match as a light candidate (`S` matches 40,000 codes); a hit, with its title,
+        // only for those returned.
+        let mut candidates: Vec<Candidate<'_>> = Vec::new();
+        let user_cm = self.user.has(CodeSystem::Icd10Cm);
         for &system in systems {
-            let (table, title_column): (&Table, usize) = match system {
-                CodeSystem::Icd10Cm => (&b.cm_codes, 2),
-                CodeSystem::Icd10Pcs => (&b.pcs_codes, 1),
-                CodeSystem::Hcpcs => (&b.hcpcs_codes, 1),
-                CodeSystem::PlaceOfService => (&b.places, 1),
-                CodeSystem::Modifier => (&b.modifiers, usize::MAX),
-                CodeSystem::Cpt => continue,
-            };
+            let Some((table, _)) = prefix_table(b, system) else { continue };
             let mut last_code = "";
             for row in table.rows_with_prefix(&prefix) {
                 let code = table.key(row);
@@ -205,53 +243,100 @@ impl CodeSets {
                     continue;
                 }
                 last_code = code;
-                let hit = match system {
-                    CodeSystem::Icd10Cm => {
-                        let found = self.icd10cm_at(row);
-                        SearchHit {
-                            system,
-                            code: found.dotted(),
-                            title: found.display_title().to_string(),
-                            billable: found.kind == CmKind::Billable,
-                        }
-                    }
-                    CodeSystem::Modifier => SearchHit {
-                        system,
-                        code: code.to_string(),
-                        title: self.modifier(code).map(|m| m.title.to_string()).unwrap_or_default(),
-                        billable: true,
-                    },
-                    _ => SearchHit {
-                        system,
-                        code: code.to_string(),
-                        title: table.field(row, title_column).to_string(),
-                        billable: true,
-                    },
+                let billable = match system {
+                    CodeSystem::Icd10Cm if user_cm => self.icd10cm_at(row).kind == CmKind::Billable,
+                    CodeSystem::Icd10Cm => table.field(row, 1) == "B",
+                    _ => true,
                 };
-                hits.push(hit);
+                candidates.push(Candidate { system, code, billable, row: Some(row) });
             }
         }
+        let mut last_user: Option<(CodeSystem, &str)> = None;
         for user in self.user.all() {
+            let in_bundled = prefix_table(b, user.system)
+                .is_some_and(|(table, _)| table.find(&user.code).is_some());
+            let repeated = last_user == Some((user.system, user.code.as_str()));
             if systems.contains(&user.system)
                 && user.code.starts_with(&prefix)
-                && !hits
-                    .iter()
-                    .any(|h| h.system == user.system && normalize_code(&h.code) == user.code)
+                && !in_bundled
+                && !repeated
             {
-                hits.push(SearchHit {
+                last_user = Some((user.system, user.code.as_str()));
+                candidates.push(Candidate {
                     system: user.system,
-                    code: display_code(user.system, &user.code),
-                    title: user.title.clone(),
+                    code: &user.code,
                     billable: user.billable != Some(false),
+                    row: None,
                 });
             }
         }
-        let total = hits.len();
-        hits.sort_by(|a, b| {
-            (!a.billable, a.code.len(), &a.code).cmp(&(!b.billable, b.code.len(), &b.code))
-        });
-        hits.truncate(limit);
+        let total = candidates.len();
+        // Billable first, then shorter codes, then code order as displayed; equal ones in the
+        // order found (the index), so the selection below is the order a stable sort gives.
+        // Candidates of one system come in code order, which is their display order among
+        // codes of one length: then the index alone breaks ties, with no text compared.
+        let one_system = candidates.windows(2).all(|pair| pair[0].system == pair[1].system)
+            && candidates.iter().all(|candidate| candidate.row.is_some());
+        let mut ranked: Vec<(usize, Candidate<'_>)> = candidates.into_iter().enumerate().collect();
+        let order = |(i, a): &(usize, Candidate<'_>), (j, b): &(usize, Candidate<'_>)| {
+            let by_text = || match one_system {
+                true => std::cmp::Ordering::Equal,
+                false => a.display_bytes().cmp(b.display_bytes()),
+            };
+            (!a.billable, a.display_len())
+                .cmp(&(!b.billable, b.display_len()))
+                .then_with(by_text)
+                .then(i.cmp(j))
+        };
+        if ranked.len() > limit {
+            if limit > 0 {
+                ranked.select_nth_unstable_by(limit - 1, order);
+            }
+            ranked.truncate(limit);
+        }
+        ranked.sort_unstable_by(order);
+        let hits = ranked.into_iter().map(|(_, candidate)| self.prefix_hit(candidate)).collect();
         SearchResults { hits, total }
+    }
+
+    /// The hit for a candidate of [`Self::prefix_search`], with its title.
+    fn prefix_hit(&self, candidate: Candidate<'_>) -> SearchHit {
+        let Candidate { system, code, billable, row } = candidate;
+        let Some(row) = row else {
+            let user = self.user.find(system, code);
+            return SearchHit {
+                system,
+                code: display_code(system, code),
+                title: user.map(|user| user.title.clone()).unwrap_or_default(),
+                billable,
+            };
+        };
+        match system {
+            CodeSystem::Icd10Cm => {
+                let found = self.icd10cm_at(row);
+                SearchHit {
+                    system,
+                    code: found.dotted(),
+                    title: found.display_title().to_string(),
+                    billable,
+                }
+            }
+            CodeSystem::Modifier => SearchHit {
+                system,
+                code: code.to_string(),
+                title: self.modifier(code).map(|m| m.title.to_string()).unwrap_or_default(),
+                billable,
+            },
+            _ => {
+                let (table, title_column) = prefix_table(self.bundled, system).expect("a table");
+                SearchHit {
+                    system,
+                    code: code.to_string(),
+                    title: table.field(row, title_column).to_string(),
+                    billable,
+                }
+            }
+        }
     }
 
     /// Codes whose title has every word of the query (each query word may be the start of a
@@ -311,6 +396,7 @@ impl CodeSets {
         limit: usize,
     ) -> Vec<String> {
         let code = normalize_code(text);
+        let table = (!self.user.has(CodeSystem::Icd10Cm)).then_some(&self.bundled.cm_codes);
         let exists = |candidate: &str| {
             let found = self.icd10cm(candidate)?;
             let billable = match date {
@@ -319,12 +405,18 @@ impl CodeSets {
             };
             billable.then(|| found.dotted())
         };
-        near_misses(&code, exists, limit)
+        near_misses(&code, table, exists, limit)
     }
 
     /// Real codes of a plain system (ICD-10-PCS, HCPCS) one slip away from `text`.
     pub fn plain_near_misses(&self, system: CodeSystem, text: &str, limit: usize) -> Vec<String> {
         let code = normalize_code(text);
+        let table = match system {
+            CodeSystem::Icd10Pcs => Some(&self.bundled.pcs_codes),
+            CodeSystem::Hcpcs => Some(&self.bundled.hcpcs_codes),
+            _ => None,
+        };
+        let table = table.filter(|_| !self.user.has(system));
         let exists = |candidate: &str| {
             let found = match system {
                 CodeSystem::Icd10Pcs => self.icd10pcs(candidate),
@@ -334,59 +426,186 @@ impl CodeSets {
             };
             found.map(|f| f.code.to_string())
         };
-        near_misses(&code, exists, limit)
+        near_misses(&code, table, exists, limit)
     }
 }
 
-/// Tries each single edit of `code` (swaps, extra characters, missing ones, then wrong ones), keeping those that
-/// `exists` confirms (it returns the display form).
-fn near_misses(code: &str, exists: impl Fn(&str) -> Option<String>, limit: usize) -> Vec<String> {
+/// Tries each single edit of `code` (swaps, missing characters, extra ones, then wrong ones),
+/// keeping those that `exists` confirms (it returns the display form). When the code set is
+/// `table` alone (no user file adds codes to it), a candidate not in it is passed over without
+/// asking `exists`: most of the hundreds of candidates are.
+fn near_misses(
+    code: &str,
+    table: Option<&Table>,
+    exists: impl Fn(&str) -> Option<String>,
+    limit: usize,
+) -> Vec<String> {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     if code.is_empty() || !code.is_ascii() || code.len() > 8 {
         return Vec::new();
     }
     let bytes = code.as_bytes();
-    let mut candidates: Vec<Vec<u8>> = Vec::new();
+    let mut found: Vec<String> = Vec::new();
+    let mut candidate: Vec<u8> = Vec::with_capacity(bytes.len() + 1);
+    // Returns true when `limit` codes are found.
+    let mut try_candidate = |candidate: &[u8]| {
+        if candidate == bytes {
+            return false;
+        }
+        let Ok(candidate) = std::str::from_utf8(candidate) else { return false };
+        if table.is_some_and(|table| table.find(candidate).is_none()) {
+            return false;
+        }
+        match exists(candidate) {
+            Some(display) if !found.contains(&display) => {
+                found.push(display);
+                found.len() == limit
+            }
+            _ => false,
+        }
+    };
     for i in 0..bytes.len().saturating_sub(1) {
-        let mut swapped = bytes.to_vec();
-        swapped.swap(i, i + 1);
-        candidates.push(swapped);
+        candidate.clear();
+        candidate.extend_from_slice(bytes);
+        candidate.swap(i, i + 1);
+        if try_candidate(&candidate) {
+            return found;
+        }
     }
     for i in 0..bytes.len() {
-        let mut shorter = bytes.to_vec();
-        shorter.remove(i);
-        candidates.push(shorter);
+        candidate.clear();
+        candidate.extend_from_slice(&bytes[..i]);
+        candidate.extend_from_slice(&bytes[i + 1..]);
+        if try_candidate(&candidate) {
+            return found;
+        }
     }
     for i in 0..=bytes.len() {
         for &c in ALPHABET {
-            let mut longer = bytes.to_vec();
-            longer.insert(i, c);
-            candidates.push(longer);
+            candidate.clear();
+            candidate.extend_from_slice(&bytes[..i]);
+            candidate.push(c);
+            candidate.extend_from_slice(&bytes[i..]);
+            if try_candidate(&candidate) {
+                return found;
+            }
         }
     }
     for i in 0..bytes.len() {
         for &c in ALPHABET {
             if c != bytes[i] {
-                let mut changed = bytes.to_vec();
-                changed[i] = c;
-                candidates.push(changed);
-            }
-        }
-    }
-    let mut found: Vec<String> = Vec::new();
-    for candidate in candidates {
-        let candidate = String::from_utf8(candidate).unwrap_or_default();
-        if candidate == code {
-            continue;
-        }
-        if let Some(display) = exists(&candidate)
-            && !found.contains(&display)
-        {
-            found.push(display);
-            if found.len() == limit {
-                break;
+                candidate.clear();
+                candidate.extend_from_slice(bytes);
+                candidate[i] = c;
+                if try_candidate(&candidate) {
+                    return found;
+                }
             }
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prefix search as it was first written: every hit built, then all sorted by the
+    /// displayed code.
+    fn prefix_search_by_sorting_all(
+        sets: &CodeSets,
+        prefix: &str,
+        systems: &[CodeSystem],
+    ) -> SearchResults {
+        let prefix = normalize_code(prefix);
+        let mut hits: Vec<SearchHit> = Vec::new();
+        for &system in systems {
+            let Some((table, _)) = prefix_table(sets.bundled, system) else { continue };
+            let mut last_code = "";
+            for row in table.rows_with_prefix(&prefix) {
+                let code = table.key(row);
+                if code != last_code {
+                    last_code = code;
+                    let billable = system != CodeSystem::Icd10Cm
+                        || sets.icd10cm_at(row).kind == CmKind::Billable;
+                    hits.push(sets.prefix_hit(Candidate {
+                        system,
+                        code,
+                        billable,
+                        row: Some(row),
+                    }));
+                }
+            }
+        }
+        for user in sets.user.all() {
+            let seen =
+                |h: &SearchHit| h.system == user.system && normalize_code(&h.code) == user.code;
+            if systems.contains(&user.system)
+                && user.code.starts_with(&prefix)
+                && !hits.iter().any(seen)
+            {
+                hits.push(SearchHit {
+                    system: user.system,
+                    code: display_code(user.system, &user.code),
+                    title: user.title.clone(),
+                    billable: user.billable != Some(false),
+                });
+            }
+        }
+        let total = hits.len();
+        hits.sort_by(|a, b| {
+            (!a.billable, a.code.len(), &a.code).cmp(&(!b.billable, b.code.len(), &b.code))
+        });
+        SearchResults { hits, total }
+    }
+
+    #[test]
+    fn prefix_search_ranks_as_sorting_every_hit_would() {
+        let dir = std::env::temp_dir().join(format!("claimls-prefix-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cpt = dir.join("cpt.txt");
+        std::fs::write(
+            &cpt,
+            "99213\tOffice visit\n99214\tOffice visit, moderate\nE0100\tPayer E code\n",
+        )
+        .unwrap();
+        let order = dir.join("order.txt");
+        std::fs::write(
+            &order,
+            "00001 E11     0 Type 2 diabetes mellitus                                     Type 2 diabetes mellitus\n\
+             00002 E119    1 Type 2 diabetes mellitus without complications               Type 2 diabetes mellitus without complications\n\
+             00003 E11Z    1 A made-up code of this test                                  A made-up code of this test\n",
+        )
+        .unwrap();
+        let (with_files, errors) = CodeSets::with_user_files(&[cpt, order]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let systems: [&[CodeSystem]; 5] = [
+            &[CodeSystem::Icd10Cm],
+            &[CodeSystem::Hcpcs, CodeSystem::Cpt],
+            &[CodeSystem::Icd10Pcs],
+            &[CodeSystem::Modifier, CodeSystem::PlaceOfService],
+            &CodeSystem::ALL,
+        ];
+        for sets in [CodeSets::bundled(), with_files] {
+            for prefix in
+                ["", "E", "e1", "E11", "E11.", "S72.0", "Z", "J", "0", "99", "2", "X", "Q"]
+            {
+                for systems in systems {
+                    if prefix.is_empty() && systems.len() > 2 {
+                        continue;
+                    }
+                    let all = prefix_search_by_sorting_all(&sets, prefix, systems);
+                    for limit in [0, 1, 7, 50] {
+                        let mut expected = all.clone();
+                        expected.hits.truncate(limit);
+                        assert_eq!(
+                            sets.prefix_search(prefix, systems, limit),
+                            expected,
+                            "{prefix:?} {systems:?} {limit}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! each row starts (one pass of `memchr`), nothing more; fields are split only when a row is
 //! read. That keeps start-up in milliseconds while an exact lookup stays a binary search.
 
+use std::cmp::Ordering;
 use std::ops::Range;
 
 #[derive(Debug)]
@@ -16,12 +17,15 @@ pub(crate) struct Table {
 impl Table {
     pub(crate) fn new(text: &'static str) -> Table {
         let mut row_starts = Vec::with_capacity(text.len() / 40);
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
+        // The one pass over the text (24 MB in all): a vectorised search for line ends.
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1);
+        let mut start = 0;
+        for end in ends.chain(std::iter::once(text.len())) {
+            let line = &text[start..end];
             if !line.starts_with('#') && !line.trim_end().is_empty() {
-                row_starts.push(offset as u32);
+                row_starts.push(start as u32);
             }
-            offset += line.len();
+            start = end;
         }
         Table { text, row_starts }
     }
@@ -38,45 +42,95 @@ impl Table {
         rest[..end].trim_end_matches('\r')
     }
 
-    /// Field `column` (0-based) of row `index`; empty when the row is shorter.
+    /// Field `column` (0-based) of row `index`; empty when the row is shorter. Reads only up
+    /// to the field's end: a long last column (a note's text) is not scanned for an early one.
     pub(crate) fn field(&self, index: usize, column: usize) -> &'static str {
-        self.row(index).split('\t').nth(column).unwrap_or("")
+        let bytes = self.text.as_bytes();
+        let field_end = |from: usize| {
+            bytes[from..]
+                .iter()
+                .position(|&b| b == b'\t' || b == b'\n')
+                .map_or(bytes.len(), |p| from + p)
+        };
+        let mut start = self.row_starts[index] as usize;
+        for _ in 0..column {
+            let end = field_end(start);
+            if bytes.get(end) != Some(&b'\t') {
+                return "";
+            }
+            start = end + 1;
+        }
+        let end = field_end(start);
+        let field = &self.text[start..end];
+        if bytes.get(end) == Some(&b'\t') { field } else { field.trim_end_matches('\r') }
     }
 
     /// The first column of row `index`.
     pub(crate) fn key(&self, index: usize) -> &'static str {
         let start = self.row_starts[index] as usize;
-        let rest = &self.text[start..];
-        let end = rest.find(['\t', '\n', '\r']).unwrap_or(rest.len());
-        &rest[..end]
+        let rest = &self.text.as_bytes()[start..];
+        let end = rest.iter().position(|&b| is_key_end(b)).unwrap_or(rest.len());
+        &self.text[start..start + end]
+    }
+
+    /// Compares the first column of row `index` with `key`, byte by byte from the row's start,
+    /// without finding where the column ends first (binary searches make most of the
+    /// comparisons, and most end at the first bytes).
+    fn compare_key(&self, index: usize, key: &[u8]) -> Ordering {
+        let row = &self.text.as_bytes()[self.row_starts[index] as usize..];
+        for (at, &wanted) in key.iter().enumerate() {
+            match row.get(at) {
+                // The column ended first: the row sorts before `key`.
+                None => return Ordering::Less,
+                Some(&b) if is_key_end(b) => return Ordering::Less,
+                Some(&b) if b != wanted => return b.cmp(&wanted),
+                Some(_) => {}
+            }
+        }
+        match row.get(key.len()) {
+            Some(&b) if !is_key_end(b) => Ordering::Greater,
+            _ => Ordering::Equal,
+        }
+    }
+
+    /// Whether the first column of row `index` starts with `prefix`.
+    fn key_starts_with(&self, index: usize, prefix: &[u8]) -> bool {
+        let row = &self.text.as_bytes()[self.row_starts[index] as usize..];
+        row.len() >= prefix.len()
+            && row[..prefix.len()] == *prefix
+            && !prefix.iter().any(|&b| is_key_end(b))
     }
 
     /// Rows whose first column equals `key`.
     pub(crate) fn rows_with_key(&self, key: &str) -> Range<usize> {
-        let start = self.partition(|k| k < key);
-        let end = start + self.partition_from(start, |k| k == key);
+        let key = key.as_bytes();
+        let start = self.partition(0, |row| self.compare_key(row, key) == Ordering::Less);
+        let end = self.run_end(start, |row| self.compare_key(row, key) == Ordering::Equal);
         start..end
     }
 
     /// Rows whose first column starts with `prefix`.
     pub(crate) fn rows_with_prefix(&self, prefix: &str) -> Range<usize> {
-        let start = self.partition(|k| k < prefix);
-        let end = start + self.partition_from(start, |k| k.starts_with(prefix));
+        let prefix = prefix.as_bytes();
+        let start = self.partition(0, |row| self.compare_key(row, prefix) == Ordering::Less);
+        let end = self.run_end(start, |row| self.key_starts_with(row, prefix));
         start..end
     }
 
     /// The first row whose first column equals `key`.
     pub(crate) fn find(&self, key: &str) -> Option<usize> {
-        let range = self.rows_with_key(key);
-        (!range.is_empty()).then_some(range.start)
+        let key = key.as_bytes();
+        let start = self.partition(0, |row| self.compare_key(row, key) == Ordering::Less);
+        (start < self.len() && self.compare_key(start, key) == Ordering::Equal).then_some(start)
     }
 
-    /// Number of rows from the start for which `before` holds (rows are sorted by key).
-    fn partition(&self, before: impl Fn(&str) -> bool) -> usize {
-        let (mut low, mut high) = (0, self.len());
+    /// The first row from `start` on for which `before` no longer holds (it holds for a
+    /// contiguous run of rows from `start`: rows are sorted by key).
+    fn partition(&self, start: usize, before: impl Fn(usize) -> bool) -> usize {
+        let (mut low, mut high) = (start, self.len());
         while low < high {
             let mid = (low + high) / 2;
-            if before(self.key(mid)) {
+            if before(mid) {
                 low = mid + 1;
             } else {
                 high = mid;
@@ -85,24 +139,66 @@ impl Table {
         low
     }
 
-    /// Number of rows from `start` on for which `inside` holds (a contiguous run).
-    fn partition_from(&self, start: usize, inside: impl Fn(&str) -> bool) -> usize {
-        let (mut low, mut high) = (start, self.len());
+    /// The end of the run of rows from `start` for which `inside` holds: galloping first, as
+    /// runs are mostly short (the windows of one code), then a binary search in the last step.
+    fn run_end(&self, start: usize, inside: impl Fn(usize) -> bool) -> usize {
+        let mut step = 1;
+        let mut low = start;
+        while low + step < self.len() && inside(low + step) {
+            low += step;
+            step *= 2;
+        }
+        if low == start && !(start < self.len() && inside(start)) {
+            return start;
+        }
+        let (mut low, mut high) = (low + 1, (low + step).min(self.len()));
         while low < high {
             let mid = (low + high) / 2;
-            if inside(self.key(mid)) {
+            if inside(mid) {
                 low = mid + 1;
             } else {
                 high = mid;
             }
         }
-        low - start
+        low
     }
+}
+
+/// The bytes that end a row's first column.
+fn is_key_end(byte: u8) -> bool {
+    matches!(byte, b'\t' | b'\n' | b'\r')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn searches_agree_with_a_scan() {
+        let mut text = String::new();
+        for (key, count) in
+            [("A", 3), ("A0", 1), ("A01", 5), ("A1", 2), ("B", 1), ("B22", 9), ("C", 2)]
+        {
+            for n in 0..count {
+                text.push_str(&format!("{key}\t{n}\n"));
+            }
+        }
+        let table = Table::new(Box::leak(text.into_boxed_str()));
+        let keys: Vec<&str> = (0..table.len()).map(|row| table.key(row)).collect();
+        for probe in ["", "A", "A0", "A01", "A010", "A1", "A2", "B", "B2", "B22", "C", "D", "0"] {
+            let equal: Vec<usize> = (0..keys.len()).filter(|&r| keys[r] == probe).collect();
+            let range = table.rows_with_key(probe);
+            assert_eq!(range.clone().collect::<Vec<_>>(), equal, "key {probe}");
+            assert_eq!(table.find(probe), equal.first().copied(), "find {probe}");
+            let prefixed: Vec<usize> =
+                (0..keys.len()).filter(|&r| keys[r].starts_with(probe)).collect();
+            assert_eq!(
+                table.rows_with_prefix(probe).collect::<Vec<_>>(),
+                prefixed,
+                "prefix {probe}"
+            );
+        }
+    }
 
     #[test]
     fn finds_rows_by_key_and_prefix() {
@@ -111,9 +207,18 @@ mod tests {
         assert_eq!(table.rows_with_key("A01"), 1..3);
         assert_eq!(table.find("B20"), Some(3));
         assert_eq!(table.find("B2"), None);
+        assert_eq!(table.rows_with_key("A00"), 0..1);
+        assert_eq!(table.rows_with_key("A"), 0..0);
+        assert_eq!(table.rows_with_key("C"), 4..4);
+        assert_eq!(table.rows_with_prefix(""), 0..4);
+        assert_eq!(table.rows_with_prefix("B"), 3..4);
         assert_eq!(table.rows_with_prefix("A"), 0..3);
         assert_eq!(table.field(2, 1), "z");
         assert_eq!(table.field(3, 1), "");
         assert_eq!(table.field(3, 5), "");
+        assert_eq!(table.field(0, 0), "A00");
+        let crlf = Table::new("A\tb\tc\r\nD\r\n");
+        assert_eq!((crlf.field(0, 1), crlf.field(0, 2), crlf.field(0, 3)), ("b", "c", ""));
+        assert_eq!((crlf.key(1), crlf.field(1, 0), crlf.field(1, 1)), ("D", "D", ""));
     }
 }

@@ -19,5 +19,24 @@ pub use ast::{
 /// Parses a whole file. Errors are reported in [`SourceFile::errors`]; whatever could
 /// be recognised is kept.
 pub fn parse(text: &str) -> SourceFile<'_> {
-    parser::parse(text)
+    parser::parse(text, true)
+}
+
+/// [`parse`] without the semantic tokens ([`SourceFile::tokens`] is empty): the same blocks
+/// and errors, for everything but highlighting. On a large file the tokens are a third of
+/// the tree's memory.
+pub fn parse_without_tokens(text: &str) -> SourceFile<'_> {
+    parser::parse(text, false)
+}
+
+/// [`parse_without_tokens`] a piece at a time, for a file too large to hold as one tree:
+/// `each` gets the blocks in order, at least `blocks_per_piece` at a time (the last piece
+/// fewer), each piece with the errors that lie before the block still open after it. The
+/// pieces together hold what [`parse_without_tokens`] returns.
+pub fn parse_in_pieces<'t>(
+    text: &'t str,
+    blocks_per_piece: usize,
+    each: impl FnMut(SourceFile<'t>),
+) {
+    parser::parse_with(text, false, blocks_per_piece.max(1), each)
 }

@@ -30,9 +30,28 @@ struct Parser<'t> {
     /// Reused for every line so that lexing does not allocate per line.
     words: Vec<Word>,
     line_tokens: Vec<SemanticToken>,
+    /// The statements of the open block: moved into it, at its exact size, when it closes
+    /// (a tree of a large file holds a hundred thousand statements).
+    statements: Vec<Statement<'t>>,
+    /// Whether to keep the semantic tokens (only highlighting needs them).
+    keep_tokens: bool,
 }
 
-pub(crate) fn parse(text: &str) -> SourceFile<'_> {
+pub(crate) fn parse(text: &str, keep_tokens: bool) -> SourceFile<'_> {
+    let mut file = None;
+    parse_with(text, keep_tokens, usize::MAX, |whole| file = Some(whole));
+    file.unwrap_or_default()
+}
+
+/// Parses `text` and hands over its blocks a piece at a time: each piece once it holds at least
+/// `blocks_per_piece` blocks, then the rest. The errors of a piece are those before the block
+/// still open, so that a block and the errors on its lines always come in the same piece.
+pub(crate) fn parse_with<'t>(
+    text: &'t str,
+    keep_tokens: bool,
+    blocks_per_piece: usize,
+    mut each: impl FnMut(SourceFile<'t>),
+) {
     let mut parser = Parser {
         text,
         file: SourceFile {
@@ -40,11 +59,13 @@ pub(crate) fn parse(text: &str) -> SourceFile<'_> {
             errors: Vec::new(),
             // About one semantic token per 6 bytes of typical text; sizing up front
             // avoids copying a large vector while it grows.
-            tokens: Vec::with_capacity(text.len() / 6),
+            tokens: Vec::with_capacity(if keep_tokens { text.len() / 6 } else { 0 }),
         },
         open: None,
         words: Vec::with_capacity(16),
         line_tokens: Vec::with_capacity(16),
+        statements: Vec::with_capacity(64),
+        keep_tokens,
     };
     // A byte-order mark is not part of the first keyword.
     let mut start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
@@ -52,14 +73,14 @@ pub(crate) fn parse(text: &str) -> SourceFile<'_> {
         let end = text[start..].find('\n').map_or(text.len(), |at| start + at);
         parser.line(start, end);
         start = end + 1;
+        if parser.file.blocks.len() >= blocks_per_piece {
+            each(parser.take_piece());
+        }
     }
     if let Some(open) = parser.open.take() {
         parser.close_unterminated(open, "before the end of the file");
     }
-    let mut file = parser.file;
-    // Unclosed-block errors are found after the lines they point at.
-    file.errors.sort_by_key(|error| error.span.start);
-    file
+    each(parser.take_piece());
 }
 
 fn allowed(kind: BlockKind, keyword: Keyword) -> bool {
@@ -98,6 +119,10 @@ impl<'t> Parser<'t> {
             self.statement(&words);
         }
         self.words = words;
+        if !self.keep_tokens {
+            self.line_tokens.clear();
+            return;
+        }
         self.line_tokens.sort_unstable_by_key(|token| token.span.start);
         self.file.tokens.append(&mut self.line_tokens);
         if let Some(comment) = lexed.comment {
@@ -205,7 +230,7 @@ impl<'t> Parser<'t> {
                     Some(mut open) => {
                         open.block.end = Some(first.span());
                         open.block.span.end = first.end;
-                        self.file.blocks.push(open.block);
+                        self.finish(open.block);
                         self.push_error(error);
                     }
                     None => self.error(
@@ -226,7 +251,7 @@ impl<'t> Parser<'t> {
                     Some(open) if allowed(open.block.kind, keyword) => {
                         if let Some(kind) = kind {
                             open.block.span.end = span.end;
-                            open.block.statements.push(Statement {
+                            self.statements.push(Statement {
                                 span,
                                 keyword: first.span(),
                                 kind,
@@ -272,6 +297,27 @@ impl<'t> Parser<'t> {
             open.header,
             format!("`{header}` is not closed: expected `end` {when}"),
         );
+        self.finish(block);
+    }
+
+    /// The blocks finished so far, with the errors before the block still open (sorted: an
+    /// unclosed-block error is found after the lines it points at).
+    fn take_piece(&mut self) -> SourceFile<'t> {
+        let open_from = self.open.as_ref().map_or(usize::MAX, |open| open.header.start);
+        let (mut errors, later) =
+            self.file.errors.drain(..).partition(|error| error.span.start < open_from);
+        self.file.errors = later;
+        errors.sort_by_key(|error: &SyntaxError| error.span.start);
+        SourceFile {
+            blocks: std::mem::take(&mut self.file.blocks),
+            errors,
+            tokens: std::mem::take(&mut self.file.tokens),
+        }
+    }
+
+    /// Adds a block to the file with the statements read since its header.
+    fn finish(&mut self, mut block: Block<'t>) {
+        block.statements = self.statements.drain(..).collect();
         self.file.blocks.push(block);
     }
 

@@ -78,6 +78,19 @@ fn check_block(text: &str, block: &Block) {
 
 fn check(text: &str) -> SourceFile<'_> {
     let file = parse(text);
+    // Without the tokens, the same tree and errors.
+    let bare = claimls_syntax::parse_without_tokens(text);
+    assert!(bare.tokens.is_empty());
+    assert_eq!((&bare.blocks, &bare.errors), (&file.blocks, &file.errors));
+    // A piece at a time, the same blocks and errors in the same order.
+    for blocks_per_piece in [1, 2] {
+        let (mut blocks, mut errors) = (Vec::new(), Vec::new());
+        claimls_syntax::parse_in_pieces(text, blocks_per_piece, |piece| {
+            blocks.extend(piece.blocks);
+            errors.extend(piece.errors);
+        });
+        assert_eq!((&blocks, &errors), (&file.blocks, &file.errors), "{blocks_per_piece}");
+    }
     for block in &file.blocks {
         check_block(text, block);
     }

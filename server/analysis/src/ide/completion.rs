@@ -1,14 +1,15 @@
 //! Completion, by the context of the current line up to the cursor.
 
-use claimls_codes::{CodeSets, CodeSystem, SearchHit, SearchResults};
+use claimls_codes::{CodeSets, CodeSystem, SearchHit, SearchResults, normalize_code};
 use claimls_syntax::{Block, BlockKind, SourceFile};
 
 use super::{clamp, diagnoses, hover};
 use crate::Span;
 
-/// At most this many items are returned; `is_incomplete` tells the editor to ask again as the
-/// user types.
-const LIMIT: usize = 50;
+/// At most this many items are returned (of any kind); when more match, `is_incomplete` tells
+/// the editor to ask again as the user types.
+pub const COMPLETION_LIMIT: usize = 50;
+const LIMIT: usize = COMPLETION_LIMIT;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompletionKind {
@@ -150,7 +151,10 @@ pub fn completions(
     } else {
         context.after(&words);
     }
-    CompletionList { items: context.items, is_incomplete: context.is_incomplete }
+    let mut items = context.items;
+    let is_incomplete = context.is_incomplete || items.len() > LIMIT;
+    items.truncate(LIMIT);
+    CompletionList { items, is_incomplete }
 }
 
 struct Context<'c, 't> {
@@ -471,7 +475,14 @@ impl Context<'_, '_> {
         };
         self.is_incomplete = results.total > results.hits.len();
         let by_words = !is_code_like(query);
-        for (index, hit) in results.hits.into_iter().enumerate() {
+        // A header spelled exactly as typed would complete to itself, and an editor ranks an
+        // exact match above the billable codes below it: leave it out (its hover explains it).
+        let typed = normalize_code(query);
+        let hits = results
+            .hits
+            .into_iter()
+            .filter(|hit| hit.billable || normalize_code(&hit.code) != typed);
+        for (index, hit) in hits.enumerate() {
             let item = self.code_item(hit, index, replace, by_words.then_some(query));
             self.items.push(item);
         }

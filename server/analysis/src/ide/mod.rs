@@ -11,7 +11,9 @@ mod inlay;
 mod navigation;
 mod symbols;
 
-pub use completion::{CompletionItem, CompletionKind, CompletionList, completions};
+pub use completion::{
+    COMPLETION_LIMIT, CompletionItem, CompletionKind, CompletionList, completions,
+};
 pub use format::{format, format_text};
 pub use hover::{Hover, hover};
 pub use inlay::{InlayHint, inlay_hints};

@@ -298,4 +298,16 @@ pub(super) const CATALOGUE: &[RuleInfo] = &[
             the dot after the third character by convention, which makes them easier to read \
             and compare. The quick fix rewrites the code in its usual form.",
     },
+    RuleInfo {
+        id: "document-too-large",
+        default_severity: Warning,
+        summary: "(editors only) a document over 8 MiB is not checked as you type",
+        explanation: "An editor sends the whole document to claimls and every keystroke asks \
+            for it to be checked again, so a very large file would make the editor slow and \
+            the server's memory grow with it. A document over 8 MiB (8,388,608 bytes, about \
+            240,000 claim lines) is therefore not checked in the editor, and hover, completion \
+            and the other features are off for it; this one diagnostic on its first line says \
+            so. Nothing is wrong with the claims in it. Check the file from a terminal with \
+            `claimls check FILE`, which has no size limit, or split it into smaller files.",
+    },
 ];

@@ -278,9 +278,8 @@ impl<'s, 't> Codes<'s, 't> {
             let norm = self.cm_entry(text).norm.clone();
             let ranges: Vec<(CodeRange, &'static str)> = self
                 .sets
-                .icd10cm_notes(&norm)
+                .icd10cm_notes_of_kind(&norm, NoteKind::Excludes1)
                 .into_iter()
-                .filter(|note| note.kind == NoteKind::Excludes1)
                 .flat_map(|note| {
                     parse_code_refs(note.text).into_iter().map(move |range| (range, note.text))
                 })

@@ -191,7 +191,8 @@ fn every_feature(text: &str, offset: usize) {
     let file = syntax::parse(text);
     let sets = sets();
     let _ = ide::hover(text, &file, sets, offset);
-    let _ = ide::completions(text, &file, sets, offset);
+    let list = ide::completions(text, &file, sets, offset);
+    assert!(list.items.len() <= ide::COMPLETION_LIMIT, "{} items", list.items.len());
     let _ = ide::definition(&file, offset);
     let _ = ide::references(&file, offset, true);
     let _ = ide::highlights(&file, offset);
@@ -236,5 +237,23 @@ proptest! {
         for line in once.lines() {
             prop_assert_eq!(line, line.trim_end());
         }
+    }
+}
+
+/// Completion lists are capped, whatever matches: codes by prefix and by words, modifiers, and
+/// the 52 places of service.
+#[test]
+fn completion_lists_are_capped() {
+    let cases = [
+        "claim C\n  pos ",
+        "claim C\n  dx A  E",
+        "claim C\n  dx A  a",
+        "claim C\n  line 2026-03-02  99213-",
+    ];
+    for text in cases {
+        let file = syntax::parse(text);
+        let list = ide::completions(text, &file, sets(), text.len());
+        assert_eq!(list.items.len(), ide::COMPLETION_LIMIT, "{text:?}");
+        assert!(list.is_incomplete, "{text:?}");
     }
 }

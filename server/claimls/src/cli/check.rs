@@ -183,7 +183,14 @@ fn walk(
     for path in paths {
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk(&path, visited, files, failures),
-            Ok(_) if is_claim_file(&path) => files.push(path),
+            Ok(meta) if meta.is_file() && is_claim_file(&path) => files.push(path),
+            // A FIFO, socket or device: opening it could wait forever for a writer. (Named on
+            // the command line it is read: `claimls check /dev/stdin` is meant.)
+            Ok(_) if is_claim_file(&path) => failures.push(Failure {
+                path,
+                reason: "not a regular file (a FIFO, socket or device), so it is not read"
+                    .to_string(),
+            }),
             Ok(_) => {}
             Err(error) => {
                 // A dangling link or a loop: only worth reporting for files we would check.
@@ -202,7 +209,8 @@ fn is_claim_file(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// The file's text, or a one-line reason it is not a claim file we can read.
+/// The file's text, or a one-line reason it is not a claim file we can read. An empty file
+/// (nothing but white space) is a failure too: a truncated export must not pass as clean.
 fn read_text(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| describe_io(&e))?;
     if bytes.contains(&0) {
@@ -210,11 +218,15 @@ fn read_text(path: &Path) -> Result<String, String> {
             "this is a binary file (it contains NUL bytes), not a claim or order file".to_string()
         );
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = 1 + e.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count();
         format!("line {line} is not UTF-8 text; save the file as UTF-8 and check it again")
-    })
+    })?;
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err("the file is empty: there is no claim or order in it to check".to_string());
+    }
+    Ok(text)
 }
 
 fn describe_io(error: &std::io::Error) -> String {

@@ -5,10 +5,14 @@
 //! - `settings`: the editor's settings and how they combine with `claimls.toml`.
 //! - `to_proto`: analysis results → LSP types.
 //! - `server`: the `LanguageServer` implementation.
+//! - `transport`: JSON-RPC framing over stdio, robust to malformed messages.
 //!
 //! stdout is the protocol: nothing here prints; logs go to stderr through `tracing`
-//! (level from `CLAIMLS_LOG`, default `warn`) and name only URIs, versions, counts, timings
-//! and methods — never document text or patient data.
+//! (level from `CLAIMLS_LOG`: `error`, `warn` (the default), `info`, `debug` or `trace`) and
+//! name only documents (by a hash of the URI: file names can carry patient names), versions,
+//! counts, timings and methods — never document text or patient data. Other crates log at `warn` and above only, whatever the level (tower-lsp-server logs
+//! message bodies at `trace`), and a panic logs where it happened, not its message (which can
+//! quote the text).
 #![deny(clippy::print_stdout)]
 
 pub mod line_index;
@@ -16,10 +20,11 @@ pub mod server;
 pub mod settings;
 pub mod state;
 pub mod to_proto;
+pub mod transport;
 
 use std::process::ExitCode;
 
-use tower_lsp_server::{ClientSocket, LspService, Server};
+use tower_lsp_server::{ClientSocket, LspService};
 
 pub use server::Backend;
 pub use state::Options;
@@ -29,18 +34,30 @@ pub fn service(options: Options) -> (LspService<Backend>, ClientSocket) {
     LspService::new(move |client| Backend::new(client, options))
 }
 
-/// Serves the protocol on `input`/`output` until the client says `exit`.
-pub async fn serve<I, O>(input: I, output: O, options: Options)
+/// Serves the protocol on `input`/`output` until the client says `exit` or the input ends.
+/// True when a `shutdown` request came first.
+pub async fn serve<I, O>(input: I, output: O, options: Options) -> bool
 where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
     let (service, socket) = service(options);
-    Server::new(input, output, socket).serve(service).await;
+    transport::serve(input, output, service, socket).await
+}
+
+/// The log filter for `CLAIMLS_LOG`: that level for claimls, at most `warn` for the crates
+/// below it. Anything but a plain level means `warn`.
+fn log_filter(setting: Option<&str>) -> String {
+    let level = setting
+        .map(|level| level.trim().to_ascii_lowercase())
+        .filter(|level| matches!(level.as_str(), "error" | "warn" | "info" | "debug" | "trace"))
+        .unwrap_or_else(|| "warn".to_string());
+    let others = if level == "error" { "error" } else { "warn" };
+    format!("{others},claimls={level}")
 }
 
 fn init_logging() {
-    let filter = std::env::var("CLAIMLS_LOG").unwrap_or_else(|_| "warn".to_string());
+    let filter = log_filter(std::env::var("CLAIMLS_LOG").ok().as_deref());
     let filter = tracing_subscriber::EnvFilter::try_new(&filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
@@ -48,9 +65,19 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .try_init();
+    // The default hook prints the panic's message, which may quote document text (a string
+    // slice out of bounds shows the string): log only where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+        tracing::error!(
+            location = location.as_deref().unwrap_or("unknown"),
+            "internal error (a bug in claimls; the request was answered with an error)"
+        );
+    }));
 }
 
-/// Serves LSP on stdin/stdout until the client says `exit`.
+/// Serves LSP on stdin/stdout until the client says `exit` (or closes stdin). The exit status
+/// is 0 when `shutdown` came first, else 1, as LSP says.
 pub fn run() -> ExitCode {
     init_logging();
     let runtime =
@@ -61,9 +88,24 @@ pub fn run() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout(), Options::from_env()));
-    tracing::info!("exit");
+    let shut_down =
+        runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout(), Options::from_env()));
+    tracing::info!(shut_down, "exit");
     // tokio reads stdin on a blocking thread that a client may never release: do not wait.
     runtime.shutdown_timeout(std::time::Duration::from_millis(50));
-    ExitCode::SUCCESS
+    if shut_down { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_filter;
+
+    #[test]
+    fn log_filter_keeps_other_crates_at_warn() {
+        assert_eq!(log_filter(None), "warn,claimls=warn");
+        assert_eq!(log_filter(Some("TRACE ")), "warn,claimls=trace");
+        assert_eq!(log_filter(Some("error")), "error,claimls=error");
+        // Directives could turn on a dependency's body logging: not accepted.
+        assert_eq!(log_filter(Some("tower_lsp_server=trace")), "warn,claimls=warn");
+    }
 }

@@ -18,7 +18,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::line_index::Encoding;
 use super::settings::claimls_section;
-use super::state::{Options, Snapshot, State};
+use super::state::{Options, Snapshot, State, log_id};
 use super::to_proto;
 
 /// The title of the source action that applies every `code-format` fix.
@@ -43,13 +43,19 @@ impl Backend {
         Backend { client, state }
     }
 
-    /// A snapshot of `uri`, showing any new configuration message on the way.
+    /// A snapshot of `uri` for a feature request: none for a document over the size limit
+    /// (features answer nothing rather than parse it on every request).
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        self.snapshot_any_size(uri).filter(|snapshot| !snapshot.too_large())
+    }
+
+    /// A snapshot of `uri`, showing any new configuration message on the way.
+    fn snapshot_any_size(&self, uri: &Uri) -> Option<Snapshot> {
         let mut messages = Vec::new();
         let snapshot = self.state.snapshot(uri, &mut messages);
         self.show_warnings(messages);
         if snapshot.is_none() {
-            tracing::debug!(uri = uri.as_str(), "request for a document that is not open");
+            tracing::debug!(document = %log_id(uri), "request for a document that is not open");
         }
         snapshot
     }
@@ -69,16 +75,21 @@ impl Backend {
         });
     }
 
-    /// Checks `uri` after the debounce and pushes the result, unless the document changed
+    /// Checks `uri` after `delay` and pushes the result, unless the document changed
     /// meanwhile (a newer version gets its own run) or the client pulls diagnostics.
-    fn schedule_diagnostics(&self, uri: Uri, version: i32) {
+    ///
+    /// Edits wait for the debounce so a burst of keystrokes is checked once; a freshly opened
+    /// document is checked at once (`Delay::None`) so its problems show without a pause.
+    fn schedule_diagnostics(&self, uri: Uri, version: i32, delay: Delay) {
         if self.state.client_pulls() {
             return;
         }
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(state.options.debounce).await;
+            if delay == Delay::Debounce {
+                tokio::time::sleep(state.options.debounce).await;
+            }
             if state.version(&uri) != Some(version) {
                 return;
             }
@@ -99,11 +110,11 @@ impl Backend {
                 .unwrap_or_default();
             // The document may have moved on while this ran: drop a stale result.
             if state.client_pulls() || !state.mark_pushed(&uri, version, !diagnostics.is_empty()) {
-                tracing::debug!(uri = uri.as_str(), version, "dropped stale diagnostics");
+                tracing::debug!(document = %log_id(&uri), version, "dropped stale diagnostics");
                 return;
             }
             tracing::debug!(
-                uri = uri.as_str(),
+                document = %log_id(&uri),
                 version,
                 count = diagnostics.len(),
                 elapsed = ?started.elapsed(),
@@ -115,12 +126,15 @@ impl Backend {
 
     fn recheck_all(&self) {
         for (uri, version) in self.state.open_documents() {
-            self.schedule_diagnostics(uri, version);
+            self.schedule_diagnostics(uri, version, Delay::Debounce);
         }
     }
 
+    /// Asks a pulling client to pull again after the configuration changed, if it said it
+    /// understands `workspace/diagnostic/refresh` (other clients pull on their next edit).
     async fn refresh_pulled(&self) {
-        if self.state.client_pulls() {
+        let can_refresh = self.state.session.read().is_ok_and(|session| session.client_can_refresh);
+        if self.state.client_pulls() && can_refresh {
             let _ = self.client.workspace_diagnostic_refresh().await;
         }
     }
@@ -139,9 +153,23 @@ impl Backend {
     }
 }
 
-/// Every diagnostic of the document, as LSP diagnostics.
+/// When a scheduled check runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Delay {
+    /// Right away: the document was just opened.
+    None,
+    /// After the debounce: the document is being edited.
+    Debounce,
+}
+
+/// Every diagnostic of the document, as LSP diagnostics; for a document over the size limit,
+/// the one that says so.
 fn diagnostics(snapshot: &Snapshot) -> Vec<Diagnostic> {
-    let found = analysis::check(&snapshot.text, &snapshot.sets, &snapshot.config);
+    let found = if snapshot.too_large() {
+        analysis::too_large(&snapshot.text, &snapshot.config)
+    } else {
+        analysis::check(&snapshot.text, &snapshot.sets, &snapshot.config)
+    };
     let index = snapshot.index();
     found.iter().map(|d| to_proto::diagnostic(&index, &snapshot.uri, d)).collect()
 }
@@ -235,11 +263,19 @@ impl LanguageServer for Backend {
         let root = root_uri.as_ref().and_then(|uri| uri.to_file_path()).map(|p| p.into_owned());
         let client_can_pull =
             params.capabilities.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some());
+        let client_can_refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
         if let Ok(mut session) = self.state.session.write() {
             session.encoding = encoding;
             session.root = root;
             session.root_uri = root_uri;
             session.client_can_pull = client_can_pull;
+            session.client_can_refresh = client_can_refresh;
         }
         if let Some(options) = &params.initialization_options {
             self.set_editor_settings(claimls_section(options).unwrap_or(options));
@@ -265,9 +301,9 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
-        tracing::debug!(uri = document.uri.as_str(), version = document.version, "didOpen");
+        tracing::debug!(document = %log_id(&document.uri), version = document.version, "didOpen");
         self.state.open(document.uri.clone(), document.version, &document.text);
-        self.schedule_diagnostics(document.uri, document.version);
+        self.schedule_diagnostics(document.uri, document.version, Delay::None);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -275,11 +311,11 @@ impl LanguageServer for Backend {
         let version = params.text_document.version;
         let count = params.content_changes.len();
         if !self.state.change(&uri, version, params.content_changes) {
-            tracing::warn!(uri = uri.as_str(), "didChange for a document that is not open");
+            tracing::warn!(document = %log_id(&uri), "didChange for a document that is not open");
             return;
         }
-        tracing::debug!(uri = uri.as_str(), version, changes = count, "didChange");
-        self.schedule_diagnostics(uri, version);
+        tracing::debug!(document = %log_id(&uri), version, changes = count, "didChange");
+        self.schedule_diagnostics(uri, version, Delay::Debounce);
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
@@ -289,14 +325,14 @@ impl LanguageServer for Backend {
             self.recheck_all();
             self.refresh_pulled().await;
         } else if let Some(version) = self.state.version(&params.text_document.uri) {
-            self.schedule_diagnostics(params.text_document.uri, version);
+            self.schedule_diagnostics(params.text_document.uri, version, Delay::Debounce);
         }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let pushed = self.state.close(&uri);
-        tracing::debug!(uri = uri.as_str(), "didClose");
+        tracing::debug!(document = %log_id(&uri), "didClose");
         if pushed {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
@@ -325,7 +361,7 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        let items = match self.snapshot(&uri) {
+        let items = match self.snapshot_any_size(&uri) {
             Some(snapshot) => tokio::task::spawn_blocking(move || diagnostics(&snapshot))
                 .await
                 .unwrap_or_default(),

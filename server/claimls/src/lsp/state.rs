@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use claimls_analysis::EDITOR_DOCUMENT_LIMIT;
 use claimls_analysis::codes::CodeSets;
 use claimls_analysis::config::{self, Config, ConfigError};
 use dashmap::DashMap;
@@ -15,6 +16,16 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::line_index::{Encoding, LineIndex, apply_change};
+
+/// How logs name a document: a short hash of its URI, the same all session, so that one
+/// document's events can be followed without its path (file names can carry patient names).
+pub fn log_id(uri: &Uri) -> String {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: the same URI gets the same id in every run.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    uri.as_str().hash(&mut hasher);
+    format!("doc-{:08x}", hasher.finish() as u32)
+}
 
 /// Knobs for tests and the environment.
 #[derive(Clone, Debug)]
@@ -64,6 +75,8 @@ pub struct Session {
     pub root_uri: Option<Uri>,
     /// The client announced `textDocument.diagnostic` (pull diagnostics).
     pub client_can_pull: bool,
+    /// The client announced `workspace.diagnostics.refreshSupport`.
+    pub client_can_refresh: bool,
 }
 
 /// One version of a document with everything a request needs, owned: no lock is held.
@@ -80,6 +93,12 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn index(&self) -> LineIndex<'_> {
         LineIndex::new(&self.rope, self.encoding)
+    }
+
+    /// Over [`EDITOR_DOCUMENT_LIMIT`]: its diagnostics are the one `document-too-large`, and
+    /// the features answer nothing rather than parse it on every request.
+    pub fn too_large(&self) -> bool {
+        self.rope.len_bytes() > EDITOR_DOCUMENT_LIMIT
     }
 }
 

@@ -1,0 +1,70 @@
+//! The whole analysis never panics: every rule over any text, and every editor feature
+//! (hover, completion, navigation, rename, inlay hints, symbols, folding, formatting) at
+//! offsets spread over the text, inside multi-byte characters and past the end. Diagnostics,
+//! fixes and feature results stay inside the text.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use claimls_analysis::codes::CodeSets;
+use claimls_analysis::{Config, Span, check_parsed, ide, syntax};
+use libfuzzer_sys::fuzz_target;
+
+fn sets() -> &'static CodeSets {
+    static SETS: OnceLock<CodeSets> = OnceLock::new();
+    SETS.get_or_init(CodeSets::bundled)
+}
+
+fn inside(text: &str, span: Span, what: &str) {
+    assert!(span.start <= span.end && span.end <= text.len(), "{what} {span:?}");
+    assert!(
+        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        "{what} {span:?}"
+    );
+}
+
+// The word index is built on first use: once, before fuzzing, not inside the first input.
+fuzz_target!(init: sets().warm_up(), |data: &[u8]| run(data));
+
+fn run(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let text = text.as_ref();
+    let sets = sets();
+    let file = syntax::parse(text);
+    for diagnostic in check_parsed(text, &file, sets, &Config::default()) {
+        inside(text, diagnostic.span, diagnostic.rule);
+        for edit in diagnostic.fixes.iter().flat_map(|fix| &fix.edits) {
+            inside(text, edit.span, "fix");
+        }
+        for related in &diagnostic.related {
+            inside(text, related.span, "related");
+        }
+    }
+    for edit in ide::format(text, &file) {
+        inside(text, edit.span, "format");
+    }
+    let _ = ide::document_symbols(&file);
+    let _ = ide::folding_ranges(&file);
+    let _ = ide::comment_folding_ranges(text);
+    let step = (text.len() / 8).max(1);
+    let offsets = (0..=text.len() + 1).step_by(step).chain([text.len(), usize::MAX]);
+    for offset in offsets {
+        if let Some(hover) = ide::hover(text, &file, sets, offset) {
+            inside(text, hover.span, "hover");
+        }
+        let _ = ide::completions(text, &file, sets, offset);
+        if let Some(span) = ide::definition(&file, offset) {
+            inside(text, span, "definition");
+        }
+        for span in ide::references(&file, offset, true) {
+            inside(text, span, "reference");
+        }
+        let _ = ide::highlights(&file, offset);
+        if let Ok(edits) = ide::rename(text, &file, offset, "C") {
+            for edit in edits {
+                inside(text, edit.span, "rename");
+            }
+        }
+        let _ = ide::inlay_hints(text, &file, sets, Span::new(offset, offset.saturating_add(64)));
+    }
+}
