@@ -101,7 +101,27 @@ pub fn too_large(text: &str, config: &Config) -> Vec<Diagnostic> {
 /// Parses and checks a whole file: every rule, with the severities of `config`, sorted by
 /// position. The code sets are passed in so the caller decides which user files are loaded.
 pub fn check(text: &str, sets: &codes::CodeSets, config: &Config) -> Vec<Diagnostic> {
-    check_in_pieces(text, sets, config, PIECE_BLOCKS)
+    let mut all = Vec::new();
+    check_each_piece(text, sets, config, |piece| all.extend(piece));
+    all
+}
+
+/// [`check`] handed over a piece of the file at a time, in order: what `each` gets, one piece
+/// after the other, is what [`check`] returns. A large file is checked on several threads, and
+/// `each` (printing, say) runs while the rest is checked.
+pub fn check_each_piece(
+    text: &str,
+    sets: &codes::CodeSets,
+    config: &Config,
+    each: impl FnMut(Vec<Diagnostic>),
+) {
+    // A small file is checked on this thread: starting threads would cost more than they save.
+    let workers = if text.len() < PARALLEL_FROM_BYTES {
+        0
+    } else {
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(MAX_WORKERS)
+    };
+    check_in_pieces(text, sets, config, PIECE_BLOCKS, workers, each);
 }
 
 /// The blocks [`check`] parses and checks at a time: enough that the pieces cost nothing, few
@@ -109,16 +129,27 @@ pub fn check(text: &str, sets: &codes::CodeSets, config: &Config) -> Vec<Diagnos
 /// memory of its text, and a million-line file would need 300 MB as one).
 const PIECE_BLOCKS: usize = 256;
 
-/// [`check`] with pieces of `blocks_per_piece` blocks (the result is the same for any size):
-/// for tests.
+/// From this size on (about 10,000 lines) [`check`] checks pieces on other threads.
+const PARALLEL_FROM_BYTES: usize = 256 << 10;
+
+/// At most this many threads check a file's pieces.
+const MAX_WORKERS: usize = 4;
+
+/// [`check_each_piece`] with pieces of `blocks_per_piece` blocks, checked on `workers` threads
+/// (0: on this one); what `each` gets is the same for any sizes: for tests and benchmarks.
 #[doc(hidden)]
 pub fn check_in_pieces(
     text: &str,
     sets: &codes::CodeSets,
     config: &Config,
     blocks_per_piece: usize,
-) -> Vec<Diagnostic> {
-    with_severities(rules::run_in_pieces(text, sets, config, blocks_per_piece), config)
+    workers: usize,
+    mut each: impl FnMut(Vec<Diagnostic>),
+) {
+    // Sorting each piece sorts the whole: a piece's diagnostics lie in its own text.
+    rules::run_in_pieces(text, sets, config, blocks_per_piece, workers, |piece| {
+        each(with_severities(piece, config));
+    });
 }
 
 /// [`check`] for a file already parsed.

@@ -10,7 +10,9 @@ mod codes;
 mod values;
 
 use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, VecDeque};
 use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use claimls_codes::{CodeSets, Date, DateError};
 use claimls_syntax::{
@@ -57,23 +59,104 @@ pub fn run_all(
 }
 
 /// What [`run_all`] gives for the whole of `text`, parsed and checked a piece of
-/// `blocks_per_piece` blocks at a time: only one piece's tree is in memory (a tree takes about
-/// ten times the memory of its text).
+/// `blocks_per_piece` blocks at a time, so that only a few pieces' trees are in memory (a tree
+/// takes about ten times the memory of its text). `each` gets the diagnostics of each piece,
+/// in the order of the pieces; every diagnostic lies in the text of its piece.
+///
+/// With `workers` > 0, the blocks of each piece are checked on that many threads while this
+/// one parses the next piece, runs the file-wide checks (syntax errors, `duplicate-id`) and
+/// hands over the pieces already checked, so `each` overlaps with the checking.
 pub fn run_in_pieces(
     text: &str,
     sets: &CodeSets,
     config: &Config,
     blocks_per_piece: usize,
-) -> Vec<Diagnostic> {
-    let mut checker = Checker::new(text, sets, config);
-    claimls_syntax::parse_in_pieces(text, blocks_per_piece, |piece| {
-        checker.syntax_errors(&piece.errors);
-        checker.duplicate_ids(&piece);
-        for block in &piece.blocks {
-            checker.block(block, &piece);
+    workers: usize,
+    mut each: impl FnMut(Vec<Diagnostic>),
+) {
+    let mut file_wide = Checker::new(text, sets, config);
+    if workers == 0 {
+        claimls_syntax::parse_in_pieces(text, blocks_per_piece, |piece| {
+            file_wide.file_checks(&piece);
+            for block in &piece.blocks {
+                file_wide.block(block, &piece);
+            }
+            each(std::mem::take(&mut file_wide.out));
+        });
+        return;
+    }
+    // A bounded queue of parsed pieces: the parser waits rather than run ahead of the workers.
+    // Only the workers hold its receiving end, so that if they all stop (a panic), sending
+    // fails instead of waiting for ever; the scope then re-raises the panic.
+    let (send, receive) = mpsc::sync_channel::<(usize, SourceFile)>(workers);
+    let receive = Arc::new(Mutex::new(receive));
+    let (send_checked, checked) = mpsc::channel::<(usize, Vec<Diagnostic>)>();
+    let mut in_order = InOrder::default();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let receive = receive.clone();
+            let send_checked = send_checked.clone();
+            scope.spawn(move || {
+                let mut checker = Checker::new(text, sets, config);
+                loop {
+                    // The lock is held only to take the next piece.
+                    let next = receive.lock().unwrap_or_else(PoisonError::into_inner).recv();
+                    let Ok((index, piece)) = next else { break };
+                    for block in &piece.blocks {
+                        checker.block(block, &piece);
+                    }
+                    if send_checked.send((index, std::mem::take(&mut checker.out))).is_err() {
+                        break;
+                    }
+                }
+            });
         }
+        drop((receive, send_checked));
+        let mut index = 0;
+        claimls_syntax::parse_in_pieces(text, blocks_per_piece, |piece| {
+            file_wide.file_checks(&piece);
+            in_order.file_wide.push_back(std::mem::take(&mut file_wide.out));
+            let _ = send.send((index, piece));
+            index += 1;
+            in_order.hand_over(&checked, false, &mut each);
+        });
+        drop(send);
+        in_order.hand_over(&checked, true, &mut each);
     });
-    checker.out
+}
+
+/// The checked pieces put back in order for [`run_in_pieces`]: the workers finish them in any.
+#[derive(Default)]
+struct InOrder {
+    /// The next piece to hand over.
+    next: usize,
+    /// The file-wide diagnostics of the pieces from `next` on.
+    file_wide: VecDeque<Vec<Diagnostic>>,
+    /// The block diagnostics of pieces finished before their turn.
+    finished: BTreeMap<usize, Vec<Diagnostic>>,
+}
+
+impl InOrder {
+    /// Hands each piece whose turn has come to `each`, taking what the workers finished; with
+    /// `wait`, until the workers are done.
+    fn hand_over(
+        &mut self,
+        checked: &mpsc::Receiver<(usize, Vec<Diagnostic>)>,
+        wait: bool,
+        each: &mut impl FnMut(Vec<Diagnostic>),
+    ) {
+        loop {
+            while let Some(blocks) = self.finished.remove(&self.next) {
+                let mut piece = self.file_wide.pop_front().unwrap_or_default();
+                piece.extend(blocks);
+                each(piece);
+                self.next += 1;
+            }
+            let next = if wait { checked.recv().ok() } else { checked.try_recv().ok() };
+            let Some((index, diagnostics)) = next else { return };
+            self.finished.insert(index, diagnostics);
+        }
+    }
 }
 
 /// The diagnostics of [`run_all`] whose span touches `offset`, worked out from the block (or
@@ -224,6 +307,13 @@ impl<'s, 't> Checker<'s, 't> {
     }
 
     // ----- the file -----
+
+    /// The checks that look across blocks, for the next piece of the file: its syntax errors
+    /// and `duplicate-id`.
+    fn file_checks(&mut self, piece: &SourceFile<'t>) {
+        self.syntax_errors(&piece.errors);
+        self.duplicate_ids(piece);
+    }
 
     fn syntax_errors<'e>(&mut self, errors: impl IntoIterator<Item = &'e SyntaxError>) {
         for error in errors {

@@ -1,5 +1,5 @@
 //! The partial ways of checking give what checking the whole tree gives: `check_at`, at an
-//! offset (what a hover shows), from the block around it; `check`, a piece of the file at a time.
+//! offset (what a hover shows), from the block around it; `check`, a piece of the file at a time, on this thread or on several.
 
 use std::path::PathBuf;
 
@@ -21,11 +21,17 @@ fn same_in_parts(text: &str) {
     let file = syntax::parse(text);
     let all = check_parsed(text, &file, &sets, &config);
     for blocks_per_piece in [1, 2, 3, 1000] {
-        assert_eq!(
-            check_in_pieces(text, &sets, &config, blocks_per_piece),
-            all,
-            "{blocks_per_piece}"
-        );
+        for workers in [0, 1, 2, 3] {
+            let mut pieces = Vec::new();
+            check_in_pieces(text, &sets, &config, blocks_per_piece, workers, |piece| {
+                pieces.push(piece);
+            });
+            assert_eq!(
+                pieces.concat(),
+                all,
+                "{blocks_per_piece} blocks per piece, {workers} workers"
+            );
+        }
     }
     assert_eq!(check(text, &sets, &config), all);
     for offset in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {

@@ -449,3 +449,36 @@ async fn diagnostics_refresh_is_asked_only_of_clients_that_support_it() {
         assert_eq!(asked, refresh_support, "{:?}", client.server_requests);
     }
 }
+
+/// A hover shows the diagnostics of the document's current version with the current settings:
+/// those kept from the last check, never stale ones after a setting or the text changed.
+#[tokio::test]
+async fn hover_explains_the_diagnostics_of_this_version_and_these_settings() {
+    const HEADER: &str = "claim C1\n  dx A E11\n  line 2026-07-14  99213  ptr A\nend\n";
+    let mut client = Client::start(20);
+    client.initialize(&["utf-8"], Value::Null).await;
+    client.did_open(HEADER).await;
+    let (_, codes) = client.diagnostics().await;
+    assert!(codes.iter().any(|code| code == "header-code"), "{codes:?}");
+    let explains_header = |hover: &Value| hover.to_string().contains("**header-code**");
+    // `E11` on line 1: the rule's explanation is part of the hover.
+    assert!(explains_header(&client.hover(1, 8).await));
+
+    // The rule turned off: the kept diagnostics are stale, the hover no longer explains it.
+    let settings = json!({ "settings": { "claimls": { "rules": { "header-code": "off" } } } });
+    client.notify("workspace/didChangeConfiguration", settings).await;
+    let hover = client.hover(1, 8).await;
+    assert!(!explains_header(&hover), "{hover}");
+    assert!(hover.to_string().contains("E11"), "the code's own hover stays: {hover}");
+
+    // On again, then the code completed: right after the edit (before its check) the hover
+    // is about the new text.
+    let settings = json!({ "settings": { "claimls": { "rules": {} } } });
+    client.notify("workspace/didChangeConfiguration", settings).await;
+    assert!(explains_header(&client.hover(1, 8).await));
+    // Once its new diagnostics are published, they are kept for this version.
+    while !client.diagnostics().await.1.iter().any(|code| code == "header-code") {}
+    client.did_change(2, ((1, 10), (1, 10)), ".9").await;
+    let hover = client.hover(1, 8).await;
+    assert!(!explains_header(&hover), "{hover}");
+}

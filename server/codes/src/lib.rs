@@ -683,6 +683,17 @@ impl CodeSets {
             .collect()
     }
 
+    /// The notes of one kind that `owner` (a code, undotted and upper case) has itself, not
+    /// those it inherits: with the category's [`Self::icd10cm_notes_of_kind`], what applies to
+    /// a code below the category is its category's notes and those of each longer prefix.
+    pub fn icd10cm_own_notes_of_kind(&self, owner: &str, kind: NoteKind) -> Vec<Note<'static>> {
+        let notes = &self.bundled.notes;
+        let rows = self.bundled.notes_by_owner.get(owner).cloned().unwrap_or_default();
+        rows.filter(|&row| notes.field(row, 1) == kind.data_name())
+            .filter_map(|row| self.note_at(row))
+            .collect()
+    }
+
     /// Whether an Excludes1 note that applies to `code` names `other`; the note when so.
     pub fn icd10cm_excludes1(&self, code: &str, other: &str) -> Option<Note<'static>> {
         let other = normalize_code(other);

@@ -123,3 +123,30 @@ fn editions_are_named() {
     let editions = CodeSets::bundled().editions();
     assert!(editions.iter().any(|e| e.set == "icd10cm" && e.edition.contains("FY2026")));
 }
+
+/// What the rules rely on to read a category's notes once for all its codes: the notes that
+/// apply to a code are its category's followed by the own notes of each longer prefix.
+#[test]
+fn a_codes_notes_are_its_categorys_then_its_own() {
+    use claimls_codes::NoteKind;
+    let sets = CodeSets::bundled();
+    // Every code below every category starting with these letters (thousands of codes, the
+    // chapters with the most notes among them).
+    let mut checked = 0;
+    for letter in ["A", "E", "I", "M", "O", "S", "Z"] {
+        let codes = sets.prefix_search(letter, &[CodeSystem::Icd10Cm], usize::MAX);
+        for hit in &codes.hits {
+            let norm = claimls_codes::normalize_code(&hit.code);
+            for kind in [NoteKind::Excludes1, NoteKind::Excludes2] {
+                let category = &norm[..3];
+                let mut split = sets.icd10cm_notes_of_kind(category, kind);
+                for len in 4..=norm.len() {
+                    split.extend(sets.icd10cm_own_notes_of_kind(&norm[..len], kind));
+                }
+                assert_eq!(split, sets.icd10cm_notes_of_kind(&norm, kind), "{}", hit.code);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20_000, "{checked}");
+}

@@ -2,12 +2,10 @@
 //! of service, cached per file: a distinct code text is looked up once, and a problem is worked
 //! out once per (code, date).
 
-use std::collections::HashMap as StdHashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use claimls_codes::{
-    CmKind, CodeRange, CodeSets, CodeSystem, Date, NoteKind, ServiceShape, Window,
+    CmKind, CodeRange, CodeSets, CodeSystem, Date, Note, NoteKind, ServiceShape, Window,
     describe_windows, dotted_icd10cm, is_icd9_shape, is_icd10cm_shape, is_icd10pcs_shape,
     normalize_code, parse_code_refs, service_shape,
 };
@@ -34,43 +32,21 @@ pub(super) struct Verdict {
     pub hint: Shared,
 }
 
-/// A fast hash for the short keys of the caches (code texts and dates); the keys come from the
-/// file being checked, and a slow hash would cost more than the look-ups it saves.
-#[derive(Default)]
-pub(super) struct FxHasher(u64);
+/// The caches' maps, with a fast hash for their short keys (code texts and dates): a slow hash
+/// would cost more than the look-ups it saves, and the keys come from the file being checked.
+pub(super) type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
+/// The code ranges Excludes1 notes name, each with the note's text.
+type ExcludesRanges = Vec<(CodeRange, &'static str)>;
+
+fn excludes_ranges(notes: impl IntoIterator<Item = Note<'static>>) -> ExcludesRanges {
+    notes
+        .into_iter()
+        .flat_map(|note| {
+            parse_code_refs(note.text).into_iter().map(move |range| (range, note.text))
+        })
+        .collect()
 }
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-pub(super) type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// The first date of ICD-10 on US claims.
 fn icd10_start() -> Date {
@@ -140,7 +116,10 @@ pub(super) struct Codes<'s, 't> {
     cm: HashMap<&'t str, CmEntry>,
     cm_verdicts: HashMap<(&'t str, Date), Verdict>,
     flags: HashMap<(&'t str, Date), u16>,
-    excludes: HashMap<&'t str, Rc<Vec<(CodeRange, &'static str)>>>,
+    /// Per code text: the Excludes1 ranges of its category (shared) and of its own notes.
+    excludes: HashMap<&'t str, (Rc<ExcludesRanges>, ExcludesRanges)>,
+    /// Per category (undotted): the Excludes1 ranges of its chapter, section and itself.
+    category_excludes: HashMap<String, Rc<ExcludesRanges>>,
     services: HashMap<&'t str, PlainEntry>,
     service_verdicts: HashMap<(&'t str, Date), Verdict>,
     procedures: HashMap<&'t str, PlainEntry>,
@@ -187,6 +166,7 @@ impl<'s, 't> Codes<'s, 't> {
             cm_verdicts: HashMap::default(),
             flags: HashMap::default(),
             excludes: HashMap::default(),
+            category_excludes: HashMap::default(),
             services: HashMap::default(),
             service_verdicts: HashMap::default(),
             procedures: HashMap::default(),
@@ -276,17 +256,27 @@ impl<'s, 't> Codes<'s, 't> {
     pub fn excludes1(&mut self, text: &'t str, other: &str) -> Option<&'static str> {
         if !self.excludes.contains_key(text) {
             let norm = self.cm_entry(text).norm.clone();
-            let ranges: Vec<(CodeRange, &'static str)> = self
-                .sets
-                .icd10cm_notes_of_kind(&norm, NoteKind::Excludes1)
-                .into_iter()
-                .flat_map(|note| {
-                    parse_code_refs(note.text).into_iter().map(move |range| (range, note.text))
-                })
-                .collect();
-            self.excludes.insert(text, Rc::new(ranges));
+            // The notes of the chapter, the section and the category are shared by every code
+            // of the category: read once per category. Those below it, once per code.
+            let category = &norm[..norm.len().min(3)];
+            let sets = self.sets;
+            let shared = match self.category_excludes.get(category) {
+                Some(shared) => shared.clone(),
+                None => {
+                    let notes = sets.icd10cm_notes_of_kind(category, NoteKind::Excludes1);
+                    let shared = Rc::new(excludes_ranges(notes));
+                    self.category_excludes.insert(category.to_string(), shared.clone());
+                    shared
+                }
+            };
+            let own =
+                excludes_ranges((category.len() + 1..=norm.len()).flat_map(|len| {
+                    sets.icd10cm_own_notes_of_kind(&norm[..len], NoteKind::Excludes1)
+                }));
+            self.excludes.insert(text, (shared, own));
         }
-        self.excludes[text].iter().find(|(range, _)| range.contains(other)).map(|(_, note)| *note)
+        let (shared, own) = &self.excludes[text];
+        shared.iter().chain(own).find(|(range, _)| range.contains(other)).map(|(_, note)| *note)
     }
 
     // ----- services (CPT and HCPCS) -----

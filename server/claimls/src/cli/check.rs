@@ -55,6 +55,8 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
     let mut checked_files = 0;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    // One diagnostic's human-readable text; the buffer is reused.
+    let mut block = String::new();
 
     for path in &files {
         let text = match read_text(path) {
@@ -81,20 +83,23 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
             }
             sets
         });
-        let diagnostics = claimls_analysis::check(&text, sets, &settings);
         checked_files += 1;
         let shown_path = path.display().to_string();
         let map = LineMap::new(&text);
-        for diagnostic in &diagnostics {
-            *counts.entry(diagnostic.severity).or_default() += 1;
-            match arguments.format {
-                Format::Human => {
-                    let _ =
-                        writeln!(out, "{}", output::human(&shown_path, &map, diagnostic, &style));
+        // Printed a piece at a time, while the rest of a large file is checked.
+        claimls_analysis::check_each_piece(&text, sets, &settings, |diagnostics| {
+            for diagnostic in &diagnostics {
+                *counts.entry(diagnostic.severity).or_default() += 1;
+                match arguments.format {
+                    Format::Human => {
+                        block.clear();
+                        output::human(&mut block, &shown_path, &map, diagnostic, &style);
+                        let _ = writeln!(out, "{block}");
+                    }
+                    Format::Json => json_items.push(output::json(&shown_path, &map, diagnostic)),
                 }
-                Format::Json => json_items.push(output::json(&shown_path, &map, diagnostic)),
             }
-        }
+        });
     }
 
     match arguments.format {

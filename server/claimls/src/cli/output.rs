@@ -43,11 +43,13 @@ pub struct Style {
 }
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    /// `text` in the colour `code` (an SGR code) when colours are on. It is written where it
+    /// is formatted, never copied into a string of its own: a large file has a lot of output.
+    fn paint<T: std::fmt::Display>(&self, code: &'static str, text: T) -> Painted<T> {
+        Painted { code: self.on.then_some(code), text }
     }
 
-    fn severity(&self, severity: Severity) -> String {
+    fn severity(&self, severity: Severity) -> Painted<&'static str> {
         let code = match severity {
             Severity::Error => "1;31",
             Severity::Warning => "1;33",
@@ -55,6 +57,21 @@ impl Style {
             Severity::Hint => "1;36",
         };
         self.paint(code, severity.as_str())
+    }
+}
+
+/// What [`Style::paint`] returns.
+struct Painted<T> {
+    code: Option<&'static str>,
+    text: T,
+}
+
+impl<T: std::fmt::Display> std::fmt::Display for Painted<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "\x1b[{code}m{}\x1b[0m", self.text),
+            None => self.text.fmt(f),
+        }
     }
 }
 
@@ -67,38 +84,45 @@ impl Style {
 /// 12 |   dx A  E11
 ///    |         ^^^
 /// ```
-pub fn human(path: &str, map: &LineMap<'_>, diagnostic: &Diagnostic, style: &Style) -> String {
+///
+/// It is appended to `out`, so that one buffer serves every diagnostic.
+pub fn human(
+    out: &mut String,
+    path: &str,
+    map: &LineMap<'_>,
+    diagnostic: &Diagnostic,
+    style: &Style,
+) {
     let (line, column) = map.position(diagnostic.span.start);
     let (end_line, end_column) = map.position(diagnostic.span.end);
-    let mut out = String::new();
-    let header = format!("[{}]", diagnostic.rule);
     let _ = writeln!(
         out,
         "{}{}: {}",
         style.severity(diagnostic.severity),
-        style.paint("1", &header),
+        style.paint("1", format_args!("[{}]", diagnostic.rule)),
         style.paint("1", &diagnostic.message)
     );
-    let gutter = line.to_string().len();
+    let gutter = line.ilog10() as usize + 1;
     let _ = writeln!(out, "{:gutter$}{} {path}:{line}:{column}", "", style.paint("34", "-->"));
     let source = map.line_text(line);
     let _ = writeln!(out, "{:gutter$} {}", "", style.paint("34", "|"));
     let _ = writeln!(
         out,
         "{} {} {}",
-        style.paint("34", &line.to_string()),
+        style.paint("34", line),
         style.paint("34", "|"),
-        source.replace('\t', " ")
+        Untabbed(source)
     );
     let width = if end_line == line { end_column.saturating_sub(column).max(1) } else { 1 };
-    let marker = format!("{}{}", " ".repeat(column - 1), "^".repeat(width));
     let marker_colour = if diagnostic.severity == Severity::Error { "1;31" } else { "1;33" };
     let _ = writeln!(
         out,
-        "{:gutter$} {} {}",
+        "{:gutter$} {} {:indent$}{}",
         "",
         style.paint("34", "|"),
-        style.paint(marker_colour, &marker)
+        "",
+        style.paint(marker_colour, format_args!("{:^>width$}", "")),
+        indent = column - 1,
     );
     for fix in &diagnostic.fixes {
         let _ = writeln!(out, "{:gutter$} {} fix: {}", "", style.paint("34", "="), fix.label);
@@ -113,7 +137,21 @@ pub fn human(path: &str, map: &LineMap<'_>, diagnostic: &Diagnostic, style: &Sty
             related.message
         );
     }
-    out
+}
+
+/// A source line with each tab shown as one space, so that the `^` marker below it lines up.
+struct Untabbed<'a>(&'a str);
+
+impl std::fmt::Display for Untabbed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, part) in self.0.split('\t').enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            f.write_str(part)?;
+        }
+        Ok(())
+    }
 }
 
 /// One diagnostic as a JSON object (see `docs/claim-format.md`, section 5).

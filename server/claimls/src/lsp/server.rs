@@ -13,6 +13,7 @@ use claimls_analysis::codes::CodeSets;
 use claimls_analysis::{self as analysis, ide, rules, syntax};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::notification::{Notification as _, PublishDiagnostics};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -20,6 +21,7 @@ use super::line_index::Encoding;
 use super::settings::claimls_section;
 use super::state::{Options, Snapshot, State, log_id};
 use super::to_proto;
+use super::transport::Outbox;
 
 /// The title of the source action that applies every `code-format` fix.
 pub const FIX_ALL_CODE_FORMAT: &str = "Fix all code-format issues in this file";
@@ -31,6 +33,8 @@ const WORKSPACE_SYMBOL_LIMIT: usize = 100;
 pub struct Backend {
     client: Client,
     state: Arc<State>,
+    /// Where large notifications go without the `Client`'s detour (see [`Outbox`]).
+    pub(super) outbox: Outbox,
 }
 
 impl Backend {
@@ -40,7 +44,7 @@ impl Backend {
 
     /// A server over state the caller keeps a handle on (tests look at the documents).
     pub fn with_state(client: Client, state: Arc<State>) -> Backend {
-        Backend { client, state }
+        Backend { client, state, outbox: Outbox::default() }
     }
 
     /// A snapshot of `uri` for a feature request: none for a document over the size limit
@@ -86,6 +90,7 @@ impl Backend {
         }
         let state = self.state.clone();
         let client = self.client.clone();
+        let outbox = self.outbox.clone();
         tokio::spawn(async move {
             if delay == Delay::Debounce {
                 tokio::time::sleep(state.options.debounce).await;
@@ -105,9 +110,11 @@ impl Backend {
                 return;
             }
             let started = Instant::now();
-            let diagnostics = tokio::task::spawn_blocking(move || diagnostics(&snapshot))
-                .await
-                .unwrap_or_default();
+            let checking = state.clone();
+            let diagnostics =
+                tokio::task::spawn_blocking(move || diagnostics(&checking, &snapshot))
+                    .await
+                    .unwrap_or_default();
             // The document may have moved on while this ran: drop a stale result.
             if state.client_pulls() || !state.mark_pushed(&uri, version, !diagnostics.is_empty()) {
                 tracing::debug!(document = %log_id(&uri), version, "dropped stale diagnostics");
@@ -120,7 +127,10 @@ impl Backend {
                 elapsed = ?started.elapsed(),
                 "publishing diagnostics"
             );
-            client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+            let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
+            if !outbox.notify(PublishDiagnostics::METHOD, &params) {
+                client.publish_diagnostics(params.uri, params.diagnostics, params.version).await;
+            }
         });
     }
 
@@ -162,16 +172,28 @@ enum Delay {
     Debounce,
 }
 
-/// Every diagnostic of the document, as LSP diagnostics; for a document over the size limit,
-/// the one that says so.
-fn diagnostics(snapshot: &Snapshot) -> Vec<Diagnostic> {
-    let found = if snapshot.too_large() {
+/// Every diagnostic of the document (for a document over the size limit, the one that says
+/// so): those already found for this version, else found now and kept for the next request.
+fn checked(state: &State, snapshot: &Snapshot) -> Arc<Vec<analysis::Diagnostic>> {
+    if let Some(checked) = &snapshot.checked {
+        return checked.clone();
+    }
+    let found = Arc::new(if snapshot.too_large() {
         analysis::too_large(&snapshot.text, &snapshot.config)
     } else {
         analysis::check(&snapshot.text, &snapshot.sets, &snapshot.config)
-    };
+    });
+    state.store_checked(&snapshot.uri, snapshot.version, snapshot.generation, &found);
+    found
+}
+
+/// [`checked`] as LSP diagnostics.
+fn diagnostics(state: &State, snapshot: &Snapshot) -> Vec<Diagnostic> {
     let index = snapshot.index();
-    found.iter().map(|d| to_proto::diagnostic(&index, &snapshot.uri, d)).collect()
+    checked(state, snapshot)
+        .iter()
+        .map(|d| to_proto::diagnostic(&index, &snapshot.uri, d))
+        .collect()
 }
 
 fn server_version(sets: &CodeSets) -> String {
@@ -362,9 +384,12 @@ impl LanguageServer for Backend {
             }
         }
         let items = match self.snapshot_any_size(&uri) {
-            Some(snapshot) => tokio::task::spawn_blocking(move || diagnostics(&snapshot))
-                .await
-                .unwrap_or_default(),
+            Some(snapshot) => {
+                let state = self.state.clone();
+                tokio::task::spawn_blocking(move || diagnostics(&state, &snapshot))
+                    .await
+                    .unwrap_or_default()
+            }
             None => Vec::new(),
         };
         Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
@@ -387,14 +412,20 @@ impl LanguageServer for Backend {
         let offset = index.offset(position.position);
         let mut sections = Vec::new();
         let mut range = None;
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         if let Some(hover) = ide::hover(&snapshot.text, &file, &snapshot.sets, offset) {
             sections.push(hover.markdown);
             range = Some(index.range(hover.span));
         }
-        // The rule behind each diagnostic under the cursor.
-        let found = analysis::check_parsed(&snapshot.text, &file, &snapshot.sets, &snapshot.config);
-        for diagnostic in found.iter().filter(|d| d.span.touches(offset)) {
+        // The rule behind each diagnostic under the cursor: from the diagnostics of this
+        // version when they are known, else from the block under the cursor.
+        let found: Vec<analysis::Diagnostic> = match &snapshot.checked {
+            Some(all) => all.iter().filter(|d| d.span.touches(offset)).cloned().collect(),
+            None => {
+                analysis::check_at(&snapshot.text, &file, &snapshot.sets, &snapshot.config, offset)
+            }
+        };
+        for diagnostic in &found {
             let mut section = format!("**{}** — {}", diagnostic.rule, diagnostic.message);
             if let Some(rule) = rules::rule(diagnostic.rule) {
                 section.push_str("\n\n");
@@ -426,7 +457,7 @@ impl LanguageServer for Backend {
         };
         let index = snapshot.index();
         let requested = index.span(params.range);
-        let found = analysis::check(&snapshot.text, &snapshot.sets, &snapshot.config);
+        let found = checked(&self.state, &snapshot);
         let mut actions = Vec::new();
         if wants(&CodeActionKind::QUICKFIX) {
             for diagnostic in found
@@ -481,7 +512,7 @@ impl LanguageServer for Backend {
         };
         let index = snapshot.index();
         let offset = index.offset(position.position);
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         let started = Instant::now();
         let list = ide::completions(&snapshot.text, &file, &snapshot.sets, offset);
         tracing::debug!(count = list.items.len(), elapsed = ?started.elapsed(), "completion");
@@ -500,7 +531,7 @@ impl LanguageServer for Backend {
             return Ok(Some(Vec::new()));
         }
         let index = snapshot.index();
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         let hints =
             ide::inlay_hints(&snapshot.text, &file, &snapshot.sets, index.span(params.range));
         Ok(Some(
@@ -527,7 +558,7 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         let index = snapshot.index();
         let symbols = ide::document_symbols(&file)
             .iter()
@@ -540,7 +571,7 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         let index = snapshot.index();
         let fold = |span: analysis::Span, kind: Option<FoldingRangeKind>| {
             let range = index.range(span);
@@ -571,7 +602,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         Ok(ide::definition(&file, index.offset(position.position))
             .map(|span| GotoDefinitionResponse::Scalar(Location::new(uri, index.range(span)))))
     }
@@ -583,7 +614,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         let spans = ide::references(
             &file,
             index.offset(position.position),
@@ -603,7 +634,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         let highlights = ide::highlights(&file, index.offset(position.position))
             .into_iter()
             .map(|(span, kind)| DocumentHighlight {
@@ -626,7 +657,7 @@ impl LanguageServer for Backend {
         };
         let index = snapshot.index();
         let offset = index.offset(params.position);
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         // Renamable: a letter that has a `dx` in its block.
         if ide::definition(&file, offset).is_none() {
             return Ok(None);
@@ -648,7 +679,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         match ide::rename(&snapshot.text, &file, index.offset(position.position), &params.new_name)
         {
             Ok(edits) => Ok(Some(to_proto::workspace_edit(&index, &uri, &edits))),
@@ -661,7 +692,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse(&snapshot.text);
+        let file = syntax::parse_without_tokens(&snapshot.text);
         let edits = ide::format(&snapshot.text, &file);
         Ok(Some(edits.iter().map(|edit| to_proto::text_edit(&index, edit)).collect()))
     }

@@ -4,13 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use claimls_analysis::EDITOR_DOCUMENT_LIMIT;
 use claimls_analysis::codes::CodeSets;
 use claimls_analysis::config::{self, Config, ConfigError};
+use claimls_analysis::{Diagnostic, EDITOR_DOCUMENT_LIMIT};
 use dashmap::DashMap;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
@@ -61,6 +61,15 @@ struct Document {
     text: Option<Arc<str>>,
     /// Whether non-empty diagnostics were pushed for it.
     pushed: bool,
+    /// The diagnostics of this version, once checked, so that hovers and code actions do not
+    /// check the document again.
+    checked: Option<Checked>,
+}
+
+/// A version's diagnostics, and the configuration generation they were found with.
+struct Checked {
+    generation: u64,
+    diagnostics: Arc<Vec<Diagnostic>>,
 }
 
 /// What the client said in `initialize`, and the settings since.
@@ -88,6 +97,10 @@ pub struct Snapshot {
     pub encoding: Encoding,
     pub config: Arc<Config>,
     pub sets: CodeSets,
+    /// The configuration generation `config` belongs to.
+    pub generation: u64,
+    /// The diagnostics of this version with this configuration, when already found.
+    pub checked: Option<Arc<Vec<Diagnostic>>>,
 }
 
 impl Snapshot {
@@ -113,6 +126,8 @@ pub struct State {
     code_sets: Mutex<HashMap<Vec<PathBuf>, CodeSets>>,
     /// Messages already shown to the user, so each is shown once.
     shown: Mutex<HashSet<String>>,
+    /// Counts configuration changes: diagnostics found with an older configuration are stale.
+    generation: AtomicU64,
 }
 
 impl State {
@@ -125,6 +140,7 @@ impl State {
             toml_configs: Mutex::new(HashMap::new()),
             code_sets: Mutex::new(HashMap::new()),
             shown: Mutex::new(HashSet::new()),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -133,7 +149,13 @@ impl State {
     }
 
     pub fn open(&self, uri: Uri, version: i32, text: &str) {
-        let document = Document { rope: Rope::from_str(text), version, text: None, pushed: false };
+        let document = Document {
+            rope: Rope::from_str(text),
+            version,
+            text: None,
+            pushed: false,
+            checked: None,
+        };
         self.documents.insert(uri, document);
     }
 
@@ -153,6 +175,7 @@ impl State {
         }
         document.version = version;
         document.text = None;
+        document.checked = None;
         true
     }
 
@@ -191,10 +214,31 @@ impl State {
         }
     }
 
+    /// Keeps the diagnostics of `version` found with configuration `generation`, unless the
+    /// document or the configuration has moved on since.
+    pub fn store_checked(
+        &self,
+        uri: &Uri,
+        version: i32,
+        generation: u64,
+        diagnostics: &Arc<Vec<Diagnostic>>,
+    ) {
+        if generation != self.generation.load(Ordering::Acquire) {
+            return;
+        }
+        if let Some(mut document) = self.documents.get_mut(uri)
+            && document.version == version
+        {
+            document.checked = Some(Checked { generation, diagnostics: diagnostics.clone() });
+        }
+    }
+
     /// The document as it is now, with its configuration and code sets. Messages about bad
     /// configuration or code files go to `messages` (each once per session).
     pub fn snapshot(&self, uri: &Uri, messages: &mut Vec<String>) -> Option<Snapshot> {
-        let (rope, text, version) = {
+        // Read before the configuration, so that a change while it is read makes it stale.
+        let generation = self.generation.load(Ordering::Acquire);
+        let (rope, text, version, checked) = {
             let mut document = self.documents.get_mut(uri)?;
             let text = match &document.text {
                 Some(text) => text.clone(),
@@ -204,7 +248,12 @@ impl State {
                     text
                 }
             };
-            (document.rope.clone(), text, document.version)
+            let checked = document
+                .checked
+                .as_ref()
+                .filter(|checked| checked.generation == generation)
+                .map(|checked| checked.diagnostics.clone());
+            (document.rope.clone(), text, document.version, checked)
         };
         let config = self.config_for(uri, messages);
         let sets = self.code_sets_for(&config.code_files, messages);
@@ -216,6 +265,8 @@ impl State {
             encoding: self.encoding(),
             config: Arc::new(config),
             sets,
+            generation,
+            checked,
         })
     }
 
@@ -261,6 +312,7 @@ impl State {
 
     /// Forgets cached `claimls.toml` files and code sets (settings changed, a file was saved).
     pub fn invalidate_configs(&self, code_sets_too: bool) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         self.toml_configs.lock().unwrap_or_else(|e| e.into_inner()).clear();
         if code_sets_too {
             self.code_sets.lock().unwrap_or_else(|e| e.into_inner()).clear();
