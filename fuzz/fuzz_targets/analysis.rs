@@ -1,13 +1,14 @@
 //! The whole analysis never panics: every rule over any text, and every editor feature
 //! (hover, completion, navigation, rename, inlay hints, symbols, folding, formatting) at
 //! offsets spread over the text, inside multi-byte characters and past the end. Diagnostics,
-//! fixes and feature results stay inside the text.
+//! fixes and feature results stay inside the text. Checking one block at a time on two threads,
+//! and checking only the block under an offset, find what checking the whole tree finds.
 #![no_main]
 
 use std::sync::OnceLock;
 
 use claimls_analysis::codes::CodeSets;
-use claimls_analysis::{Config, Span, check_parsed, ide, syntax};
+use claimls_analysis::{Config, Span, check_at, check_in_pieces, check_parsed, ide, syntax};
 use libfuzzer_sys::fuzz_target;
 
 fn sets() -> &'static CodeSets {
@@ -31,7 +32,12 @@ fn run(data: &[u8]) {
     let text = text.as_ref();
     let sets = sets();
     let file = syntax::parse(text);
-    for diagnostic in check_parsed(text, &file, sets, &Config::default()) {
+    let config = Config::default();
+    let all = check_parsed(text, &file, sets, &config);
+    let mut pieces = Vec::new();
+    check_in_pieces(text, sets, &config, 1, 2, |piece| pieces.push(piece));
+    assert_eq!(pieces.concat(), all, "in pieces");
+    for diagnostic in &all {
         inside(text, diagnostic.span, diagnostic.rule);
         for edit in diagnostic.fixes.iter().flat_map(|fix| &fix.edits) {
             inside(text, edit.span, "fix");
@@ -49,6 +55,8 @@ fn run(data: &[u8]) {
     let step = (text.len() / 8).max(1);
     let offsets = (0..=text.len() + 1).step_by(step).chain([text.len(), usize::MAX]);
     for offset in offsets {
+        let under: Vec<_> = all.iter().filter(|d| d.span.touches(offset)).cloned().collect();
+        assert_eq!(check_at(text, &file, sets, &config, offset), under, "at {offset}");
         if let Some(hover) = ide::hover(text, &file, sets, offset) {
             inside(text, hover.span, "hover");
         }

@@ -209,10 +209,15 @@ mod never_panics {
         "ptr A\n",
     ];
 
-    /// Every diagnostic and fix lies inside `text`, on character boundaries, with a known id.
+    /// Every diagnostic and fix lies inside `text`, on character boundaries, with a known id;
+    /// checking one block at a time on two threads finds the same, in the same order.
     fn sane(text: &str) -> Result<(), TestCaseError> {
         let sets = CodeSets::bundled();
-        for d in check(text, &sets, &config()) {
+        let all = check(text, &sets, &config());
+        let mut pieces = Vec::new();
+        claimls_analysis::check_in_pieces(text, &sets, &config(), 1, 2, |piece| pieces.push(piece));
+        prop_assert_eq!(&pieces.concat(), &all);
+        for d in all {
             prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len());
             prop_assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
             prop_assert!(RULES.iter().any(|r| r.id == d.rule));
