@@ -50,11 +50,8 @@ pub fn run_all(
     config: &Config,
 ) -> Vec<Diagnostic> {
     let mut checker = Checker::new(text, sets, config);
-    checker.syntax_errors(&file.errors);
-    checker.duplicate_ids(file);
-    for block in &file.blocks {
-        checker.block(block, file);
-    }
+    checker.file_checks(file);
+    checker.blocks(file);
     checker.out
 }
 
@@ -78,9 +75,7 @@ pub fn run_in_pieces(
     if workers == 0 {
         claimls_syntax::parse_in_pieces(text, blocks_per_piece, |piece| {
             file_wide.file_checks(&piece);
-            for block in &piece.blocks {
-                file_wide.block(block, &piece);
-            }
+            file_wide.blocks(&piece);
             each(std::mem::take(&mut file_wide.out));
         });
         return;
@@ -102,9 +97,7 @@ pub fn run_in_pieces(
                     // The lock is held only to take the next piece.
                     let next = receive.lock().unwrap_or_else(PoisonError::into_inner).recv();
                     let Ok((index, piece)) = next else { break };
-                    for block in &piece.blocks {
-                        checker.block(block, &piece);
-                    }
+                    checker.blocks(&piece);
                     if send_checked.send((index, std::mem::take(&mut checker.out))).is_err() {
                         break;
                     }
@@ -313,6 +306,13 @@ impl<'s, 't> Checker<'s, 't> {
     fn file_checks(&mut self, piece: &SourceFile<'t>) {
         self.syntax_errors(&piece.errors);
         self.duplicate_ids(piece);
+    }
+
+    /// The checks of each block of `piece`, one block at a time.
+    fn blocks(&mut self, piece: &SourceFile<'t>) {
+        for block in &piece.blocks {
+            self.block(block, piece);
+        }
     }
 
     fn syntax_errors<'e>(&mut self, errors: impl IntoIterator<Item = &'e SyntaxError>) {

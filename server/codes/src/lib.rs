@@ -28,7 +28,7 @@ pub use shape::{
 };
 pub use user_files::LoadError;
 
-use table::Table;
+use table::{Table, key_prefix};
 use user_files::UserCodes;
 
 /// The code systems claimls knows.
@@ -312,10 +312,10 @@ struct Bundled {
     seventh: HashMap<&'static str, Vec<SeventhCharacter>>,
     chapters: Vec<Chapter>,
     sections: Vec<Section>,
-    /// `first` and `last` of each chapter and section as numbers ([`category_key`]), for
-    /// finding a category's chapter and section without comparing strings.
-    chapter_keys: Vec<(u32, u32)>,
-    section_keys: Vec<(u32, u32)>,
+    /// `first` and `last` of each chapter and section as numbers ([`table::key_prefix`]),
+    /// for finding a category's chapter and section without comparing strings.
+    chapter_keys: Vec<(u64, u64)>,
+    section_keys: Vec<(u64, u64)>,
     age_groups: Vec<AgeGroup>,
     pcs_codes: Table,
     pcs_validity: Table,
@@ -396,11 +396,11 @@ impl Bundled {
             seventh,
             chapter_keys: chapters
                 .iter()
-                .map(|c| (category_key(c.first), category_key(c.last)))
+                .map(|c| (key_prefix(c.first.as_bytes()), key_prefix(c.last.as_bytes())))
                 .collect(),
             section_keys: sections
                 .iter()
-                .map(|s| (category_key(s.first), category_key(s.last)))
+                .map(|s| (key_prefix(s.first.as_bytes()), key_prefix(s.last.as_bytes())))
                 .collect(),
             chapters,
             sections,
@@ -628,7 +628,7 @@ impl CodeSets {
 
     /// The chapter a code belongs to.
     pub fn icd10cm_chapter(&self, code: &str) -> Option<&Chapter> {
-        let key = category_key(&category_of(code)?);
+        let key = key_prefix(category_of(code)?.as_bytes());
         let index = self.bundled.chapter_keys.iter().position(|&(f, l)| f <= key && key <= l)?;
         Some(&self.bundled.chapters[index])
     }
@@ -636,7 +636,7 @@ impl CodeSets {
     /// The section (block of categories) a code belongs to: the first that contains its
     /// category (sections nest).
     pub fn icd10cm_section(&self, code: &str) -> Option<&Section> {
-        let key = category_key(&category_of(code)?);
+        let key = key_prefix(category_of(code)?.as_bytes());
         let index = self.bundled.section_keys.iter().position(|&(f, l)| f <= key && key <= l)?;
         Some(&self.bundled.sections[index])
     }
@@ -676,19 +676,24 @@ impl CodeSets {
 
     /// The notes of one kind that apply to `code`, in the order of [`Self::icd10cm_notes`].
     pub fn icd10cm_notes_of_kind(&self, code: &str, kind: NoteKind) -> Vec<Note<'static>> {
-        let notes = &self.bundled.notes;
-        self.note_rows(code)
-            .filter(|&row| notes.field(row, 1) == kind.data_name())
-            .filter_map(|row| self.note_at(row))
-            .collect()
+        self.notes_of_kind_at(self.note_rows(code), kind)
     }
 
     /// The notes of one kind that `owner` (a code, undotted and upper case) has itself, not
     /// those it inherits: with the category's [`Self::icd10cm_notes_of_kind`], what applies to
     /// a code below the category is its category's notes and those of each longer prefix.
     pub fn icd10cm_own_notes_of_kind(&self, owner: &str, kind: NoteKind) -> Vec<Note<'static>> {
-        let notes = &self.bundled.notes;
         let rows = self.bundled.notes_by_owner.get(owner).cloned().unwrap_or_default();
+        self.notes_of_kind_at(rows, kind)
+    }
+
+    /// The notes of one kind among the note rows `rows`, in their order.
+    fn notes_of_kind_at(
+        &self,
+        rows: impl Iterator<Item = usize>,
+        kind: NoteKind,
+    ) -> Vec<Note<'static>> {
+        let notes = &self.bundled.notes;
         rows.filter(|&row| notes.field(row, 1) == kind.data_name())
             .filter_map(|row| self.note_at(row))
             .collect()
@@ -859,11 +864,6 @@ fn count_valid(table: &Table, date: Date) -> usize {
         }
     }
     count
-}
-
-/// A three-character category as a number that sorts as the text does: `E11` → 0x453131.
-fn category_key(category: &str) -> u32 {
-    category.bytes().chain(std::iter::repeat(0)).take(3).fold(0, |key, b| key << 8 | u32::from(b))
 }
 
 /// The three-character category of an ICD-10-CM code.

@@ -62,8 +62,8 @@ pub(crate) struct WordIndex {
     words: Vec<(Box<str>, Vec<u32>)>,
 }
 
-/// The bundled table a prefix search reads for `system`, and the column of its titles.
-fn prefix_table(b: &Bundled, system: CodeSystem) -> Option<(&Table, usize)> {
+/// The bundled table of `system`'s codes, and the column of its titles.
+fn bundled_table(b: &Bundled, system: CodeSystem) -> Option<(&Table, usize)> {
     Some(match system {
         CodeSystem::Icd10Cm => (&b.cm_codes, 2),
         CodeSystem::Icd10Pcs => (&b.pcs_codes, 1),
@@ -235,7 +235,7 @@ impl CodeSets {
         let mut candidates: Vec<Candidate<'_>> = Vec::new();
         let user_cm = self.user.has(CodeSystem::Icd10Cm);
         for &system in systems {
-            let Some((table, _)) = prefix_table(b, system) else { continue };
+            let Some((table, _)) = bundled_table(b, system) else { continue };
             let mut last_code = "";
             for row in table.rows_with_prefix(&prefix) {
                 let code = table.key(row);
@@ -253,7 +253,7 @@ impl CodeSets {
         }
         let mut last_user: Option<(CodeSystem, &str)> = None;
         for user in self.user.all() {
-            let in_bundled = prefix_table(b, user.system)
+            let in_bundled = bundled_table(b, user.system)
                 .is_some_and(|(table, _)| table.find(&user.code).is_some());
             let repeated = last_user == Some((user.system, user.code.as_str()));
             if systems.contains(&user.system)
@@ -328,7 +328,7 @@ impl CodeSets {
                 billable,
             },
             _ => {
-                let (table, title_column) = prefix_table(self.bundled, system).expect("a table");
+                let (table, title_column) = bundled_table(self.bundled, system).expect("a table");
                 SearchHit {
                     system,
                     code: code.to_string(),
@@ -396,7 +396,9 @@ impl CodeSets {
         limit: usize,
     ) -> Vec<String> {
         let code = normalize_code(text);
-        let table = (!self.user.has(CodeSystem::Icd10Cm)).then_some(&self.bundled.cm_codes);
+        let table = bundled_table(self.bundled, CodeSystem::Icd10Cm)
+            .map(|(table, _)| table)
+            .filter(|_| !self.user.has(CodeSystem::Icd10Cm));
         let exists = |candidate: &str| {
             let found = self.icd10cm(candidate)?;
             let billable = match date {
@@ -411,12 +413,9 @@ impl CodeSets {
     /// Real codes of a plain system (ICD-10-PCS, HCPCS) one slip away from `text`.
     pub fn plain_near_misses(&self, system: CodeSystem, text: &str, limit: usize) -> Vec<String> {
         let code = normalize_code(text);
-        let table = match system {
-            CodeSystem::Icd10Pcs => Some(&self.bundled.pcs_codes),
-            CodeSystem::Hcpcs => Some(&self.bundled.hcpcs_codes),
-            _ => None,
-        };
-        let table = table.filter(|_| !self.user.has(system));
+        let table = bundled_table(self.bundled, system)
+            .map(|(table, _)| table)
+            .filter(|_| !self.user.has(system));
         let exists = |candidate: &str| {
             let found = match system {
                 CodeSystem::Icd10Pcs => self.icd10pcs(candidate),
@@ -520,7 +519,7 @@ mod tests {
         let prefix = normalize_code(prefix);
         let mut hits: Vec<SearchHit> = Vec::new();
         for &system in systems {
-            let Some((table, _)) = prefix_table(sets.bundled, system) else { continue };
+            let Some((table, _)) = bundled_table(sets.bundled, system) else { continue };
             let mut last_code = "";
             for row in table.rows_with_prefix(&prefix) {
                 let code = table.key(row);

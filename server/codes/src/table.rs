@@ -185,7 +185,7 @@ impl Table {
 /// The first 8 bytes of `key` as a big-endian number, padded with zero bytes: for keys without
 /// zero bytes, `key_prefix(a) < key_prefix(b)` implies `a < b`, and equal prefixes mean equal
 /// keys when both are shorter than 8 bytes.
-fn key_prefix(key: &[u8]) -> u64 {
+pub(crate) fn key_prefix(key: &[u8]) -> u64 {
     let mut bytes = [0u8; 8];
     let len = key.len().min(8);
     bytes[..len].copy_from_slice(&key[..len]);

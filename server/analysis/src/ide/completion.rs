@@ -9,7 +9,6 @@ use crate::Span;
 /// At most this many items are returned (of any kind); when more match, `is_incomplete` tells
 /// the editor to ask again as the user types.
 pub const COMPLETION_LIMIT: usize = 50;
-const LIMIT: usize = COMPLETION_LIMIT;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompletionKind {
@@ -152,8 +151,8 @@ pub fn completions(
         context.after(&words);
     }
     let mut items = context.items;
-    let is_incomplete = context.is_incomplete || items.len() > LIMIT;
-    items.truncate(LIMIT);
+    let is_incomplete = context.is_incomplete || items.len() > COMPLETION_LIMIT;
+    items.truncate(COMPLETION_LIMIT);
     CompletionList { items, is_incomplete }
 }
 
@@ -401,8 +400,8 @@ impl Context<'_, '_> {
                 .collect();
             // Modifiers with a description of ours are the common ones: first.
             matching.sort_by_key(|m| (m.title.is_empty(), m.code));
-            self.is_incomplete = matching.len() > LIMIT;
-            for (index, modifier) in matching.into_iter().take(LIMIT).enumerate() {
+            self.is_incomplete = matching.len() > COMPLETION_LIMIT;
+            for (index, modifier) in matching.into_iter().take(COMPLETION_LIMIT).enumerate() {
                 let detail = (!modifier.title.is_empty()).then(|| modifier.title.to_string());
                 self.push(modifier.code, CompletionKind::Modifier, detail, replace, index);
             }
@@ -469,9 +468,9 @@ impl Context<'_, '_> {
             return;
         }
         let results: SearchResults = if is_code_like(query) {
-            self.sets.prefix_search(query, systems, LIMIT)
+            self.sets.prefix_search(query, systems, COMPLETION_LIMIT)
         } else {
-            self.sets.word_search(query, systems, LIMIT)
+            self.sets.word_search(query, systems, COMPLETION_LIMIT)
         };
         self.is_incomplete = results.total > results.hits.len();
         let by_words = !is_code_like(query);

@@ -10,9 +10,9 @@
 //! stdout is the protocol: nothing here prints; logs go to stderr through `tracing`
 //! (level from `CLAIMLS_LOG`: `error`, `warn` (the default), `info`, `debug` or `trace`) and
 //! name only documents (by a hash of the URI: file names can carry patient names), versions,
-//! counts, timings and methods — never document text or patient data. Other crates log at `warn` and above only, whatever the level (tower-lsp-server logs
-//! message bodies at `trace`), and a panic logs where it happened, not its message (which can
-//! quote the text).
+//! counts, timings and methods — never document text or patient data. Other crates log at
+//! `warn` and above only, whatever the level (tower-lsp-server logs message bodies at
+//! `trace`), and a panic logs where it happened, not its message (which can quote the text).
 #![deny(clippy::print_stdout)]
 
 pub mod line_index;

@@ -61,14 +61,8 @@ pub struct Outbox(Arc<OnceLock<mpsc::UnboundedSender<String>>>);
 impl Outbox {
     /// Sends the notification; false when the outbox is not connected or the output closed.
     pub fn notify<P: serde::Serialize>(&self, method: &str, params: &P) -> bool {
-        #[derive(serde::Serialize)]
-        struct Notification<'a, P> {
-            jsonrpc: &'static str,
-            method: &'a str,
-            params: &'a P,
-        }
         let Some(out) = self.0.get() else { return false };
-        out.send(to_json(&Notification { jsonrpc: "2.0", method, params })).is_ok()
+        out.send(notification(method, params)).is_ok()
     }
 
     fn connect(&self, out: mpsc::UnboundedSender<String>) {
@@ -378,6 +372,17 @@ fn to_json(message: &impl serde::Serialize) -> String {
     serde_json::to_string(message).unwrap_or_default()
 }
 
+/// A notification to the client as JSON.
+fn notification<P: serde::Serialize>(method: &str, params: &P) -> String {
+    #[derive(serde::Serialize)]
+    struct Notification<'a, P> {
+        jsonrpc: &'static str,
+        method: &'a str,
+        params: &'a P,
+    }
+    to_json(&Notification { jsonrpc: "2.0", method, params })
+}
+
 fn error_response(error: Error) -> String {
     to_json(&Response::from_error(Id::Null, error))
 }
@@ -389,6 +394,5 @@ fn too_large_message(length: usize) -> String {
         length as f64 / f64::from(1 << 20),
         MAX_MESSAGE_BYTES >> 20,
     );
-    let params = json!({ "type": 1, "message": message });
-    to_json(&json!({ "jsonrpc": "2.0", "method": "window/showMessage", "params": params }))
+    notification("window/showMessage", &json!({ "type": 1, "message": message }))
 }
