@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use claimls_analysis::rules::npi_check;
 use claimls_codes::{
     CmKind, CodeRange, CodeSets, CodeSystem, Date, NoteKind, normalize_code, parse_code_refs,
 };
@@ -294,19 +295,18 @@ impl Pools {
             let billable_all_year =
                 sets.icd10cm_billable_on(&code, start) && sets.icd10cm_billable_on(&code, end);
             if !billable_all_year {
-                let never_in_year = !sets
-                    .icd10cm_windows(&code)
-                    .iter()
-                    .any(|w| w.start <= end && w.end.is_none_or(|e| e >= start));
                 let windows = sets.icd10cm_windows(&code);
+                let never_in_year =
+                    !windows.iter().any(|w| w.start <= end && w.end.is_none_or(|e| e >= start));
+                let needs_seventh = sets.icd10cm_needs_seventh(code.code);
                 if never_in_year
                     && !windows.is_empty()
                     && code.kind != CmKind::Header
-                    && !sets.icd10cm_needs_seventh(code.code)
+                    && !needs_seventh
                 {
                     pools.not_effective.push(dotted.clone());
                 }
-                if code.kind == CmKind::Header && !sets.icd10cm_needs_seventh(code.code) {
+                if code.kind == CmKind::Header && !needs_seventh {
                     pools.header.push(dotted);
                 }
                 continue;
@@ -442,9 +442,8 @@ fn only_in(list: &[&str], pool: &[String]) -> Vec<String> {
 
 /// The code ranges the Excludes1 notes that apply to `code` name.
 fn excludes1_ranges(sets: &CodeSets, code: &str) -> Vec<CodeRange> {
-    sets.icd10cm_notes(code)
+    sets.icd10cm_notes_of_kind(code, NoteKind::Excludes1)
         .into_iter()
-        .filter(|note| note.kind == NoteKind::Excludes1)
         .flat_map(|note| parse_code_refs(note.text))
         .collect()
 }
@@ -588,29 +587,17 @@ fn is_cpt(code: &str) -> bool {
     code.len() == 5 && code.as_bytes()[0].is_ascii_digit()
 }
 
-/// A valid NPI: 9 digits and the Luhn check digit over `80840` and them.
+/// A valid NPI: 9 digits and the check digit the rules expect after them.
 fn npi(rng: &mut Rng) -> String {
-    let mut digits: Vec<u32> = vec![1 + rng.below(2) as u32];
-    digits.extend((0..8).map(|_| rng.below(10) as u32));
-    let check = npi_check_digit(&digits);
-    digits.iter().chain([check].iter()).map(|d| char::from_digit(*d, 10).unwrap()).collect()
-}
-
-fn npi_check_digit(nine: &[u32]) -> u32 {
-    let mut all = vec![8, 0, 8, 4, 0];
-    all.extend_from_slice(nine);
-    let mut sum = 0;
-    for (position, digit) in all.iter().rev().enumerate() {
-        let mut d = *digit;
-        if position % 2 == 0 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    (10 - sum % 10) % 10
+    let first = 1 + rng.below(2);
+    let mut npi: String = std::iter::once(first)
+        .chain((0..8).map(|_| rng.below(10)))
+        .map(|digit| char::from_digit(digit as u32, 10).unwrap())
+        .collect();
+    // With any tenth digit, `npi_check` says which one it expects.
+    let (check, _) = npi_check(&format!("{npi}0")).expect("ten digits");
+    npi.push(char::from_digit(check, 10).unwrap());
+    npi
 }
 
 fn charge(rng: &mut Rng) -> String {
@@ -1093,10 +1080,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn npi_check_digit_matches_the_examples() {
-        // 1234567893 is the NPI of the examples.
-        assert_eq!(npi_check_digit(&[1, 2, 3, 4, 5, 6, 7, 8, 9]), 3);
-        assert_eq!(npi_check_digit(&[1, 2, 4, 5, 3, 1, 9, 5, 9]), 9);
+    fn npis_pass_the_check_digit() {
+        let mut rng = Rng::new(5);
+        for _ in 0..100 {
+            let npi = npi(&mut rng);
+            assert_eq!(npi_check(&npi).map(|(_, matches)| matches), Some(true), "{npi}");
+        }
     }
 
     #[test]

@@ -141,17 +141,13 @@ impl Server {
         Ok((response["result"].clone(), arrived - started))
     }
 
-    /// `initialize` and `initialized`; `pull` announces pull diagnostics. Returns the time from
-    /// the spawn to the `initialize` answer.
-    pub fn initialize(&mut self, root_uri: &str, pull: bool) -> Result<Duration, String> {
-        let mut text_document = json!({ "hover": {}, "completion": {} });
-        if pull {
-            text_document["diagnostic"] = json!({});
-        }
+    /// `initialize` and `initialized`. Returns the time from the spawn to the `initialize`
+    /// answer.
+    pub fn initialize(&mut self, root_uri: &str) -> Result<Duration, String> {
         let params = json!({
             "processId": std::process::id(),
             "rootUri": root_uri,
-            "capabilities": { "textDocument": text_document },
+            "capabilities": { "textDocument": { "hover": {}, "completion": {} } },
         });
         self.request("initialize", params)?;
         let answered = self.spawned.elapsed();
@@ -214,10 +210,7 @@ pub fn memory_of(pid: u32) -> Result<(f64, f64), String> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
         .map_err(|e| format!("/proc/{pid}/status: {e} (peak RSS is read on Linux only)"))?;
     let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        proc_kib(&status, name)
             .map(|kib| kib * 1024.0 / 1e6)
             .ok_or_else(|| format!("no {name} in /proc/{pid}/status"))
     };
@@ -227,4 +220,11 @@ pub fn memory_of(pid: u32) -> Result<(f64, f64), String> {
 /// A `file://` URI for an absolute path (the corpus paths need no escaping).
 pub fn file_uri(path: &Path) -> String {
     format!("file://{}", path.display())
+}
+
+/// The value of field `name` (with its colon) of a `/proc` file whose values are in kB.
+pub fn proc_kib(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
 }

@@ -9,6 +9,8 @@ mod catalogue;
 mod codes;
 mod values;
 
+pub use values::npi_check;
+
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, VecDeque};
 use std::hash::{Hash, Hasher};

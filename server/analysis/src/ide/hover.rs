@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 use claimls_codes::{CmKind, CodeSets, NoteKind, describe_windows, normalize_code, service_shape};
 use claimls_syntax::{Block, SourceFile, StatementKind, Token};
 
-use super::{Target, clamp, diagnoses, npi_check, pointer_letters, same_letter, target_at};
+use super::{Target, clamp, diagnoses, pointer_letters, same_letter, target_at};
 use crate::Span;
+use crate::rules::npi_check;
 
 /// Markdown to show for the value under the cursor, and the span it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]

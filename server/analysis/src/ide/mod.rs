@@ -185,33 +185,6 @@ pub(crate) fn shorten(title: &str, limit: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ' ']))
 }
 
-/// Whether an NPI of 10 digits has the right check digit (Luhn over `80840` and the first nine
-/// digits). `None` when it is not 10 ASCII digits; else the expected check digit and whether it
-/// matches.
-pub(crate) fn npi_check(npi: &str) -> Option<(u32, bool)> {
-    let bytes = npi.as_bytes();
-    if bytes.len() != 10 || !bytes.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let payload: Vec<u32> =
-        b"80840".iter().chain(&bytes[..9]).map(|b| u32::from(b - b'0')).collect();
-    let sum: u32 = payload
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(index, &digit)| {
-            if index % 2 == 0 {
-                let doubled = digit * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
-            } else {
-                digit
-            }
-        })
-        .sum();
-    let expected = (10 - sum % 10) % 10;
-    Some((expected, u32::from(bytes[9] - b'0') == expected))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,14 +195,6 @@ mod tests {
         assert_eq!(clamp(text, 4), 3);
         assert_eq!(clamp(text, 100), text.len());
         assert_eq!(clamp("", 5), 0);
-    }
-
-    #[test]
-    fn npi_check_digit() {
-        assert_eq!(npi_check("1234567893"), Some((3, true)));
-        assert_eq!(npi_check("1245319599"), Some((9, true)));
-        assert_eq!(npi_check("1234567890"), Some((3, false)));
-        assert_eq!(npi_check("123"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub(super) fn npi_problem(text: &str) -> Option<String> {
              from the provider's record or the NPPES registry"
         ));
     }
-    if !npi_check_digit_ok(bytes) {
+    if npi_check(text).is_some_and(|(_, matches)| !matches) {
         return Some(format!(
             "NPI {text} fails the check digit (the Luhn check over 80840 and the first nine \
              digits): a digit is probably mistyped or two are swapped; copy it again from the \
@@ -25,24 +25,31 @@ pub(super) fn npi_problem(text: &str) -> Option<String> {
     None
 }
 
-/// The Luhn check of an NPI, with the `80840` prefix of the health industry number.
-pub(super) fn npi_check_digit_ok(digits: &[u8]) -> bool {
-    // Luhn over "80840" + the ten digits: double every second digit from the right.
-    let mut sum = 0u32;
-    let all = b"80840".iter().chain(digits.iter());
-    let count = 5 + digits.len();
-    for (index, byte) in all.enumerate() {
-        let mut digit = u32::from(byte - b'0');
-        let from_right = count - 1 - index;
-        if from_right % 2 == 1 {
-            digit *= 2;
-            if digit > 9 {
-                digit -= 9;
-            }
-        }
-        sum += digit;
+/// Whether an NPI of 10 digits has the right check digit (Luhn over `80840` and the first nine
+/// digits). `None` when it is not 10 ASCII digits; else the expected check digit and whether it
+/// matches.
+pub fn npi_check(npi: &str) -> Option<(u32, bool)> {
+    let bytes = npi.as_bytes();
+    if bytes.len() != 10 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
     }
-    sum.is_multiple_of(10)
+    let payload: Vec<u32> =
+        b"80840".iter().chain(&bytes[..9]).map(|b| u32::from(b - b'0')).collect();
+    let sum: u32 = payload
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(index, &digit)| {
+            if index % 2 == 0 {
+                let doubled = digit * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                digit
+            }
+        })
+        .sum();
+    let expected = (10 - sum % 10) % 10;
+    Some((expected, u32::from(bytes[9] - b'0') == expected))
 }
 
 /// What is wrong with a charge, with a corrected amount when one is obvious.
@@ -125,6 +132,14 @@ pub(super) fn units_problem(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn npi_check_digit() {
+        assert_eq!(npi_check("1234567893"), Some((3, true)));
+        assert_eq!(npi_check("1245319599"), Some((9, true)));
+        assert_eq!(npi_check("1234567890"), Some((3, false)));
+        assert_eq!(npi_check("123"), None);
+    }
 
     #[test]
     fn npis() {
