@@ -92,8 +92,14 @@ pub fn check_in_pieces(
     workers: usize,
     mut each: impl FnMut(Vec<Diagnostic>),
 ) {
+    // Each piece of the tree is lowered into the model as it is parsed, and its tree dropped.
+    let pieces = |each_piece: &mut dyn FnMut(model::Document)| {
+        syntax::parse_in_pieces(text, blocks_per_piece, |piece| {
+            each_piece(syntax::lower(text, &piece));
+        });
+    };
     // Sorting each piece sorts the whole: a piece's diagnostics lie in its own text.
-    rules::run_in_pieces(text, sets, config, blocks_per_piece, workers, |piece| {
+    rules::run_in_pieces(text, &syntax::NAMING, sets, config, workers, pieces, |piece| {
         each(with_severities(piece, config));
     });
 }
@@ -105,7 +111,19 @@ pub fn check_parsed(
     sets: &codes::CodeSets,
     config: &Config,
 ) -> Vec<Diagnostic> {
-    with_severities(rules::run_all(text, file, sets, config), config)
+    check_document(text, &syntax::lower(text, file), &syntax::NAMING, sets, config)
+}
+
+/// Every rule over a document already lowered into the model, in the words of `naming`'s
+/// syntax.
+pub fn check_document(
+    text: &str,
+    document: &model::Document,
+    naming: &dyn model::Naming,
+    sets: &codes::CodeSets,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    with_severities(rules::run_all(text, document, naming, sets, config), config)
 }
 
 /// The diagnostics of [`check_parsed`] whose span touches `offset` (what a hover there shows),
@@ -117,7 +135,20 @@ pub fn check_at(
     config: &Config,
     offset: usize,
 ) -> Vec<Diagnostic> {
-    with_severities(rules::run_at(text, file, sets, config, offset), config)
+    let document = syntax::lower(text, file);
+    check_document_at(text, &document, &syntax::NAMING, sets, config, offset)
+}
+
+/// [`check_at`] for a document already lowered into the model.
+pub fn check_document_at(
+    text: &str,
+    document: &model::Document,
+    naming: &dyn model::Naming,
+    sets: &codes::CodeSets,
+    config: &Config,
+    offset: usize,
+) -> Vec<Diagnostic> {
+    with_severities(rules::run_at(text, document, naming, sets, config, offset), config)
 }
 
 /// The severities of `config` applied (rules set to `off` dropped), sorted by position.

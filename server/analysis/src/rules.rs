@@ -1,9 +1,13 @@
 //! The rule catalogue and the checks behind it.
 //!
-//! [`run_all`] walks each block twice: first it gathers the facts the checks depend on (the
-//! patient, the dx letters, each line's date of service, the earliest date each dx is used on),
-//! then it judges every statement. Code look-ups go through a per-file cache
-//! ([`codes::Codes`]), so a code written a thousand times is looked up once.
+//! The rules run on the format-neutral model (`claimls_model`), never on a syntax tree: each
+//! syntax lowers its tree into a [`Document`] and names its parts through a [`Naming`], so one
+//! rule speaks of "`ptr`" in the claim language and of "SV107" in an 837.
+//!
+//! [`run_all`] walks each claim twice: first it gathers the facts the checks depend on (the
+//! patient, the dx labels, each line's date of service, the earliest date each dx is used on),
+//! then it judges every part. Code look-ups go through a per-file cache ([`codes::Codes`]), so
+//! a code written a thousand times is looked up once.
 
 mod catalogue;
 mod codes;
@@ -17,9 +21,9 @@ use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use claimls_codes::{CodeSets, Date, DateError};
-use claimls_syntax::{
-    Block, BlockKind, Pointers, ProviderRole, ServiceCode, SourceFile, Span, Statement,
-    StatementKind, SyntaxError, SyntaxErrorKind, Token,
+use claimls_model::{
+    Claim, ClaimKind, DateOrder, Document, Field, Line, LineKind, Naming, Part, Pointers,
+    ProviderRole, Span,
 };
 
 use crate::{Config, Diagnostic, Fix, Related, Severity, TextEdit};
@@ -44,48 +48,50 @@ pub fn rule(id: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|rule| rule.id == id)
 }
 
-/// Runs every rule over a parsed file, each diagnostic with its default severity.
+/// Runs every rule over a document, each diagnostic with its default severity.
 pub fn run_all(
     text: &str,
-    file: &SourceFile<'_>,
+    document: &Document,
+    naming: &dyn Naming,
     sets: &CodeSets,
     config: &Config,
 ) -> Vec<Diagnostic> {
-    let mut checker = Checker::new(text, sets, config);
-    checker.file_checks(file);
-    checker.blocks(file);
+    let mut checker = Checker::new(text, naming, sets, config);
+    checker.file_checks(document);
+    checker.claims(document);
     checker.out
 }
 
-/// What [`run_all`] gives for the whole of `text`, parsed and checked a piece of
-/// `blocks_per_piece` blocks at a time, so that only a few pieces' trees are in memory (a tree
-/// takes about ten times the memory of its text). `each` gets the diagnostics of each piece,
-/// in the order of the pieces; every diagnostic lies in the text of its piece.
+/// What [`run_all`] gives for the whole of a document that `pieces` hands over a piece at a
+/// time (a few hundred claims each, in order), so that only a few pieces are in memory at once.
+/// `each` gets the diagnostics of each piece, in the order of the pieces; every diagnostic lies
+/// in the text of its piece.
 ///
-/// With `workers` > 0, the blocks of each piece are checked on that many threads while this
-/// one parses the next piece, runs the file-wide checks (syntax errors, `duplicate-id`) and
-/// hands over the pieces already checked, so `each` overlaps with the checking.
+/// With `workers` > 0, the claims of each piece are checked on that many threads while this
+/// one makes the next piece, runs the file-wide checks (the syntax's problems, `duplicate-id`)
+/// and hands over the pieces already checked, so `each` overlaps with the checking.
 pub fn run_in_pieces(
     text: &str,
+    naming: &dyn Naming,
     sets: &CodeSets,
     config: &Config,
-    blocks_per_piece: usize,
     workers: usize,
+    pieces: impl FnOnce(&mut dyn FnMut(Document)),
     mut each: impl FnMut(Vec<Diagnostic>),
 ) {
-    let mut file_wide = Checker::new(text, sets, config);
+    let mut file_wide = Checker::new(text, naming, sets, config);
     if workers == 0 {
-        claimls_syntax::parse_in_pieces(text, blocks_per_piece, |piece| {
+        pieces(&mut |piece| {
             file_wide.file_checks(&piece);
-            file_wide.blocks(&piece);
+            file_wide.claims(&piece);
             each(std::mem::take(&mut file_wide.out));
         });
         return;
     }
-    // A bounded queue of parsed pieces: the parser waits rather than run ahead of the workers.
+    // A bounded queue of pieces: the producer waits rather than run ahead of the workers.
     // Only the workers hold its receiving end, so that if they all stop (a panic), sending
     // fails instead of waiting for ever; the scope then re-raises the panic.
-    let (send, receive) = mpsc::sync_channel::<(usize, SourceFile)>(workers);
+    let (send, receive) = mpsc::sync_channel::<(usize, Document)>(workers);
     let receive = Arc::new(Mutex::new(receive));
     let (send_checked, checked) = mpsc::channel::<(usize, Vec<Diagnostic>)>();
     let mut in_order = InOrder::default();
@@ -94,12 +100,12 @@ pub fn run_in_pieces(
             let receive = receive.clone();
             let send_checked = send_checked.clone();
             scope.spawn(move || {
-                let mut checker = Checker::new(text, sets, config);
+                let mut checker = Checker::new(text, naming, sets, config);
                 loop {
                     // The lock is held only to take the next piece.
                     let next = receive.lock().unwrap_or_else(PoisonError::into_inner).recv();
                     let Ok((index, piece)) = next else { break };
-                    checker.blocks(&piece);
+                    checker.claims(&piece);
                     if send_checked.send((index, std::mem::take(&mut checker.out))).is_err() {
                         break;
                     }
@@ -108,7 +114,7 @@ pub fn run_in_pieces(
         }
         drop((receive, send_checked));
         let mut index = 0;
-        claimls_syntax::parse_in_pieces(text, blocks_per_piece, |piece| {
+        pieces(&mut |piece| {
             file_wide.file_checks(&piece);
             in_order.file_wide.push_back(std::mem::take(&mut file_wide.out));
             let _ = send.send((index, piece));
@@ -154,23 +160,27 @@ impl InOrder {
     }
 }
 
-/// The diagnostics of [`run_all`] whose span touches `offset`, worked out from the block (or
-/// two adjacent blocks) around it: every rule is about one block, except `duplicate-id`, which
-/// compares the ids of all blocks (cheap), and the syntax errors the parse found.
+/// The diagnostics of [`run_all`] whose span touches `offset`, worked out from the claim (or
+/// two adjacent claims) around it: every rule is about one claim, except `duplicate-id`, which
+/// compares the ids of all claims (cheap), and the problems the syntax found.
 pub fn run_at(
     text: &str,
-    file: &SourceFile<'_>,
+    document: &Document,
+    naming: &dyn Naming,
     sets: &CodeSets,
     config: &Config,
     offset: usize,
 ) -> Vec<Diagnostic> {
-    let mut checker = Checker::new(text, sets, config);
-    checker.syntax_errors(file.errors.iter().filter(|error| error.span.touches(offset)));
-    checker.duplicate_ids(file);
-    // Blocks are in source order: those around `offset` are next to where it would go.
-    let first = file.blocks.partition_point(|block| block.span.end < offset);
-    for block in file.blocks[first..].iter().take_while(|block| block.span.start <= offset) {
-        checker.block(block, file);
+    let mut checker = Checker::new(text, naming, sets, config);
+    checker
+        .out
+        .extend(document.problems.iter().filter(|problem| problem.span.touches(offset)).cloned());
+    checker.duplicate_ids(document);
+    // Claims are in source order: those around `offset` are next to where it would go.
+    let claims = &document.claims;
+    let first = claims.partition_point(|claim| claim.span.end < offset);
+    for claim in claims[first..].iter().take_while(|claim| claim.span.start <= offset) {
+        checker.claim(claim);
     }
     checker.out.retain(|diagnostic| diagnostic.span.touches(offset));
     checker.out
@@ -178,57 +188,51 @@ pub fn run_at(
 
 struct Checker<'s, 't> {
     text: &'t str,
+    naming: &'s dyn Naming,
     codes: Codes<'s, 't>,
     today: Date,
     out: Vec<Diagnostic>,
-    /// Reused per block by `duplicate-line`: key hash → statement indices.
+    /// Reused per claim by `duplicate-line`: key hash → line indices.
     line_keys: HashMap<u64, Vec<usize>>,
-    /// Each block id seen so far, where it was first used (`duplicate-id`).
+    /// Each claim id seen so far, where it was first used (`duplicate-id`).
     ids: HashMap<&'t str, Span>,
 }
 
-/// A `dx` of the block being checked.
+/// A diagnosis of the claim being checked.
 struct Dx<'t> {
-    letter: u8,
-    letter_token: Token<'t>,
-    code: Token<'t>,
+    key: Option<u32>,
+    /// The label as a message writes it ("A", "1").
+    label: String,
+    label_span: Span,
+    code: &'t str,
+    code_span: Span,
     /// The earliest date of service of the lines that point to it.
     used_on: Option<Date>,
     pointed: bool,
-    /// The dx is the first with its letter.
-    first_with_letter: bool,
+    /// The dx is the first with its label.
+    first_with_label: bool,
 }
 
-/// What pass 1 learns about a block.
+/// What pass 1 learns about a claim.
 #[derive(Default)]
 struct Facts<'t> {
     dob: Option<Date>,
     sex: Option<u8>,
-    inpatient: bool,
     dxs: Vec<Dx<'t>>,
-    /// Letter (`A` = 0) → index into `dxs` of the first dx with it.
-    letters: [Option<usize>; 26],
+    /// Key → index into `dxs` of the first dx with it (keys past the table have none).
+    keys: [Option<usize>; 26],
     earliest: Option<Date>,
     order_date: Option<Date>,
-    has_patient: bool,
-    has_billing: bool,
-    has_ordering: bool,
-    has_date: bool,
     lines: usize,
     tests: usize,
-    procedures: usize,
     line_with_error: bool,
 }
 
-fn letter_index(token: &Token<'_>) -> Option<usize> {
-    match token.text.as_bytes() {
-        [b] if b.is_ascii_alphabetic() => Some(usize::from(b.to_ascii_uppercase() - b'A')),
-        _ => None,
+impl Facts<'_> {
+    /// The first dx with `key`.
+    fn dx_index(&self, key: Option<u32>) -> Option<usize> {
+        key.and_then(|key| self.keys.get(key as usize).copied().flatten())
     }
-}
-
-fn parse_date(token: &Token<'_>) -> Option<Date> {
-    Date::parse(token.text).ok()
 }
 
 fn min_date(a: Option<Date>, b: Option<Date>) -> Option<Date> {
@@ -238,16 +242,46 @@ fn min_date(a: Option<Date>, b: Option<Date>) -> Option<Date> {
     }
 }
 
+/// A date as the syntax writes it: `YYYY-MM-DD`, or `CCYYMMDD` (a time after it is allowed).
+fn read_date(order: DateOrder, text: &str) -> Result<Date, DateError> {
+    match order {
+        DateOrder::Iso => Date::parse(text),
+        DateOrder::Compact => {
+            let digits = text.get(..8).filter(|d| d.bytes().all(|b| b.is_ascii_digit()));
+            let rest_is_time = text.get(8..).is_some_and(|rest| {
+                rest.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-'))
+            });
+            match digits {
+                Some(digits) if rest_is_time => {
+                    Date::parse_compact(digits).ok_or(DateError::NoSuchDay)
+                }
+                _ => Err(DateError::Format),
+            }
+        }
+    }
+}
+
 impl<'s, 't> Checker<'s, 't> {
-    fn new(text: &'t str, sets: &'s CodeSets, config: &Config) -> Self {
+    fn new(text: &'t str, naming: &'s dyn Naming, sets: &'s CodeSets, config: &Config) -> Self {
         Checker {
             text,
+            naming,
             codes: Codes::new(sets),
             today: config.today(),
             out: Vec::new(),
             line_keys: HashMap::default(),
             ids: HashMap::default(),
         }
+    }
+
+    /// The text of a field as written. The rules judge what was written, so a value the syntax
+    /// had to decode (an HL7 escape) is judged as written too.
+    fn raw(&self, field: &Field) -> &'t str {
+        field.span.slice(self.text)
+    }
+
+    fn date_of(&self, field: &Field) -> Option<Date> {
+        read_date(self.naming.date_order(), self.raw(field)).ok()
     }
 
     fn push(&mut self, rule: &'static str, severity: Severity, span: Span, message: String) {
@@ -303,49 +337,37 @@ impl<'s, 't> Checker<'s, 't> {
 
     // ----- the file -----
 
-    /// The checks that look across blocks, for the next piece of the file: its syntax errors
-    /// and `duplicate-id`.
-    fn file_checks(&mut self, piece: &SourceFile<'t>) {
-        self.syntax_errors(&piece.errors);
+    /// The checks that look across claims, for the next piece of the document: the problems
+    /// its syntax found and `duplicate-id`.
+    fn file_checks(&mut self, piece: &Document) {
+        self.out.extend(piece.problems.iter().cloned());
         self.duplicate_ids(piece);
     }
 
-    /// The checks of each block of `piece`, one block at a time.
-    fn blocks(&mut self, piece: &SourceFile<'t>) {
-        for block in &piece.blocks {
-            self.block(block, piece);
+    /// The checks of each claim of `piece`, one claim at a time.
+    fn claims(&mut self, piece: &Document) {
+        for claim in &piece.claims {
+            self.claim(claim);
         }
     }
 
-    fn syntax_errors<'e>(&mut self, errors: impl IntoIterator<Item = &'e SyntaxError>) {
-        for error in errors {
-            let rule = match error.kind {
-                SyntaxErrorKind::Syntax => "syntax",
-                SyntaxErrorKind::UnclosedBlock => "unclosed-block",
-            };
-            self.push(rule, Severity::Error, error.span, error.message.clone());
-        }
-    }
-
-    /// `duplicate-id` for the blocks of `file`, against the ids of the blocks seen before (in
-    /// earlier pieces of the file too).
-    fn duplicate_ids(&mut self, file: &SourceFile<'t>) {
-        self.ids.reserve(file.blocks.len());
-        for block in &file.blocks {
-            let Some(id) = &block.id else { continue };
-            match self.ids.entry(id.text) {
+    /// `duplicate-id` for the claims of `document`, against the ids of the claims seen before
+    /// (in earlier pieces too).
+    fn duplicate_ids(&mut self, document: &Document) {
+        self.ids.reserve(document.claims.len());
+        for claim in &document.claims {
+            let Some(id) = &claim.id else { continue };
+            let text = self.raw(id);
+            match self.ids.entry(text) {
                 Entry::Vacant(vacant) => {
                     vacant.insert(id.span);
                 }
                 Entry::Occupied(first) => {
-                    let what = match block.kind {
-                        BlockKind::Claim => "claim",
-                        BlockKind::Order => "order",
-                    };
+                    let what = if claim.kind == ClaimKind::Order { "order" } else { "claim" };
+                    let block = self.naming.words().block;
                     let message = format!(
-                        "the id `{}` is already used by an earlier block in this file: give this \
-                         {what} its own id, or merge the two if they are the same {what}",
-                        id.text
+                        "the id `{text}` is already used by an earlier {block} in this file: give \
+                         this {what} its own id, or merge the two if they are the same {what}"
                     );
                     let related =
                         vec![Related { span: *first.get(), message: "first used here".into() }];
@@ -362,103 +384,118 @@ impl<'s, 't> Checker<'s, 't> {
         }
     }
 
-    // ----- a block -----
+    // ----- a claim -----
 
-    fn block(&mut self, block: &Block<'t>, file: &SourceFile<'t>) {
-        let mut facts = self.gather(block);
-        let is_claim = block.kind == BlockKind::Claim;
+    fn claim(&mut self, claim: &Claim) {
+        let mut facts = self.gather(claim);
+        let is_order = claim.kind == ClaimKind::Order;
         // Dates of service: a claim's lines, its procedures; an order's date.
-        let fallback = if is_claim { facts.earliest } else { facts.order_date };
+        let fallback = if is_order { facts.order_date } else { facts.earliest };
         let fallback = fallback.unwrap_or(self.today);
 
-        for statement in &block.statements {
-            self.statement(statement, &facts, fallback);
+        for patient in &claim.patients {
+            if let Some(dob) = &patient.date_of_birth {
+                self.date_of_birth(dob);
+            }
         }
-        self.diagnoses(block, &mut facts, fallback);
-        if is_claim {
-            self.duplicate_lines(block);
+        for provider in &claim.providers {
+            if let Some(npi) = &provider.npi {
+                self.npi(npi);
+            }
         }
-        self.missing_fields(block, &facts, file);
+        for place in &claim.places {
+            self.pos(place);
+        }
+        for date in &claim.order_dates {
+            if let Some(value) = self.date_value(date, "order date") {
+                self.service_date(date, value, &facts, "the order date");
+            }
+        }
+        for procedure in &claim.procedures {
+            let own = procedure.date.as_ref().and_then(|d| self.date_value(d, "procedure date"));
+            if let (Some(field), Some(value)) = (&procedure.date, own) {
+                self.service_date(field, value, &facts, "the procedure date");
+            }
+            let verdict =
+                self.codes.procedure_verdict(self.raw(&procedure.code), own.unwrap_or(fallback));
+            self.push_verdict(procedure.code.span, &verdict);
+        }
+        for line in &claim.lines {
+            match line.kind {
+                LineKind::Service => self.service_line(line, &facts, fallback),
+                LineKind::Test => {
+                    self.service(line, facts.order_date.unwrap_or(fallback));
+                    self.pointers(line, &facts);
+                }
+            }
+        }
+        self.diagnoses(claim, &mut facts, fallback);
+        if !is_order {
+            self.duplicate_lines(claim);
+        }
+        self.missing_fields(claim, &facts);
     }
 
-    /// Pass 1: the facts the checks of single statements depend on.
-    fn gather(&mut self, block: &Block<'t>) -> Facts<'t> {
+    /// Pass 1: the facts the checks of single parts depend on.
+    fn gather(&mut self, claim: &Claim) -> Facts<'t> {
         let mut facts = Facts::default();
-        for statement in &block.statements {
-            match &statement.kind {
-                StatementKind::ClaimKind { value } => {
-                    facts.inpatient = value.text.eq_ignore_ascii_case("inpatient");
+        if let Some(patient) = claim.patients.first() {
+            facts.dob = patient.date_of_birth.as_ref().and_then(|dob| self.date_of(dob));
+            facts.sex = patient.sex.as_ref().and_then(|sex| match self.raw(sex).as_bytes() {
+                [b] => Some(b.to_ascii_uppercase()),
+                _ => None,
+            });
+        }
+        facts.order_date = claim.order_dates.first().and_then(|date| self.date_of(date));
+        for (index, dx) in claim.diagnoses.iter().enumerate() {
+            let mut first_with_label = true;
+            if let Some(slot) = dx.key.and_then(|key| facts.keys.get_mut(key as usize)) {
+                if slot.is_none() {
+                    *slot = Some(index);
+                } else {
+                    first_with_label = false;
                 }
-                StatementKind::Patient { dob, sex, .. } => {
-                    if !facts.has_patient {
-                        facts.dob = dob.as_ref().and_then(parse_date);
-                        facts.sex = sex.and_then(|s| match s.text.as_bytes() {
-                            [b] => Some(b.to_ascii_uppercase()),
-                            _ => None,
-                        });
-                    }
-                    facts.has_patient = true;
-                }
-                StatementKind::Provider { role: ProviderRole::Billing, .. } => {
-                    facts.has_billing = true
-                }
-                StatementKind::Provider { role: ProviderRole::Ordering, .. } => {
-                    facts.has_ordering = true
-                }
-                StatementKind::OrderDate { date } => {
-                    if !facts.has_date {
-                        facts.order_date = parse_date(date);
-                    }
-                    facts.has_date = true;
-                }
-                StatementKind::Diagnosis { letter, code } => {
-                    let index = facts.dxs.len();
-                    let byte = letter.text.as_bytes().first().map_or(b'?', u8::to_ascii_uppercase);
-                    let mut first_with_letter = true;
-                    if let Some(slot) = letter_index(letter) {
-                        if facts.letters[slot].is_none() {
-                            facts.letters[slot] = Some(index);
-                        } else {
-                            first_with_letter = false;
-                        }
-                    }
-                    facts.dxs.push(Dx {
-                        letter: byte,
-                        letter_token: *letter,
-                        code: *code,
-                        used_on: None,
-                        pointed: false,
-                        first_with_letter,
-                    });
-                }
-                StatementKind::Procedure { date, .. } => {
-                    facts.procedures += 1;
-                    facts.earliest = min_date(facts.earliest, date.as_ref().and_then(parse_date));
-                }
-                StatementKind::ServiceLine { from, pointers, .. } => {
+            }
+            facts.dxs.push(Dx {
+                key: dx.key,
+                label: self.naming.label(dx.key, self.raw(&dx.label)),
+                label_span: dx.label.span,
+                code: self.raw(&dx.code),
+                code_span: dx.code.span,
+                used_on: None,
+                pointed: false,
+                first_with_label,
+            });
+        }
+        for procedure in &claim.procedures {
+            let date = procedure.date.as_ref().and_then(|date| self.date_of(date));
+            facts.earliest = min_date(facts.earliest, date);
+        }
+        for line in &claim.lines {
+            match line.kind {
+                LineKind::Service => {
                     facts.lines += 1;
-                    // A line without `ptr` gets `missing-pointer`; its dx are not "unused".
-                    facts.line_with_error |= statement.has_error || pointers.is_none();
-                    facts.earliest = min_date(facts.earliest, parse_date(from));
+                    // A line without pointers gets `missing-pointer`; its dx are not "unused".
+                    facts.line_with_error |= line.unreadable || line.pointers.is_none();
+                    let from = line.from.as_ref().and_then(|from| self.date_of(from));
+                    facts.earliest = min_date(facts.earliest, from);
                 }
-                StatementKind::Test { .. } => {
+                LineKind::Test => {
                     facts.tests += 1;
-                    facts.line_with_error |= statement.has_error;
+                    facts.line_with_error |= line.unreadable;
                 }
-                _ => {}
             }
         }
         // Each dx's date: the earliest date of the lines pointing to it.
-        for statement in &block.statements {
-            let (pointers, date) = match &statement.kind {
-                StatementKind::ServiceLine { from, pointers, .. } => {
-                    (pointers, parse_date(from).or(facts.earliest))
+        for line in &claim.lines {
+            let date = match line.kind {
+                LineKind::Service => {
+                    line.from.as_ref().and_then(|from| self.date_of(from)).or(facts.earliest)
                 }
-                StatementKind::Test { pointers, .. } => (pointers, facts.order_date),
-                _ => continue,
+                LineKind::Test => facts.order_date,
             };
-            for letter in pointers.iter().flat_map(|p| p.letters.iter()) {
-                if let Some(index) = letter_index(letter).and_then(|slot| facts.letters[slot]) {
+            for pointer in line.pointers.iter().flat_map(|p| p.items.iter()) {
+                if let Some(index) = facts.dx_index(pointer.key) {
                     let dx = &mut facts.dxs[index];
                     dx.pointed = true;
                     dx.used_on = min_date(dx.used_on, date);
@@ -468,134 +505,111 @@ impl<'s, 't> Checker<'s, 't> {
         facts
     }
 
-    /// Pass 2: everything that one statement can tell.
-    fn statement(&mut self, statement: &Statement<'t>, facts: &Facts<'t>, fallback: Date) {
-        match &statement.kind {
-            StatementKind::Patient { dob: Some(dob), .. } => {
-                if let Some(date) = self.date_value(dob, "date of birth")
-                    && date > self.today
-                {
-                    let message = format!(
-                        "date of birth {date} is after today ({}): check the patient's date of \
-                         birth",
-                        self.today
-                    );
-                    self.push("date", Severity::Error, dob.span, message);
-                }
+    fn date_of_birth(&mut self, dob: &Field) {
+        if let Some(date) = self.date_value(dob, "date of birth")
+            && date > self.today
+        {
+            let message = format!(
+                "date of birth {date} is after today ({}): check the patient's date of birth",
+                self.today
+            );
+            self.push("date", Severity::Error, dob.span, message);
+        }
+    }
+
+    fn service_line(&mut self, line: &Line, facts: &Facts<'t>, fallback: Date) {
+        let from_date =
+            line.from.as_ref().and_then(|from| self.date_value(from, "date of service"));
+        let to_date = line.to.as_ref().and_then(|to| self.date_value(to, "end date"));
+        if let (Some(from), Some(from_value)) = (&line.from, from_date) {
+            self.service_date(from, from_value, facts, "the date of service");
+        }
+        if let (Some(from), Some(to), Some(from_value), Some(to_value)) =
+            (&line.from, &line.to, from_date, to_date)
+        {
+            if to_value < from_value {
+                let message = format!(
+                    "the range {from_value}..{to_value} ends before it starts: write the first \
+                     day of service first"
+                );
+                let fix = Fix {
+                    label: format!("Swap to {to_value}..{from_value}"),
+                    edits: vec![
+                        TextEdit { span: from.span, new_text: self.raw(to).to_string() },
+                        TextEdit { span: to.span, new_text: self.raw(from).to_string() },
+                    ],
+                };
+                let span = Span::new(from.span.start, to.span.end);
+                self.push_full("date", Severity::Error, span, message, vec![fix], vec![]);
+            } else if from_value <= self.today && to_value > self.today {
+                let message = format!(
+                    "the range ends on {to_value}, after today ({}): bill a service only once \
+                     it has been given",
+                    self.today
+                );
+                self.push("date", Severity::Warning, to.span, message);
             }
-            StatementKind::Provider { npi: Some(npi), .. } => self.npi(npi),
-            StatementKind::PlaceOfService { code } => self.pos(code),
-            StatementKind::OrderDate { date } => {
-                if let Some(date_value) = self.date_value(date, "order date") {
-                    self.service_date(date, date_value, facts, "the order date");
-                    // (an order's date is the day it was written, so a future one is a slip too)
-                }
-            }
-            StatementKind::Procedure { code, date } => {
-                let own = date.as_ref().and_then(|d| self.date_value(d, "procedure date"));
-                if let (Some(token), Some(value)) = (date, own) {
-                    self.service_date(token, value, facts, "the procedure date");
-                }
-                let verdict = self.codes.procedure_verdict(code.text, own.unwrap_or(fallback));
-                self.push_verdict(code.span, &verdict);
-            }
-            StatementKind::ServiceLine { from, to, service, pointers, units, charge, pos, npi } => {
-                let from_date = self.date_value(from, "date of service");
-                let to_date = to.as_ref().and_then(|to| self.date_value(to, "end date"));
-                if let Some(from_value) = from_date {
-                    self.service_date(from, from_value, facts, "the date of service");
-                }
-                if let (Some(to), Some(from_value), Some(to_value)) = (to, from_date, to_date) {
-                    if to_value < from_value {
-                        let message = format!(
-                            "the range {from_value}..{to_value} ends before it starts: write \
-                             the first day of service first"
-                        );
-                        let fix = Fix {
-                            label: format!("Swap to {to_value}..{from_value}"),
-                            edits: vec![
-                                TextEdit { span: from.span, new_text: to.text.to_string() },
-                                TextEdit { span: to.span, new_text: from.text.to_string() },
-                            ],
-                        };
-                        let span = Span::new(from.span.start, to.span.end);
-                        self.push_full("date", Severity::Error, span, message, vec![fix], vec![]);
-                    } else if from_value <= self.today && to_value > self.today {
-                        let message = format!(
-                            "the range ends on {to_value}, after today ({}): bill a service \
-                             only once it has been given",
-                            self.today
-                        );
-                        self.push("date", Severity::Warning, to.span, message);
-                    }
-                }
-                let date = from_date.unwrap_or(fallback);
-                self.service(service, date);
-                self.pointers(statement, service, pointers.as_ref(), facts);
-                if let Some(units) = units
-                    && let Some(message) = values::units_problem(units.text)
-                {
-                    self.push("units", Severity::Error, units.span, message);
-                }
-                if let Some(charge) = charge
-                    && let Some((message, fix)) = values::charge_problem(charge.text)
-                {
-                    let fixes = fix
-                        .map(|amount| Fix {
-                            label: format!("Write `{amount}`"),
-                            edits: vec![TextEdit { span: charge.span, new_text: amount }],
-                        })
-                        .into_iter()
-                        .collect();
-                    self.push_full("charge", Severity::Error, charge.span, message, fixes, vec![]);
-                }
-                if let Some(pos) = pos {
-                    self.pos(pos);
-                }
-                if let Some(npi) = npi {
-                    self.npi(npi);
-                }
-            }
-            StatementKind::Test { service, pointers, .. } => {
-                self.service(service, facts.order_date.unwrap_or(fallback));
-                self.pointers(statement, service, pointers.as_ref(), facts);
-            }
-            _ => {}
+        }
+        let date = from_date.unwrap_or(fallback);
+        self.service(line, date);
+        self.pointers(line, facts);
+        if let Some(units) = &line.units
+            && let Some(message) = values::units_problem(self.raw(units))
+        {
+            self.push("units", Severity::Error, units.span, message);
+        }
+        if let Some(charge) = &line.charge
+            && let Some((message, fix)) = values::charge_problem(self.raw(charge))
+        {
+            let fixes = fix
+                .map(|amount| Fix {
+                    label: format!("Write `{amount}`"),
+                    edits: vec![TextEdit { span: charge.span, new_text: amount }],
+                })
+                .into_iter()
+                .collect();
+            self.push_full("charge", Severity::Error, charge.span, message, fixes, vec![]);
+        }
+        if let Some(place) = &line.place {
+            self.pos(place);
+        }
+        if let Some(npi) = &line.npi {
+            self.npi(npi);
         }
     }
 
     /// Checks a date's form; the date when it is a real one.
-    fn date_value(&mut self, token: &Token<'t>, what: &str) -> Option<Date> {
-        match Date::parse(token.text) {
+    fn date_value(&mut self, field: &Field, what: &str) -> Option<Date> {
+        let text = self.raw(field);
+        match read_date(self.naming.date_order(), text) {
             Ok(date) => Some(date),
             Err(DateError::Format) => {
                 let message = format!(
-                    "{what} `{}` is not a date: write it YYYY-MM-DD, e.g. 2026-03-02",
-                    token.text
+                    "{what} `{text}` is not a date: write it {}",
+                    self.naming.date_order().example()
                 );
-                self.push("date", Severity::Error, token.span, message);
+                self.push("date", Severity::Error, field.span, message);
                 None
             }
             Err(DateError::NoSuchDay) => {
                 let message = format!(
-                    "{what} {} does not exist in the calendar: check the month and the day",
-                    token.text
+                    "{what} {text} does not exist in the calendar: check the month and the day"
                 );
-                self.push("date", Severity::Error, token.span, message);
+                self.push("date", Severity::Error, field.span, message);
                 None
             }
         }
     }
 
     /// A date of service (or an order's or procedure's date): not before birth, not ahead.
-    fn service_date(&mut self, token: &Token<'t>, date: Date, facts: &Facts<'t>, what: &str) {
+    fn service_date(&mut self, field: &Field, date: Date, facts: &Facts<'t>, what: &str) {
         if let Some(dob) = facts.dob
             && date < dob
         {
             let message = format!(
                 "{what} {date} is before the patient's date of birth {dob}: check both dates"
             );
-            self.push("date", Severity::Error, token.span, message);
+            self.push("date", Severity::Error, field.span, message);
         } else if date > self.today {
             let why = if what == "the order date" {
                 "an order is dated the day it is written"
@@ -606,54 +620,50 @@ impl<'s, 't> Checker<'s, 't> {
                 "{what} {date} is in the future (today is {}): {why}; check the date",
                 self.today
             );
-            self.push("date", Severity::Warning, token.span, message);
+            self.push("date", Severity::Warning, field.span, message);
         }
     }
 
-    fn npi(&mut self, npi: &Token<'t>) {
-        if let Some(message) = values::npi_problem(npi.text) {
+    fn npi(&mut self, npi: &Field) {
+        if let Some(message) = values::npi_problem(self.raw(npi)) {
             self.push("npi", Severity::Error, npi.span, message);
         }
     }
 
-    fn pos(&mut self, code: &Token<'t>) {
-        if let Some(problem) = self.codes.place_problem(code.text) {
+    fn pos(&mut self, code: &Field) {
+        if let Some(problem) = self.codes.place_problem(self.raw(code)) {
             self.push_problem(code.span, &problem);
         }
     }
 
     /// A line's or test's code and modifiers.
-    fn service(&mut self, service: &ServiceCode<'t>, date: Date) {
-        let verdict = self.codes.service_verdict(service.code.text, date);
-        self.push_verdict(service.code.span, &verdict);
-        for (index, modifier) in service.modifiers.iter().enumerate() {
+    fn service(&mut self, line: &Line, date: Date) {
+        let code = self.raw(&line.code);
+        let verdict = self.codes.service_verdict(code, date);
+        self.push_verdict(line.code.span, &verdict);
+        let modifiers = &line.modifiers;
+        for (index, modifier) in modifiers.iter().enumerate() {
             if index == 4 {
-                let last = service.modifiers.last().map_or(modifier.span, |m| m.span);
+                let last = modifiers.last().map_or(modifier.span, |m| m.span);
                 let span = Span::new(modifier.span.start, last.end);
                 let message = format!(
                     "a line has room for 4 modifiers and this one has {}: keep the 4 that matter \
                      for payment (payers often want modifier 99 when more apply)",
-                    service.modifiers.len()
+                    modifiers.len()
                 );
                 self.push("modifier", Severity::Error, span, message);
             }
-            let earlier = service.modifiers[..index]
-                .iter()
-                .find(|m| m.text.eq_ignore_ascii_case(modifier.text));
+            let text = self.raw(modifier);
+            let earlier =
+                modifiers[..index].iter().find(|m| self.raw(m).eq_ignore_ascii_case(text));
             if let Some(earlier) = earlier {
-                let dash = self.text.as_bytes().get(modifier.span.start.wrapping_sub(1));
-                let remove = if dash == Some(&b'-') {
-                    Span::new(modifier.span.start - 1, modifier.span.end)
-                } else {
-                    modifier.span
-                };
+                let remove = self.naming.removal(self.text, modifier.span);
                 let message = format!(
-                    "modifier {} is given twice on this {}: remove the repeat",
-                    modifier.text.to_ascii_uppercase(),
-                    service.code.text
+                    "modifier {} is given twice on this {code}: remove the repeat",
+                    text.to_ascii_uppercase(),
                 );
                 let fix = Fix {
-                    label: format!("Remove the second -{}", modifier.text),
+                    label: format!("Remove the second {}", self.naming.modifier(text)),
                     edits: vec![TextEdit { span: remove, new_text: String::new() }],
                 };
                 let related = vec![Related { span: earlier.span, message: "first here".into() }];
@@ -667,115 +677,113 @@ impl<'s, 't> Checker<'s, 't> {
                 );
                 continue;
             }
-            let verdict = self.codes.modifier_verdict(modifier.text, date);
+            let verdict = self.codes.modifier_verdict(text, date);
             self.push_verdict(modifier.span, &verdict);
         }
     }
 
-    fn pointers(
-        &mut self,
-        statement: &Statement<'t>,
-        service: &ServiceCode<'t>,
-        pointers: Option<&Pointers<'t>>,
-        facts: &Facts<'t>,
-    ) {
-        let what =
-            if matches!(statement.kind, StatementKind::Test { .. }) { "test" } else { "line" };
-        let Some(pointers) = pointers else {
-            if statement.has_error {
+    fn pointers(&mut self, line: &Line, facts: &Facts<'t>) {
+        let what = if line.kind == LineKind::Test { "test" } else { "line" };
+        let words = self.naming.words();
+        let Some(pointers) = &line.pointers else {
+            if line.unreadable {
                 return;
             }
-            let end = service.modifiers.last().map_or(service.code.span.end, |m| m.span.end);
-            let fixes = facts
-                .dxs
-                .iter()
-                .find(|dx| dx.letter == b'A')
-                .or(facts.dxs.first())
-                .map(|dx| Fix {
-                    label: format!(
-                        "Add `ptr {}` — {}",
-                        dx.letter as char,
-                        self.codes.cm_display(dx.code.text)
-                    ),
-                    edits: vec![TextEdit {
-                        span: Span::new(end, end),
-                        new_text: format!("  ptr {}", dx.letter as char),
-                    }],
+            let code = self.raw(&line.code);
+            let target = facts.dxs.iter().find(|dx| dx.key == Some(0)).or(facts.dxs.first());
+            let fixes = target
+                .and_then(|dx| {
+                    let key = dx.key?;
+                    let edit = self.naming.add_pointer(self.text, line, key)?;
+                    let pointer =
+                        self.naming.join_pointers(self.text, &Pointers::default(), &[key]);
+                    let label = format!(
+                        "Add {} — {}",
+                        quote_pointers(words.pointers, &pointer),
+                        self.codes.cm_display(dx.code)
+                    );
+                    Some(Fix { label, edits: vec![edit] })
                 })
                 .into_iter()
                 .collect();
+            let example = quote_pointers(words.pointers, &self.naming.label(Some(0), ""));
             let message = format!(
-                "this {what} has no `ptr`: name the letters of the diagnoses that justify {} \
-                 (e.g. `ptr A`), the main one first",
-                service.code.text
+                "this {what} has no {}: name the {} of the diagnoses that justify {code} (e.g. \
+                 {example}), the main one first",
+                words.pointers, words.labels,
             );
             self.push_full(
                 "missing-pointer",
                 Severity::Error,
-                service.code.span,
+                line.code.span,
                 message,
                 fixes,
                 vec![],
             );
             return;
         };
-        let letters = &pointers.letters;
-        let mut kept: Vec<u8> = Vec::with_capacity(4);
+        let items = &pointers.items;
+        let mut kept: Vec<u32> = Vec::with_capacity(4);
+        let mut kept_labels: Vec<String> = Vec::with_capacity(4);
         let mut problems = false;
-        for (index, letter) in letters.iter().enumerate() {
-            let byte = letter.text.as_bytes().first().map_or(b'?', u8::to_ascii_uppercase);
-            let known = letter_index(letter).and_then(|slot| facts.letters[slot]).is_some();
-            if kept.contains(&byte) {
+        for (index, pointer) in items.iter().enumerate() {
+            let written = self.raw(&pointer.field);
+            let label = self.naming.label(pointer.key, written);
+            let known = facts.dx_index(pointer.key).is_some();
+            if kept_labels.contains(&label) {
                 problems = true;
                 let message = format!(
-                    "`ptr` names {} twice: each diagnosis is pointed to once",
-                    byte as char
+                    "{} names {label} twice: each diagnosis is pointed to once",
+                    words.pointers
                 );
-                self.push("dx-pointer", Severity::Error, letter.span, message);
+                self.push("dx-pointer", Severity::Error, pointer.field.span, message);
             } else if !known {
                 problems = true;
                 let defined: String = facts
                     .dxs
                     .iter()
-                    .filter(|dx| dx.first_with_letter)
-                    .map(|dx| (dx.letter as char).to_string())
+                    .filter(|dx| dx.first_with_label)
+                    .map(|dx| dx.label.clone())
                     .collect::<Vec<_>>()
                     .join(", ");
                 let which = if defined.is_empty() {
-                    "there is no dx in this block".to_string()
+                    format!("there is no {} in this {}", words.dx, words.block)
                 } else {
-                    format!("the dx letters here are {defined}")
+                    format!("the {} {} here are {defined}", words.dx, words.labels)
                 };
                 let message = format!(
-                    "`ptr` names {}, but there is no `dx {}` in this block ({which})",
-                    letter.text, letter.text
+                    "{} names {written}, but there is no {} in this {} ({which})",
+                    words.pointers,
+                    self.naming.dx_reference(written),
+                    words.block,
                 );
-                self.push("dx-pointer", Severity::Error, letter.span, message);
+                self.push("dx-pointer", Severity::Error, pointer.field.span, message);
             } else if kept.len() == 4 {
                 problems = true;
-                if index == letters.len() - 1 || kept.len() == 4 {
+                if index == items.len() - 1 || kept.len() == 4 {
                     let message = format!(
-                        "`ptr` names more than 4 diagnoses ({}): a {what} has four pointer \
-                         slots; keep the four most relevant, the main one first",
-                        letters.len()
+                        "{} names more than 4 diagnoses ({}): a {what} has four pointer slots; \
+                         keep the four most relevant, the main one first",
+                        words.pointers,
+                        items.len()
                     );
-                    self.push("dx-pointer", Severity::Error, letter.span, message);
+                    self.push("dx-pointer", Severity::Error, pointer.field.span, message);
                 }
-            } else {
-                kept.push(byte);
+            } else if let Some(key) = pointer.key {
+                kept.push(key);
+                kept_labels.push(label);
             }
         }
         if problems
             && !kept.is_empty()
-            && let (Some(first), Some(last)) = (letters.first(), letters.last())
+            && let (Some(first), Some(last)) = (items.first(), items.last())
             && let Some(diagnostic) = self.out.last_mut()
         {
-            let joined: Vec<String> = kept.iter().map(|b| (*b as char).to_string()).collect();
-            let joined = joined.join(",");
+            let joined = self.naming.join_pointers(self.text, pointers, &kept);
             diagnostic.fixes.push(Fix {
-                label: format!("Write `ptr {joined}`"),
+                label: format!("Write {}", quote_pointers(words.pointers, &joined)),
                 edits: vec![TextEdit {
-                    span: Span::new(first.span.start, last.span.end),
+                    span: Span::new(first.field.span.start, last.field.span.end),
                     new_text: joined,
                 }],
             });
@@ -784,78 +792,90 @@ impl<'s, 't> Checker<'s, 't> {
 
     // ----- diagnoses -----
 
-    fn diagnoses(&mut self, block: &Block<'t>, facts: &mut Facts<'t>, fallback: Date) {
-        let is_claim = block.kind == BlockKind::Claim;
-        let principal = facts.letters[0].or(if facts.dxs.is_empty() { None } else { Some(0) });
+    fn diagnoses(&mut self, claim: &Claim, facts: &mut Facts<'t>, fallback: Date) {
+        let is_claim = claim.kind != ClaimKind::Order;
+        let inpatient = claim.kind == ClaimKind::Inpatient;
+        let words = self.naming.words();
+        let principal = facts.keys[0].or(if facts.dxs.is_empty() { None } else { Some(0) });
         let dob = facts.dob;
         let sex = facts.sex;
         // Which dx are valid on their date, for the checks between codes.
         let mut valid: Vec<(usize, Date)> = Vec::with_capacity(facts.dxs.len());
         let mut norms: Vec<(String, usize)> = Vec::with_capacity(facts.dxs.len());
         let mut duplicates: Vec<usize> = Vec::new();
+        const LIMIT: usize = 12;
         for (index, dx) in facts.dxs.iter().enumerate() {
             let date = dx.used_on.unwrap_or(fallback);
-            if !dx.first_with_letter {
-                let first = letter_index(&dx.letter_token)
-                    .and_then(|slot| facts.letters[slot])
-                    .map(|i| &facts.dxs[i]);
-                let related = first
-                    .map(|f| Related {
-                        span: f.letter_token.span,
+            if !dx.first_with_label {
+                let related = facts
+                    .dx_index(dx.key)
+                    .map(|first| Related {
+                        span: facts.dxs[first].label_span,
                         message: "first used here".into(),
                     })
                     .into_iter()
                     .collect();
                 let message = format!(
-                    "dx letter {} is used twice in this block: pointers to {} would be \
-                     ambiguous; give this dx a letter of its own",
-                    dx.letter as char, dx.letter as char
+                    "{} {} is used twice in this {}: pointers to {} would be ambiguous; give \
+                     this dx a {} of its own",
+                    words.dx_label,
+                    dx.label,
+                    words.block,
+                    dx.label,
+                    words.dx_label.rsplit(' ').next().unwrap_or(words.dx_label),
                 );
                 self.push_full(
                     "dx-pointer",
                     Severity::Error,
-                    dx.letter_token.span,
+                    dx.label_span,
                     message,
                     vec![],
                     related,
                 );
             }
-            if is_claim && (index >= 12 || dx.letter > b'L') {
-                let message = if dx.letter > b'L' && dx.letter.is_ascii_uppercase() {
+            let past_limit = dx.key.is_some_and(|key| key as usize >= LIMIT);
+            if is_claim && (index >= LIMIT || past_limit) {
+                let range = self.naming.label_range(LIMIT);
+                let message = if past_limit {
                     format!(
-                        "dx letter {} is past L: a claim holds at most 12 diagnoses, A to L; \
-                         keep the 12 that support the services, or split the claim",
-                        dx.letter as char
+                        "{} {} is past {}: a claim holds at most {LIMIT} diagnoses, {range}; keep \
+                         the {LIMIT} that support the services, or split the claim",
+                        words.dx_label,
+                        dx.label,
+                        self.naming.label(u32::try_from(LIMIT - 1).ok(), ""),
                     )
                 } else {
                     format!(
-                        "this is diagnosis number {} on the claim, which holds at most 12 (A to \
-                         L): keep the 12 that support the services, or split the claim",
+                        "this is diagnosis number {} on the claim, which holds at most {LIMIT} \
+                         ({range}): keep the {LIMIT} that support the services, or split the claim",
                         index + 1
                     )
                 };
-                self.push("too-many-dx", Severity::Error, dx.letter_token.span, message);
+                self.push("too-many-dx", Severity::Error, dx.label_span, message);
             }
-            let verdict = self.codes.cm_verdict(dx.code.text, date);
-            self.push_verdict(dx.code.span, &verdict);
-            let norm = self.codes.cm_norm(dx.code.text).to_string();
+            let verdict = self.codes.cm_verdict(dx.code, date);
+            self.push_verdict(dx.code_span, &verdict);
+            let norm = self.codes.cm_norm(dx.code).to_string();
             if let Some((_, first)) = norms.iter().find(|(n, _)| *n == norm) {
                 let first = &facts.dxs[*first];
                 let message = format!(
-                    "{} is listed twice in this block (first as dx {}): remove this one and point \
-                     the lines to dx {}",
+                    "{} is listed twice in this {} (first as {} {}): remove this one and point \
+                     the lines to {} {}",
                     claimls_codes::dotted_icd10cm(&norm),
-                    first.letter as char,
-                    first.letter as char
+                    words.block,
+                    words.dx,
+                    first.label,
+                    words.dx,
+                    first.label
                 );
                 let related = vec![Related {
-                    span: first.code.span,
-                    message: format!("first listed here as dx {}", first.letter as char),
+                    span: first.code_span,
+                    message: format!("first listed here as {} {}", words.dx, first.label),
                 }];
                 self.push_full(
                     "duplicate-dx",
                     Severity::Warning,
-                    dx.code.span,
+                    dx.code_span,
                     message,
                     vec![],
                     related,
@@ -868,41 +888,35 @@ impl<'s, 't> Checker<'s, 't> {
                 continue;
             }
             valid.push((index, date));
-            self.code_flags(
-                dx,
-                date,
-                dob,
-                sex,
-                Some(index) == principal,
-                is_claim && facts.inpatient,
-            );
+            self.code_flags(dx, date, dob, sex, Some(index) == principal, is_claim && inpatient);
         }
         // Excludes1 between each pair of valid, distinct codes.
         for (position, &(later, _)) in valid.iter().enumerate() {
             for &(earlier, _) in &valid[..position] {
                 let (a, b) = (&facts.dxs[earlier], &facts.dxs[later]);
-                let a_norm = self.codes.cm_norm(a.code.text).to_string();
-                let b_norm = self.codes.cm_norm(b.code.text).to_string();
-                let note = match self.codes.excludes1(b.code.text, &a_norm) {
+                let a_norm = self.codes.cm_norm(a.code).to_string();
+                let b_norm = self.codes.cm_norm(b.code).to_string();
+                let note = match self.codes.excludes1(b.code, &a_norm) {
                     Some(note) => Some(note),
-                    None => self.codes.excludes1(a.code.text, &b_norm),
+                    None => self.codes.excludes1(a.code, &b_norm),
                 };
                 if let Some(note) = note {
                     let message = format!(
-                        "{} may not be coded together with dx {}, {}: an Excludes1 note says \
+                        "{} may not be coded together with {} {}, {}: an Excludes1 note says \
                          \"{note}\"; keep the one the record supports",
-                        self.codes.cm_display(b.code.text),
-                        a.letter as char,
-                        self.codes.cm_display(a.code.text),
+                        self.codes.cm_display(b.code),
+                        words.dx,
+                        a.label,
+                        self.codes.cm_display(a.code),
                     );
                     let related = vec![Related {
-                        span: a.code.span,
-                        message: format!("the other code, dx {}", a.letter as char),
+                        span: a.code_span,
+                        message: format!("the other code, {} {}", words.dx, a.label),
                     }];
                     self.push_full(
                         "excludes1",
                         Severity::Warning,
-                        b.code.span,
+                        b.code_span,
                         message,
                         vec![],
                         related,
@@ -913,17 +927,19 @@ impl<'s, 't> Checker<'s, 't> {
         // unused-dx: only where every line could be read, and a claim has lines at all.
         if is_claim && facts.lines > 0 && !facts.line_with_error {
             let unused = facts.dxs.iter().enumerate().filter(|(index, dx)| {
-                !dx.pointed && dx.first_with_letter && !duplicates.contains(index)
+                !dx.pointed && dx.first_with_label && !duplicates.contains(index)
             });
             for (_, dx) in unused {
                 let message = format!(
-                    "dx {}, {}, is not pointed to by any line: add {} to the `ptr` of the line it \
+                    "{} {}, {}, is not pointed to by any line: add {} to the {} of the line it \
                      supports, or remove it",
-                    dx.letter as char,
-                    self.codes.cm_display(dx.code.text),
-                    dx.letter as char
+                    words.dx,
+                    dx.label,
+                    self.codes.cm_display(dx.code),
+                    dx.label,
+                    words.pointers,
                 );
-                self.push("unused-dx", Severity::Warning, dx.code.span, message);
+                self.push("unused-dx", Severity::Warning, dx.code_span, message);
             }
         }
     }
@@ -938,31 +954,32 @@ impl<'s, 't> Checker<'s, 't> {
         principal: bool,
         inpatient: bool,
     ) {
-        let flags = self.codes.cm_flags(dx.code.text, date);
+        let flags = self.codes.cm_flags(dx.code, date);
+        let first = format!("{} {}", self.naming.words().dx, self.naming.label(Some(0), ""));
         if principal {
-            let first_char = self.codes.cm_norm(dx.code.text).as_bytes().first().copied();
+            let first_char = self.codes.cm_norm(dx.code).as_bytes().first().copied();
             if flags & flag::MANIFESTATION != 0 {
                 let message = format!(
                     "{} is a manifestation code and may not be listed first: list the underlying \
-                     disease (the etiology) as dx A and this code after it",
-                    self.codes.cm_display(dx.code.text)
+                     disease (the etiology) as {first} and this code after it",
+                    self.codes.cm_display(dx.code)
                 );
-                self.push("manifestation-first", Severity::Error, dx.code.span, message);
+                self.push("manifestation-first", Severity::Error, dx.code_span, message);
             } else if matches!(first_char, Some(b'V'..=b'Y')) {
                 let message = format!(
                     "{} is an external-cause code (V00–Y99) and may not be listed first: list the \
-                     injury or condition treated as dx A and the external cause after it",
-                    self.codes.cm_display(dx.code.text)
+                     injury or condition treated as {first} and the external cause after it",
+                    self.codes.cm_display(dx.code)
                 );
-                self.push("external-cause-first", Severity::Error, dx.code.span, message);
+                self.push("external-cause-first", Severity::Error, dx.code_span, message);
             } else if inpatient && flags & flag::UNACCEPTABLE != 0 {
                 let message = format!(
                     "{} is not acceptable as the principal diagnosis of an inpatient claim \
                      (Medicare Code Editor): list the condition that occasioned the admission as \
-                     dx A",
-                    self.codes.cm_display(dx.code.text)
+                     {first}",
+                    self.codes.cm_display(dx.code)
                 );
-                self.push("unacceptable-principal", Severity::Warning, dx.code.span, message);
+                self.push("unacceptable-principal", Severity::Warning, dx.code_span, message);
             }
         }
         if let Some(age) = dob.and_then(|dob| dob.age_on(date)) {
@@ -980,9 +997,9 @@ impl<'s, 't> Checker<'s, 't> {
                     let message = format!(
                         "{} is a {name} code ({range}), but the patient is {age} on {date}: check \
                          the date of birth and the code",
-                        self.codes.cm_display(dx.code.text)
+                        self.codes.cm_display(dx.code)
                     );
-                    self.push("age-conflict", Severity::Warning, dx.code.span, message);
+                    self.push("age-conflict", Severity::Warning, dx.code_span, message);
                     break;
                 }
             }
@@ -995,52 +1012,44 @@ impl<'s, 't> Checker<'s, 't> {
         if let Some((code_sex, patient_sex)) = conflict {
             let message = format!(
                 "{} is for {code_sex} patients, but the patient is recorded as {patient_sex}: \
-                 check the patient's `sex` and the code",
-                self.codes.cm_display(dx.code.text)
+                 check the patient's {} and the code",
+                self.codes.cm_display(dx.code),
+                self.naming.words().sex,
             );
-            self.push("sex-conflict", Severity::Warning, dx.code.span, message);
+            self.push("sex-conflict", Severity::Warning, dx.code_span, message);
         }
     }
 
     // ----- lines -----
 
-    fn duplicate_lines(&mut self, block: &Block<'t>) {
+    fn duplicate_lines(&mut self, claim: &Claim) {
         self.line_keys.clear();
         let mut keys = std::mem::take(&mut self.line_keys);
-        for (index, statement) in block.statements.iter().enumerate() {
-            let StatementKind::ServiceLine { from, to, service, .. } = &statement.kind else {
-                continue;
-            };
-            if statement.has_error {
+        for (index, line) in claim.lines.iter().enumerate() {
+            if line.kind != LineKind::Service || line.unreadable {
                 continue;
             }
-            let hash = line_key_hash(from, to.as_ref(), service);
+            let hash = self.line_key_hash(line);
             let same = keys.entry(hash).or_default();
-            let first = same.iter().copied().find(|&other| {
-                let StatementKind::ServiceLine { from: f, to: t, service: s, .. } =
-                    &block.statements[other].kind
-                else {
-                    return false;
-                };
-                same_line(from, to.as_ref(), service, f, t.as_ref(), s)
-            });
+            let first =
+                same.iter().copied().find(|&other| self.same_line(line, &claim.lines[other]));
             match first {
                 Some(first) => {
+                    let from = line.from.as_ref().map_or("", |from| self.raw(from));
                     let message = format!(
-                        "this line repeats an earlier one ({} on {}): delete it, bill the service \
-                         once with more units, or add the modifier that explains the repeat \
-                         (e.g. 76, 59 or 91)",
-                        service.code.text, from.text
+                        "this line repeats an earlier one ({} on {from}): delete it, bill the \
+                         service once with more units, or add the modifier that explains the \
+                         repeat (e.g. 76, 59 or 91)",
+                        self.raw(&line.code),
                     );
                     let related = vec![Related {
-                        span: block.statements[first].span,
+                        span: claim.lines[first].span,
                         message: "the same line first here".into(),
                     }];
-                    let span = statement.span;
                     self.push_full(
                         "duplicate-line",
                         Severity::Warning,
-                        span,
+                        line.span,
                         message,
                         vec![],
                         related,
@@ -1052,125 +1061,99 @@ impl<'s, 't> Checker<'s, 't> {
         self.line_keys = keys;
     }
 
-    // ----- required statements -----
+    fn line_key_hash(&self, line: &Line) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        line.from.as_ref().map(|f| self.raw(f)).hash(&mut hasher);
+        line.to.as_ref().map(|t| self.raw(t)).hash(&mut hasher);
+        for byte in self.raw(&line.code).bytes() {
+            byte.to_ascii_uppercase().hash(&mut hasher);
+        }
+        // Modifiers in any order: combine their hashes commutatively.
+        let mut modifiers = 0u64;
+        for modifier in &line.modifiers {
+            let mut one = std::collections::hash_map::DefaultHasher::new();
+            for byte in self.raw(modifier).bytes() {
+                byte.to_ascii_uppercase().hash(&mut one);
+            }
+            modifiers = modifiers.wrapping_add(one.finish());
+        }
+        modifiers.hash(&mut hasher);
+        hasher.finish()
+    }
 
-    fn missing_fields(&mut self, block: &Block<'t>, facts: &Facts<'t>, file: &SourceFile<'t>) {
-        // A statement whose line failed to parse is not in the block: do not call it missing.
-        let mut attempted: Vec<String> = Vec::new();
-        for error in &file.errors {
-            if error.kind == SyntaxErrorKind::Syntax
-                && block.span.start <= error.span.start
-                && error.span.start <= block.span.end
-            {
-                let line_start = self.text[..error.span.start].rfind('\n').map_or(0, |i| i + 1);
-                let word = self.text[line_start..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                attempted.push(word);
-            }
-        }
-        let tried = |keyword: &str| attempted.iter().any(|w| w == keyword);
-        let (what, id) = match block.kind {
-            BlockKind::Claim => ("claim", block.id.as_ref().map_or("", |id| id.text)),
-            BlockKind::Order => ("order", block.id.as_ref().map_or("", |id| id.text)),
+    fn same_line(&self, line: &Line, other: &Line) -> bool {
+        let modifiers = |line: &Line| {
+            let mut all: Vec<String> =
+                line.modifiers.iter().map(|m| self.raw(m).to_ascii_uppercase()).collect();
+            all.sort();
+            all
         };
-        let span = Span::new(
-            block.keyword.start,
-            block.id.as_ref().map_or(block.keyword.end, |id| id.span.end),
-        );
-        let mut missing: Vec<(&str, &str)> = Vec::new();
-        if !facts.has_patient && !tried("patient") {
-            missing.push(("`patient`", "add `patient \"Last, First\" dob YYYY-MM-DD sex F|M`"));
+        let text = |field: &Option<Field>| field.as_ref().map(|f| self.raw(f));
+        text(&line.from) == text(&other.from)
+            && text(&line.to) == text(&other.to)
+            && self.raw(&line.code).eq_ignore_ascii_case(self.raw(&other.code))
+            && modifiers(line) == modifiers(other)
+    }
+
+    // ----- required parts -----
+
+    fn missing_fields(&mut self, claim: &Claim, facts: &Facts<'t>) {
+        // A part whose line could not be read is not in the claim: do not call it missing.
+        let tried = |part: Part| claim.unreadable.contains(&part);
+        let has = |role: ProviderRole| claim.providers.iter().any(|p| p.role == role);
+        let is_order = claim.kind == ClaimKind::Order;
+        let what = if is_order { "order" } else { "claim" };
+        let id = claim.id.as_ref().map_or("", |id| self.raw(id));
+        let mut missing: Vec<Part> = Vec::new();
+        if claim.patients.is_empty() && !tried(Part::Patient) {
+            missing.push(Part::Patient);
         }
-        match block.kind {
-            BlockKind::Claim => {
-                if !facts.has_billing && !tried("billing") {
-                    missing.push((
-                        "`billing npi`",
-                        "add `billing npi <NPI>` with the billing provider's 10-digit NPI",
-                    ));
-                }
-                if facts.dxs.is_empty() && !tried("dx") {
-                    missing.push(("`dx`", "add at least `dx A <ICD-10-CM code>`"));
-                }
-                if facts.inpatient {
-                    if facts.lines == 0 && facts.procedures == 0 && !tried("line") && !tried("px") {
-                        missing.push((
-                            "`line` or `px`",
-                            "add the services (`line`) or the procedures (`px`) of the stay",
-                        ));
-                    }
-                } else if facts.lines == 0 && !tried("line") {
-                    missing.push((
-                        "`line`",
-                        "add `line <date> <CPT/HCPCS code> ptr A` for each service",
-                    ));
-                }
+        if is_order {
+            if !has(ProviderRole::Ordering) && !tried(Part::Ordering) {
+                missing.push(Part::Ordering);
             }
-            BlockKind::Order => {
-                if !facts.has_ordering && !tried("ordering") {
-                    missing.push((
-                        "`ordering npi`",
-                        "add `ordering npi <NPI>` with the ordering provider's NPI",
-                    ));
+            if claim.order_dates.is_empty() && !tried(Part::OrderDate) {
+                missing.push(Part::OrderDate);
+            }
+            if facts.dxs.is_empty() && !tried(Part::Diagnosis) {
+                missing.push(Part::Diagnosis);
+            }
+            if facts.tests == 0 && !tried(Part::Test) {
+                missing.push(Part::Test);
+            }
+        } else {
+            if !has(ProviderRole::Billing) && !tried(Part::Billing) {
+                missing.push(Part::Billing);
+            }
+            if facts.dxs.is_empty() && !tried(Part::Diagnosis) {
+                missing.push(Part::Diagnosis);
+            }
+            if claim.kind == ClaimKind::Inpatient {
+                if facts.lines == 0
+                    && claim.procedures.is_empty()
+                    && !tried(Part::Line)
+                    && !tried(Part::Procedure)
+                {
+                    missing.push(Part::LinesOrProcedures);
                 }
-                if !facts.has_date && !tried("date") {
-                    missing.push(("`date`", "add `date YYYY-MM-DD`, the day of the order"));
-                }
-                if facts.dxs.is_empty() && !tried("dx") {
-                    missing.push(("`dx`", "add at least `dx A <ICD-10-CM code>`"));
-                }
-                if facts.tests == 0 && !tried("test") {
-                    missing.push(("`test`", "add `test <code> ptr A` for each test ordered"));
-                }
+            } else if facts.lines == 0 && !tried(Part::Line) {
+                missing.push(Part::Line);
             }
         }
-        for (field, how) in missing {
+        for part in missing {
+            let (field, how) = self.naming.missing(part);
             let name = if id.is_empty() { what.to_string() } else { format!("{what} {id}") };
             let message = format!("{name} has no {field}: {how}");
-            self.push("missing-field", Severity::Error, span, message);
+            self.push("missing-field", Severity::Error, claim.header, message);
         }
     }
 }
 
-fn line_key_hash(from: &Token<'_>, to: Option<&Token<'_>>, service: &ServiceCode<'_>) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    from.text.hash(&mut hasher);
-    to.map(|t| t.text).hash(&mut hasher);
-    for byte in service.code.text.bytes() {
-        byte.to_ascii_uppercase().hash(&mut hasher);
+/// A line's pointers written with the syntax's word for them, for a message or a fix's label:
+/// "`ptr A,B`", "SV107 `1:2`".
+fn quote_pointers(word: &str, value: &str) -> String {
+    match word.strip_prefix('`').and_then(|word| word.strip_suffix('`')) {
+        Some(keyword) => format!("`{keyword} {value}`"),
+        None => format!("{word} `{value}`"),
     }
-    // Modifiers in any order: combine their hashes commutatively.
-    let mut modifiers = 0u64;
-    for modifier in &service.modifiers {
-        let mut one = std::collections::hash_map::DefaultHasher::new();
-        for byte in modifier.text.bytes() {
-            byte.to_ascii_uppercase().hash(&mut one);
-        }
-        modifiers = modifiers.wrapping_add(one.finish());
-    }
-    modifiers.hash(&mut hasher);
-    hasher.finish()
-}
-
-fn same_line(
-    from: &Token<'_>,
-    to: Option<&Token<'_>>,
-    service: &ServiceCode<'_>,
-    other_from: &Token<'_>,
-    other_to: Option<&Token<'_>>,
-    other: &ServiceCode<'_>,
-) -> bool {
-    let mut mine: Vec<String> =
-        service.modifiers.iter().map(|m| m.text.to_ascii_uppercase()).collect();
-    let mut theirs: Vec<String> =
-        other.modifiers.iter().map(|m| m.text.to_ascii_uppercase()).collect();
-    mine.sort();
-    theirs.sort();
-    from.text == other_from.text
-        && to.map(|t| t.text) == other_to.map(|t| t.text)
-        && service.code.text.eq_ignore_ascii_case(other.code.text)
-        && mine == theirs
 }

@@ -2,32 +2,23 @@
 //!
 //! The rules are written once, over the model; what they say must still read the way the
 //! user's file is written: "`ptr`" in the claim language, "SV107" in an 837, "DG1-3" in an
-//! HL7 order. Each syntax implements [`Naming`], and a [`crate::Document`]'s checks ask it.
+//! HL7 order. Each syntax implements [`Naming`] (a plain `static`), and the rules ask it.
 
-use crate::SyntaxKind;
+use crate::{Line, Span, SyntaxKind, TextEdit};
 
-/// A part of a claim or order, for messages about it.
+/// A part of a claim or order that can be missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Part {
     Patient,
-    DateOfBirth,
-    Sex,
-    Payer,
     Billing,
-    Rendering,
-    Referring,
     Ordering,
-    Place,
     OrderDate,
     Diagnosis,
     Procedure,
     Line,
+    /// The services of an inpatient claim: lines or procedures.
+    LinesOrProcedures,
     Test,
-    Pointers,
-    Units,
-    Charge,
-    Npi,
-    Modifier,
 }
 
 /// How a syntax writes dates.
@@ -35,27 +26,76 @@ pub enum Part {
 pub enum DateOrder {
     /// `YYYY-MM-DD` (the claim language).
     Iso,
-    /// `CCYYMMDD`, maybe followed by a time (X12, HL7).
+    /// `CCYYMMDD` (X12; HL7, where a time may follow).
     Compact,
 }
 
-/// The words of one syntax. Implementations are plain `static`s.
+impl DateOrder {
+    /// How to write a date, for messages: "YYYY-MM-DD, e.g. 2026-03-02".
+    pub fn example(self) -> &'static str {
+        match self {
+            DateOrder::Iso => "YYYY-MM-DD, e.g. 2026-03-02",
+            DateOrder::Compact => "CCYYMMDD, e.g. 20260302",
+        }
+    }
+}
+
+/// The fixed words of one syntax, ready to stand in a sentence (keywords quoted where the
+/// syntax quotes them).
+#[derive(Debug)]
+pub struct Words {
+    /// What a diagnosis is called before its label: "dx" (→ "dx A"), "HI position" (→ "HI
+    /// position 1").
+    pub dx: &'static str,
+    /// What the label of a diagnosis is called when it is used twice: "dx letter".
+    pub dx_label: &'static str,
+    /// The labels lines point with, in the plural: "letters", "positions".
+    pub labels: &'static str,
+    /// A line's pointers: "`ptr`", "SV107".
+    pub pointers: &'static str,
+    /// The unit that holds one claim or order: "block", "claim".
+    pub block: &'static str,
+    /// The patient's sex: "`sex`", "DMG03".
+    pub sex: &'static str,
+}
+
+/// The words and the fix-writing of one syntax.
 pub trait Naming: Send + Sync + std::fmt::Debug {
     fn syntax(&self) -> SyntaxKind;
+
+    fn words(&self) -> &'static Words;
 
     /// How dates are written in this syntax.
     fn date_order(&self) -> DateOrder;
 
-    /// The part as a message names it, ready to stand in a sentence (quoted where the syntax
-    /// quotes keywords): "`ptr`", "SV107".
-    fn part(&self, part: Part) -> &'static str;
+    /// The label of the diagnosis with `key` as a message writes it ("A", "1"); `written` is
+    /// the label's text in the document, for a key that cannot be read.
+    fn label(&self, key: Option<u32>, written: &str) -> String;
 
-    /// A diagnosis by its key, as a message names it: "dx A", "HI position 1".
-    fn diagnosis(&self, key: u32) -> String;
+    /// A diagnosis named in a sentence about a pointer: "`dx C`", "HI position 5".
+    fn dx_reference(&self, label: &str) -> String;
 
-    /// What a pointer to the diagnosis with this key is written as: "A", "1".
-    fn pointer_text(&self, key: u32) -> String;
+    /// How the diagnoses a claim of this kind may hold are named, for `too-many-dx`:
+    /// "A to L".
+    fn label_range(&self, limit: usize) -> String;
 
-    /// How to add a part that is missing, after "add": "`billing npi <NPI>` with …".
-    fn how_to_add(&self, part: Part) -> &'static str;
+    /// The field that names a missing part, and how to add it (after "add").
+    fn missing(&self, part: Part) -> (&'static str, &'static str);
+
+    /// Pointers to these diagnoses as they are written in a line ("A,B", "1:2").
+    fn join_pointers(&self, text: &str, pointers: &crate::Pointers, keys: &[u32]) -> String;
+
+    /// The edit that gives `line` a pointer to the diagnosis with `key`, if the syntax can
+    /// write one there.
+    fn add_pointer(&self, text: &str, line: &Line, key: u32) -> Option<TextEdit>;
+
+    /// What to remove to delete the item (a modifier) at `span` with its separator.
+    fn removal(&self, text: &str, span: Span) -> Span;
+
+    /// A modifier as written on a line, for a fix's label ("-25").
+    fn modifier(&self, modifier: &str) -> String;
+
+    /// Whether ICD-10 codes are written with their dot in this syntax (the claim language)
+    /// or without (X12, HL7).
+    fn dotted_codes(&self) -> bool;
 }

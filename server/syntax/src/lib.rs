@@ -8,6 +8,8 @@
 
 mod ast;
 mod lexer;
+mod lower;
+mod naming;
 mod parser;
 mod statement;
 
@@ -15,6 +17,9 @@ pub use ast::{
     Block, BlockKind, Pointers, ProviderRole, SemanticToken, ServiceCode, SourceFile, Span,
     Statement, StatementKind, SyntaxError, SyntaxErrorKind, Token, TokenKind,
 };
+
+pub use lower::{letter_key, lower};
+pub use naming::{ClaimLanguage, NAMING};
 
 /// Parses a whole file. Errors are reported in [`SourceFile::errors`]; whatever could
 /// be recognised is kept.
