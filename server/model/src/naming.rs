@@ -95,6 +95,10 @@ pub trait Naming: Send + Sync + std::fmt::Debug {
     /// A modifier as written on a line, for a fix's label ("-25").
     fn modifier(&self, modifier: &str) -> String;
 
+    /// A line in a few words, for a list of the lines that point to a diagnosis:
+    /// "line 2026-03-02 99213-25", "SV1 HC:99213:25".
+    fn describe_line(&self, text: &str, line: &Line) -> String;
+
     /// Whether ICD-10 codes are written with their dot in this syntax (the claim language)
     /// or without (X12, HL7).
     fn dotted_codes(&self) -> bool;

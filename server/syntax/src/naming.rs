@@ -1,6 +1,8 @@
 //! The claim language's words for the rules' messages and how its fixes are written.
 
-use claimls_model::{DateOrder, Line, Naming, Part, Pointers, Span, SyntaxKind, TextEdit, Words};
+use claimls_model::{
+    DateOrder, Line, LineKind, Naming, Part, Pointers, Span, SyntaxKind, TextEdit, Words,
+};
 
 /// The claim language's [`Naming`].
 pub static NAMING: ClaimLanguage = ClaimLanguage;
@@ -85,6 +87,21 @@ impl Naming for ClaimLanguage {
 
     fn modifier(&self, modifier: &str) -> String {
         format!("-{modifier}")
+    }
+
+    fn describe_line(&self, text: &str, line: &Line) -> String {
+        let mut service = line.code.text(text).to_string();
+        for modifier in &line.modifiers {
+            service.push('-');
+            service.push_str(modifier.text(text));
+        }
+        match (line.kind, &line.from) {
+            (LineKind::Service, Some(from)) => {
+                let to = line.to.as_ref().map(|to| format!("..{}", to.text(text)));
+                format!("line {}{} {service}", from.text(text), to.unwrap_or_default())
+            }
+            _ => format!("test {service}"),
+        }
     }
 
     fn dotted_codes(&self) -> bool {

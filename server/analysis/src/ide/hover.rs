@@ -3,9 +3,10 @@
 use std::fmt::Write as _;
 
 use claimls_codes::{CmKind, CodeSets, NoteKind, describe_windows, normalize_code, service_shape};
-use claimls_syntax::{Block, SourceFile, StatementKind, Token};
+use claimls_model::{Claim, Diagnosis, Document, Naming, Pointer};
 
-use super::{Target, clamp, diagnoses, pointer_letters, same_letter, target_at};
+use super::clamp;
+use super::target::{Target, diagnosis, pointers_to, target_at};
 use crate::Span;
 use crate::rules::npi_check;
 
@@ -20,22 +21,29 @@ pub struct Hover {
 const NOTES_PER_KIND: usize = 6;
 
 /// Hover for the value at `offset`: an ICD-10-CM, ICD-10-PCS, HCPCS or CPT code, a modifier, a
-/// place-of-service code, an NPI, a `ptr` letter or a `dx` letter. `None` elsewhere (keywords,
-/// dates, names, comments, blank space).
-pub fn hover(text: &str, file: &SourceFile<'_>, sets: &CodeSets, offset: usize) -> Option<Hover> {
+/// place-of-service code, an NPI, a diagnosis pointer or a diagnosis label. `None` elsewhere
+/// (keywords, dates, names, comments, blank space).
+pub fn hover(
+    text: &str,
+    document: &Document,
+    naming: &dyn Naming,
+    sets: &CodeSets,
+    offset: usize,
+) -> Option<Hover> {
     let offset = clamp(text, offset);
-    let (block, _, target) = target_at(file, offset)?;
-    let (span, markdown) = match target {
-        Target::DxCode(code) => (code.span, icd10cm(sets, code.text)),
-        Target::ProcedureCode(code) => (code.span, procedure(sets, code.text)),
-        Target::ServiceCode(code) => (code.span, service(sets, code.text)),
-        Target::Modifier(modifier) => (modifier.span, self::modifier(sets, modifier.text)),
-        Target::Pos(code) => (code.span, place(sets, code.text)),
-        Target::Npi(npi) => (npi.span, self::npi(npi.text)),
-        Target::PtrLetter(letter) => (letter.span, pointer(sets, block, letter)),
-        Target::DxLetter(letter) => (letter.span, dx_letter(block, letter)),
+    let (claim, target) = target_at(document, offset)?;
+    let written = target.field().text(text);
+    let markdown = match target {
+        Target::DxCode(_) => icd10cm(sets, written),
+        Target::ProcedureCode(_) => procedure(sets, written),
+        Target::ServiceCode(_) => service(sets, written),
+        Target::Modifier(_) => self::modifier(sets, written),
+        Target::Pos(_) => place(sets, written),
+        Target::Npi(_) => self::npi(written),
+        Target::Pointer(pointer) => self::pointer(text, naming, sets, claim, pointer),
+        Target::DxLabel(dx) => dx_label(text, naming, claim, dx),
     };
-    Some(Hover { span, markdown })
+    Some(Hover { span: target.field().span, markdown })
 }
 
 /// Markdown for an ICD-10-CM code as written (any case, dot optional).
@@ -269,62 +277,52 @@ fn npi(written: &str) -> String {
     }
 }
 
-fn pointer(sets: &CodeSets, block: &Block<'_>, letter: Token<'_>) -> String {
-    match diagnoses(block).find(|(dx, _)| same_letter(dx.text, letter.text)) {
-        Some((dx, code)) => {
-            let title = match sets.icd10cm(code.text) {
+fn pointer(
+    text: &str,
+    naming: &dyn Naming,
+    sets: &CodeSets,
+    claim: &Claim,
+    pointer: &Pointer,
+) -> String {
+    let dx_word = naming.words().dx;
+    match diagnosis(claim, pointer.key) {
+        Some(dx) => {
+            let code = dx.code.text(text);
+            let title = match sets.icd10cm(code) {
                 Some(found) => found.display_title().to_string(),
                 None => "(not an ICD-10-CM code)".to_string(),
             };
-            format!("Points to **dx {}** `{}` — {title}", dx.text, code.text)
+            let label = dx.label.text(text);
+            format!("Points to **{dx_word} {label}** `{code}` — {title}")
         }
-        None => format!("No `dx {}` in this block", letter.text),
+        None => format!(
+            "No {} in this {}",
+            naming.dx_reference(pointer.field.text(text)),
+            naming.words().block
+        ),
     }
 }
 
-fn dx_letter(block: &Block<'_>, letter: Token<'_>) -> String {
-    let first = diagnoses(block).next().is_some_and(|(dx, _)| dx.span == letter.span);
-    let mut out = format!("**dx {}**", letter.text);
+fn dx_label(text: &str, naming: &dyn Naming, claim: &Claim, dx: &Diagnosis) -> String {
+    let first = claim.diagnoses.first().is_some_and(|first| first.label.span == dx.label.span);
+    let mut out = format!("**{} {}**", naming.words().dx, dx.label.text(text));
     if first {
         out.push_str(" — first-listed (principal) diagnosis");
     }
-    let users: Vec<String> = pointer_letters(block)
-        .filter(|(_, l)| same_letter(l.text, letter.text))
-        .map(|(statement, _)| describe(statement))
-        .collect();
-    let mut users_dedup: Vec<String> = Vec::new();
-    for user in users {
-        if !users_dedup.contains(&user) {
-            users_dedup.push(user);
+    let mut users: Vec<String> = Vec::new();
+    for (line, _) in dx.key.into_iter().flat_map(|key| pointers_to(claim, key)) {
+        let user = naming.describe_line(text, line);
+        if !users.contains(&user) {
+            users.push(user);
         }
     }
-    if users_dedup.is_empty() {
+    if users.is_empty() {
         out.push_str("\n\nNo line points to it.");
     } else {
         out.push_str("\n\nPointed to by:\n");
-        for user in users_dedup {
+        for user in users {
             let _ = writeln!(out, "- `{user}`");
         }
     }
     out.trim_end().to_string()
-}
-
-/// `line 2026-03-02 99213-25` / `test 83036`.
-fn describe(statement: &claimls_syntax::Statement<'_>) -> String {
-    let service = |service: &claimls_syntax::ServiceCode<'_>| {
-        let mut text = service.code.text.to_string();
-        for modifier in &service.modifiers {
-            text.push('-');
-            text.push_str(modifier.text);
-        }
-        text
-    };
-    match &statement.kind {
-        StatementKind::ServiceLine { from, to, service: code, .. } => {
-            let to = to.map(|to| format!("..{}", to.text)).unwrap_or_default();
-            format!("line {}{to} {}", from.text, service(code))
-        }
-        StatementKind::Test { service: code, .. } => format!("test {}", service(code)),
-        _ => String::new(),
-    }
 }

@@ -1,9 +1,9 @@
 //! Inlay hints: the title of each code, shown after it.
 
 use claimls_codes::{CodeSets, service_shape};
-use claimls_syntax::{SourceFile, StatementKind};
+use claimls_model::{Document, Field};
 
-use super::{Target, clamp_span, shorten, targets};
+use super::{clamp_span, shorten};
 use crate::Span;
 
 /// A label shown at `offset` (right after a code).
@@ -21,64 +21,45 @@ const LABEL_LIMIT: usize = 40;
 /// diagnostic says enough). Sorted by offset.
 pub fn inlay_hints(
     text: &str,
-    file: &SourceFile<'_>,
+    document: &Document,
     sets: &CodeSets,
     range: Span,
 ) -> Vec<InlayHint> {
     let range = clamp_span(text, range);
+    let overlaps = |field: &Field| field.span.end >= range.start && field.span.start <= range.end;
     let mut hints = Vec::new();
-    for block in &file.blocks {
-        if block.span.end < range.start || block.span.start > range.end {
-            continue;
+    let mut hint = |offset: usize, title: Option<String>| {
+        if let Some(title) = title.filter(|title| !title.is_empty()) {
+            hints.push(InlayHint { offset, label: shorten(&title, LABEL_LIMIT) });
         }
-        for statement in &block.statements {
-            if statement.span.end < range.start || statement.span.start > range.end {
-                continue;
+    };
+    let claims = document
+        .claims
+        .iter()
+        .filter(|claim| claim.span.end >= range.start && claim.span.start <= range.end);
+    for claim in claims {
+        for code in claim.diagnoses.iter().map(|dx| &dx.code).filter(|code| overlaps(code)) {
+            hint(code.span.end, sets.icd10cm(code.text(text)).map(|c| c.title.to_string()));
+        }
+        for code in claim.procedures.iter().map(|px| &px.code).filter(|code| overlaps(code)) {
+            hint(code.span.end, sets.icd10pcs(code.text(text)).map(|c| c.title.to_string()));
+        }
+        for line in &claim.lines {
+            // Hints on a service code and its modifiers go after the code and all of its
+            // modifiers (`99213-25`), so that no label splits them.
+            let end = line.modifiers.last().map_or(line.code.span.end, |m| m.span.end);
+            if overlaps(&line.code) {
+                let code = line.code.text(text);
+                let title = match service_shape(code) {
+                    Some(shape) if shape.is_cpt() => sets.cpt(code).map(|c| c.title.to_string()),
+                    Some(_) => sets.hcpcs(code).map(|c| c.title.to_string()),
+                    None => None,
+                };
+                hint(end, title);
             }
-            // Hints on a service code and its modifiers go after the whole `99213-25` word, so
-            // that no label splits it.
-            let service_end = match &statement.kind {
-                StatementKind::ServiceLine { service, .. }
-                | StatementKind::Test { service, .. } => {
-                    service.modifiers.last().map_or(service.code.span.end, |m| m.span.end)
-                }
-                _ => 0,
-            };
-            for target in targets(statement) {
-                let token = target.token();
-                if token.span.end < range.start || token.span.start > range.end {
-                    continue;
-                }
-                let title = match target {
-                    Target::DxCode(code) => {
-                        sets.icd10cm(code.text).map(|c| c.title.to_string()).unwrap_or_default()
-                    }
-                    Target::ProcedureCode(code) => {
-                        sets.icd10pcs(code.text).map(|c| c.title.to_string()).unwrap_or_default()
-                    }
-                    Target::ServiceCode(code) => match service_shape(code.text) {
-                        Some(shape) if shape.is_cpt() => {
-                            sets.cpt(code.text).map(|c| c.title.to_string()).unwrap_or_default()
-                        }
-                        Some(_) => {
-                            sets.hcpcs(code.text).map(|c| c.title.to_string()).unwrap_or_default()
-                        }
-                        None => String::new(),
-                    },
-                    Target::Modifier(modifier) => sets
-                        .modifier(modifier.text)
-                        .filter(|m| !m.title.is_empty())
-                        .map(|m| format!("{}: {}", m.code, m.title))
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                };
-                let offset = match target {
-                    Target::ServiceCode(_) | Target::Modifier(_) => service_end,
-                    _ => token.span.end,
-                };
-                if !title.is_empty() {
-                    hints.push(InlayHint { offset, label: shorten(&title, LABEL_LIMIT) });
-                }
+            for modifier in line.modifiers.iter().filter(|m| overlaps(m)) {
+                let found = sets.modifier(modifier.text(text)).filter(|m| !m.title.is_empty());
+                hint(end, found.map(|m| format!("{}: {}", m.code, m.title)));
             }
         }
     }

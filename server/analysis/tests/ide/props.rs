@@ -190,15 +190,16 @@ pub fn meaning(text: &str) -> (Vec<(TokenKind, String)>, Vec<String>) {
 fn every_feature(text: &str, offset: usize) {
     let file = syntax::parse(text);
     let sets = sets();
-    let _ = ide::hover(text, &file, sets, offset);
+    let document = syntax::lower(text, &file);
+    let _ = ide::hover(text, &document, &syntax::NAMING, sets, offset);
     let list = ide::completions(text, &file, sets, offset);
     assert!(list.items.len() <= ide::COMPLETION_LIMIT, "{} items", list.items.len());
-    let _ = ide::definition(&file, offset);
-    let _ = ide::references(&file, offset, true);
-    let _ = ide::highlights(&file, offset);
-    let _ = ide::rename(text, &file, offset, "C");
-    let _ = ide::inlay_hints(text, &file, sets, Span::new(offset, offset.saturating_add(40)));
-    let _ = ide::inlay_hints(text, &file, sets, Span::new(offset.saturating_add(40), offset));
+    let _ = ide::definition(&document, offset);
+    let _ = ide::references(&document, offset, true);
+    let _ = ide::highlights(&document, offset);
+    let _ = ide::rename(text, &document, &syntax::NAMING, offset, "C");
+    let _ = ide::inlay_hints(text, &document, sets, Span::new(offset, offset.saturating_add(40)));
+    let _ = ide::inlay_hints(text, &document, sets, Span::new(offset.saturating_add(40), offset));
 }
 
 proptest! {

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use claimls_analysis::Span;
 use claimls_analysis::ide::{self, HighlightKind, Symbol};
+use claimls_analysis::syntax::{NAMING, lower};
 
 use crate::fixture::Fixture;
 
@@ -31,7 +32,13 @@ fn visible(text: &str) -> String {
 
 pub fn hover(fixture: &Fixture) -> String {
     let file = claimls_analysis::syntax::parse(&fixture.text);
-    match ide::hover(&fixture.text, &file, fixture.sets(), fixture.offset) {
+    match ide::hover(
+        &fixture.text,
+        &lower(&fixture.text, &file),
+        &NAMING,
+        fixture.sets(),
+        fixture.offset,
+    ) {
         Some(hover) => {
             format!("on {:?}\n---\n{}", hover.span.slice(&fixture.text), hover.markdown)
         }
@@ -75,7 +82,7 @@ pub fn completion(fixture: &Fixture) -> String {
 
 pub fn definition(fixture: &Fixture) -> String {
     let file = claimls_analysis::syntax::parse(&fixture.text);
-    match ide::definition(&file, fixture.offset) {
+    match ide::definition(&lower(&fixture.text, &file), fixture.offset) {
         Some(span) => mark(&fixture.text, &[(span, "[[", "]]")]),
         None => "no definition".to_string(),
     }
@@ -83,7 +90,8 @@ pub fn definition(fixture: &Fixture) -> String {
 
 pub fn references(fixture: &Fixture) -> String {
     let file = claimls_analysis::syntax::parse(&fixture.text);
-    let spans = ide::references(&file, fixture.offset, fixture.include_declaration);
+    let spans =
+        ide::references(&lower(&fixture.text, &file), fixture.offset, fixture.include_declaration);
     if spans.is_empty() {
         return "no references".to_string();
     }
@@ -93,7 +101,7 @@ pub fn references(fixture: &Fixture) -> String {
 
 pub fn highlights(fixture: &Fixture) -> String {
     let file = claimls_analysis::syntax::parse(&fixture.text);
-    let spans = ide::highlights(&file, fixture.offset);
+    let spans = ide::highlights(&lower(&fixture.text, &file), fixture.offset);
     if spans.is_empty() {
         return "no highlights".to_string();
     }
@@ -110,7 +118,13 @@ pub fn highlights(fixture: &Fixture) -> String {
 pub fn rename(fixture: &Fixture) -> String {
     let file = claimls_analysis::syntax::parse(&fixture.text);
     let new_name = fixture.rename_to.as_deref().unwrap_or("B");
-    match ide::rename(&fixture.text, &file, fixture.offset, new_name) {
+    match ide::rename(
+        &fixture.text,
+        &lower(&fixture.text, &file),
+        &NAMING,
+        fixture.offset,
+        new_name,
+    ) {
         Ok(edits) => {
             let mut out = String::new();
             let mut last = 0;
@@ -180,7 +194,12 @@ pub fn folding(fixture: &Fixture) -> String {
 
 pub fn inlay(fixture: &Fixture) -> String {
     let file = claimls_analysis::syntax::parse(&fixture.text);
-    let hints = ide::inlay_hints(&fixture.text, &file, fixture.sets(), fixture.range);
+    let hints = ide::inlay_hints(
+        &fixture.text,
+        &lower(&fixture.text, &file),
+        fixture.sets(),
+        fixture.range,
+    );
     let mut out = String::new();
     let mut last = 0;
     for hint in &hints {

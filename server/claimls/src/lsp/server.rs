@@ -413,7 +413,13 @@ impl LanguageServer for Backend {
         let mut sections = Vec::new();
         let mut range = None;
         let file = syntax::parse_without_tokens(&snapshot.text);
-        if let Some(hover) = ide::hover(&snapshot.text, &file, &snapshot.sets, offset) {
+        if let Some(hover) = ide::hover(
+            &snapshot.text,
+            &syntax::lower(&snapshot.text, &file),
+            &syntax::NAMING,
+            &snapshot.sets,
+            offset,
+        ) {
             sections.push(hover.markdown);
             range = Some(index.range(hover.span));
         }
@@ -532,8 +538,12 @@ impl LanguageServer for Backend {
         }
         let index = snapshot.index();
         let file = syntax::parse_without_tokens(&snapshot.text);
-        let hints =
-            ide::inlay_hints(&snapshot.text, &file, &snapshot.sets, index.span(params.range));
+        let hints = ide::inlay_hints(
+            &snapshot.text,
+            &syntax::lower(&snapshot.text, &file),
+            &snapshot.sets,
+            index.span(params.range),
+        );
         Ok(Some(
             hints
                 .into_iter()
@@ -603,7 +613,7 @@ impl LanguageServer for Backend {
         };
         let index = snapshot.index();
         let file = syntax::parse_without_tokens(&snapshot.text);
-        Ok(ide::definition(&file, index.offset(position.position))
+        Ok(ide::definition(&syntax::lower(&snapshot.text, &file), index.offset(position.position))
             .map(|span| GotoDefinitionResponse::Scalar(Location::new(uri, index.range(span)))))
     }
 
@@ -616,7 +626,7 @@ impl LanguageServer for Backend {
         let index = snapshot.index();
         let file = syntax::parse_without_tokens(&snapshot.text);
         let spans = ide::references(
-            &file,
+            &syntax::lower(&snapshot.text, &file),
             index.offset(position.position),
             params.context.include_declaration,
         );
@@ -635,16 +645,17 @@ impl LanguageServer for Backend {
         };
         let index = snapshot.index();
         let file = syntax::parse_without_tokens(&snapshot.text);
-        let highlights = ide::highlights(&file, index.offset(position.position))
-            .into_iter()
-            .map(|(span, kind)| DocumentHighlight {
-                range: index.range(span),
-                kind: Some(match kind {
-                    ide::HighlightKind::Read => DocumentHighlightKind::READ,
-                    ide::HighlightKind::Write => DocumentHighlightKind::WRITE,
-                }),
-            })
-            .collect();
+        let highlights =
+            ide::highlights(&syntax::lower(&snapshot.text, &file), index.offset(position.position))
+                .into_iter()
+                .map(|(span, kind)| DocumentHighlight {
+                    range: index.range(span),
+                    kind: Some(match kind {
+                        ide::HighlightKind::Read => DocumentHighlightKind::READ,
+                        ide::HighlightKind::Write => DocumentHighlightKind::WRITE,
+                    }),
+                })
+                .collect();
         Ok(Some(highlights))
     }
 
@@ -658,11 +669,12 @@ impl LanguageServer for Backend {
         let index = snapshot.index();
         let offset = index.offset(params.position);
         let file = syntax::parse_without_tokens(&snapshot.text);
+        let document = syntax::lower(&snapshot.text, &file);
         // Renamable: a letter that has a `dx` in its block.
-        if ide::definition(&file, offset).is_none() {
+        if ide::definition(&document, offset).is_none() {
             return Ok(None);
         }
-        let under = ide::highlights(&file, offset)
+        let under = ide::highlights(&document, offset)
             .into_iter()
             .map(|(span, _)| span)
             .find(|span| span.touches(offset));
@@ -680,8 +692,13 @@ impl LanguageServer for Backend {
         };
         let index = snapshot.index();
         let file = syntax::parse_without_tokens(&snapshot.text);
-        match ide::rename(&snapshot.text, &file, index.offset(position.position), &params.new_name)
-        {
+        match ide::rename(
+            &snapshot.text,
+            &syntax::lower(&snapshot.text, &file),
+            &syntax::NAMING,
+            index.offset(position.position),
+            &params.new_name,
+        ) {
             Ok(edits) => Ok(Some(to_proto::workspace_edit(&index, &uri, &edits))),
             Err(message) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
         }
