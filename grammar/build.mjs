@@ -29,7 +29,7 @@ const kw = (k) => String.raw`(?i:${k})`;
 
 const STATEMENTS = [
   'kind', 'patient', 'payer', 'billing', 'rendering', 'referring', 'ordering',
-  'pos', 'date', 'dx', 'px', 'line', 'test',
+  'pos', 'date', 'stay', 'dx', 'px', 'line', 'test',
 ];
 
 // An option keyword followed by an optional, strictly shaped value.
@@ -144,6 +144,7 @@ const grammar = {
     ),
     'statement-pos': statement('pos', [{ include: '#pos-code' }]),
     'statement-date': statement('date', [{ include: '#date' }]),
+    'statement-stay': statement('stay', [{ include: '#date' }]),
     'statement-dx': statement(
       'dx',
       [],

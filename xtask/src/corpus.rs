@@ -77,7 +77,7 @@ impl Rng {
 
 /// Every rule a seeded mistake can show, in the order they take turns. (`cpt-unverified` needs
 /// no seeding: every CPT code gets it.)
-pub const SEEDED_RULES: [&str; 28] = [
+pub const SEEDED_RULES: [&str; 29] = [
     "unknown-code",
     "missing-pointer",
     "header-code",
@@ -106,6 +106,7 @@ pub const SEEDED_RULES: [&str; 28] = [
     "too-many-dx",
     "unacceptable-principal",
     "sex-conflict",
+    "code-first",
 ];
 
 /// Rules that only an editor shows (`claimls check` has no size limit), so no corpus fires them.
@@ -245,6 +246,8 @@ struct Pools {
     unknown: Vec<String>,
     /// Pairs of `dx` codes (of the safe pool) in an Excludes1 relation.
     excludes_pairs: Vec<(String, String)>,
+    /// Pairs (a, b) of safe codes where a's "code first" note names b.
+    code_first_pairs: Vec<(String, String)>,
     unknown_pos: Vec<String>,
     unknown_modifiers: Vec<String>,
 }
@@ -286,6 +289,7 @@ impl Pools {
             needs_seventh: Vec::new(),
             unknown: Vec::new(),
             excludes_pairs: Vec::new(),
+            code_first_pairs: Vec::new(),
             unknown_pos: Vec::new(),
             unknown_modifiers: Vec::new(),
         };
@@ -370,6 +374,16 @@ impl Pools {
         }
         pools.dx_head = only_in(COMMON_DX, &pools.dx);
         pools.find_excludes_pairs(&sets);
+        pools.code_first_pairs = CODE_FIRST_PAIRS
+            .iter()
+            .filter(|(a, b)| {
+                let safe = |code: &str| pools.dx.binary_search_by(|c| c.as_str().cmp(code)).is_ok();
+                let names =
+                    code_first_ranges(&sets, a).iter().any(|r| r.contains(&normalize_code(b)));
+                safe(a) && safe(b) && names
+            })
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
 
         let valid_all_year = |windows: &[claimls_codes::Window]| {
             windows.is_empty() || windows.iter().any(|w| w.contains(start) && w.contains(end))
@@ -437,6 +451,19 @@ fn only_in(list: &[&str], pool: &[String]) -> Vec<String> {
     list.iter()
         .filter(|code| pool.binary_search_by(|c| c.as_str().cmp(code)).is_ok())
         .map(|code| code.to_string())
+        .collect()
+}
+
+/// Pairs of everyday codes where the first one's "code first" note names the second (ICD-10-CM
+/// guideline I.A.13); the pool keeps those that are safe and whose note really names the other.
+const CODE_FIRST_PAIRS: &[(&str, &str)] =
+    &[("I50.32", "I11.0"), ("N18.4", "E11.22"), ("N18.30", "E11.22"), ("I50.9", "I11.0")];
+
+/// The code ranges the "code first" notes that apply to `code` name.
+fn code_first_ranges(sets: &CodeSets, code: &str) -> Vec<CodeRange> {
+    sets.icd10cm_notes_of_kind(code, NoteKind::CodeFirst)
+        .into_iter()
+        .flat_map(|note| parse_code_refs(note.text))
         .collect()
 }
 
@@ -620,10 +647,12 @@ impl Generator<'_> {
         let (na, nb) = (normalize_code(a), normalize_code(b));
         for (code, other) in [(a, &nb), (b, &na)] {
             let sets = &self.sets;
-            let ranges = self
-                .excludes
-                .entry(code.to_string())
-                .or_insert_with(|| excludes1_ranges(sets, code));
+            let ranges = self.excludes.entry(code.to_string()).or_insert_with(|| {
+                // Clean claims must not pair codes in an Excludes1 or "code first" relation.
+                let mut ranges = excludes1_ranges(sets, code);
+                ranges.extend(code_first_ranges(sets, code));
+                ranges
+            });
             if ranges.iter().any(|range| range.contains(other)) {
                 return true;
             }
@@ -849,6 +878,11 @@ impl Generator<'_> {
     /// A claim with one mistake of `rule`.
     fn with_mistake(&mut self, rule: &'static str) -> Draft {
         let mut draft = self.clean(false, 3);
+        // Pointers and the 12-diagnosis limit belong to professional claims.
+        if matches!(rule, "missing-pointer" | "unused-dx" | "dx-pointer" | "too-many-dx") {
+            draft.kind = None;
+            draft.pxs.clear();
+        }
         let pools = self.pools;
         // The index of a dx whose code a mistake replaces.
         let some_dx = self.rng.below(draft.dxs.len());
@@ -888,6 +922,12 @@ impl Generator<'_> {
                 draft.dxs[some_dx] = rng_pick(&mut self.rng, &pools.needs_seventh)
             }
             "not-effective" => draft.dxs[some_dx] = rng_pick(&mut self.rng, &pools.not_effective),
+            "code-first" => {
+                let (a, b) = self.rng.pick(&pools.code_first_pairs).clone();
+                draft.dxs = vec![a, b];
+                draft.lines.truncate(1);
+                draft.lines[0].ptr = Some("A,B".to_string());
+            }
             "excludes1" => {
                 let (a, b) = self.rng.pick(&pools.excludes_pairs).clone();
                 draft.dxs = vec![a, b];

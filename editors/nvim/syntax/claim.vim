@@ -36,7 +36,7 @@ syn match   claimEnd          /^\s*\zsend\>/
 syn match   claimOption       /\s\zs\%(dob\|sex\|member\|id\|npi\|ptr\|units\|charge\|priority\|pos\|date\)\>/
 
 " Statement keywords, at the start of a line.
-syn match   claimStatement    /^\s*\zs\%(kind\|patient\|payer\|billing\|rendering\|referring\|ordering\|pos\|date\|dx\|px\|line\|test\)\>/
+syn match   claimStatement    /^\s*\zs\%(kind\|patient\|payer\|billing\|rendering\|referring\|ordering\|pos\|date\|stay\|dx\|px\|line\|test\)\>/
 
 " Enumerated values.
 syn match   claimEnum         /\%(^\s*kind\s\+\)\@<=\%(professional\|outpatient\|inpatient\)\>/

@@ -11,6 +11,7 @@
 
 mod catalogue;
 mod codes;
+mod sequencing;
 mod values;
 
 pub use values::npi_check;
@@ -28,6 +29,7 @@ use claimls_model::{
 
 use crate::{Config, Diagnostic, Fix, Related, Severity, TextEdit};
 use codes::{Codes, HashMap, Problem, Verdict, flag};
+use sequencing::CodeFirst;
 
 /// One rule of the catalogue.
 #[derive(Debug)]
@@ -190,6 +192,7 @@ struct Checker<'s, 't> {
     text: &'t str,
     naming: &'s dyn Naming,
     codes: Codes<'s, 't>,
+    code_first: CodeFirst<'s>,
     today: Date,
     out: Vec<Diagnostic>,
     /// Reused per claim by `duplicate-line`: key hash → line indices.
@@ -206,8 +209,8 @@ struct Dx<'t> {
     label_span: Span,
     code: &'t str,
     code_span: Span,
-    /// The earliest date of service of the lines that point to it.
-    used_on: Option<Date>,
+    /// The dates of service of the lines that point to it, sorted, each once.
+    used_on: Vec<Date>,
     pointed: bool,
     /// The dx is the first with its label.
     first_with_label: bool,
@@ -222,10 +225,28 @@ struct Facts<'t> {
     /// Key → index into `dxs` of the first dx with it (keys past the table have none).
     keys: [Option<usize>; 26],
     earliest: Option<Date>,
+    /// The latest date of the procedures and lines (the discharge of an inpatient claim
+    /// written without `stay`).
+    latest: Option<Date>,
     order_date: Option<Date>,
+    /// The date an inpatient claim is coded on: its discharge.
+    discharge: Option<Date>,
     lines: usize,
     tests: usize,
     line_with_error: bool,
+    /// An outpatient or inpatient claim: its lines carry no pointers.
+    facility: bool,
+    /// Some date of service of the claim is on or after the start of ICD-10 (2015-10-01).
+    modern: bool,
+}
+
+impl Facts<'_> {
+    /// Whether a date of service can be the one the codes are judged on: a date before the
+    /// patient's birth, or before ICD-10 on a claim whose other dates are after it, is a typo
+    /// (one date reported, not every code of the claim).
+    fn plausible(&self, date: Date) -> bool {
+        self.dob.is_none_or(|dob| date >= dob) && !(self.modern && date < codes::icd10_start())
+    }
 }
 
 impl Facts<'_> {
@@ -238,6 +259,13 @@ impl Facts<'_> {
 fn min_date(a: Option<Date>, b: Option<Date>) -> Option<Date> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_date(a: Option<Date>, b: Option<Date>) -> Option<Date> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
 }
@@ -267,6 +295,7 @@ impl<'s, 't> Checker<'s, 't> {
             text,
             naming,
             codes: Codes::new(sets),
+            code_first: CodeFirst::new(sets),
             today: config.today(),
             out: Vec::new(),
             line_keys: HashMap::default(),
@@ -411,13 +440,17 @@ impl<'s, 't> Checker<'s, 't> {
                 self.service_date(date, value, &facts, "the order date");
             }
         }
+        if let Some(stay) = &claim.stay {
+            self.stay(stay, &facts);
+        }
         for procedure in &claim.procedures {
             let own = procedure.date.as_ref().and_then(|d| self.date_value(d, "procedure date"));
             if let (Some(field), Some(value)) = (&procedure.date, own) {
                 self.service_date(field, value, &facts, "the procedure date");
             }
-            let verdict =
-                self.codes.procedure_verdict(self.raw(&procedure.code), own.unwrap_or(fallback));
+            // An inpatient claim is coded with the code set of its discharge date.
+            let date = facts.discharge.or(own).unwrap_or(fallback);
+            let verdict = self.codes.procedure_verdict(self.raw(&procedure.code), date);
             self.push_verdict(procedure.code.span, &verdict);
         }
         for line in &claim.lines {
@@ -438,7 +471,7 @@ impl<'s, 't> Checker<'s, 't> {
 
     /// Pass 1: the facts the checks of single parts depend on.
     fn gather(&mut self, claim: &Claim) -> Facts<'t> {
-        let mut facts = Facts::default();
+        let mut facts = Facts { facility: claim.kind.is_facility(), ..Facts::default() };
         if let Some(patient) = claim.patients.first() {
             facts.dob = patient.date_of_birth.as_ref().and_then(|dob| self.date_of(dob));
             facts.sex = patient.sex.as_ref().and_then(|sex| match self.raw(sex).as_bytes() {
@@ -447,6 +480,13 @@ impl<'s, 't> Checker<'s, 't> {
             });
         }
         facts.order_date = claim.order_dates.first().and_then(|date| self.date_of(date));
+        let service_dates = claim
+            .lines
+            .iter()
+            .filter_map(|line| line.from.as_ref())
+            .chain(claim.procedures.iter().filter_map(|px| px.date.as_ref()));
+        let start = codes::icd10_start();
+        facts.modern = service_dates.filter_map(|d| self.date_of(d)).any(|date| date >= start);
         for (index, dx) in claim.diagnoses.iter().enumerate() {
             let mut first_with_label = true;
             if let Some(slot) = dx.key.and_then(|key| facts.keys.get_mut(key as usize)) {
@@ -462,14 +502,16 @@ impl<'s, 't> Checker<'s, 't> {
                 label_span: dx.label.span,
                 code: self.raw(&dx.code),
                 code_span: dx.code.span,
-                used_on: None,
+                used_on: Vec::new(),
                 pointed: false,
                 first_with_label,
             });
         }
         for procedure in &claim.procedures {
             let date = procedure.date.as_ref().and_then(|date| self.date_of(date));
+            let date = date.filter(|&date| facts.plausible(date));
             facts.earliest = min_date(facts.earliest, date);
+            facts.latest = max_date(facts.latest, date);
         }
         for line in &claim.lines {
             match line.kind {
@@ -478,7 +520,10 @@ impl<'s, 't> Checker<'s, 't> {
                     // A line without pointers gets `missing-pointer`; its dx are not "unused".
                     facts.line_with_error |= line.unreadable || line.pointers.is_none();
                     let from = line.from.as_ref().and_then(|from| self.date_of(from));
+                    let from = from.filter(|&date| facts.plausible(date));
                     facts.earliest = min_date(facts.earliest, from);
+                    let to = line.to.as_ref().and_then(|to| self.date_of(to));
+                    facts.latest = max_date(max_date(facts.latest, from), to);
                 }
                 LineKind::Test => {
                     facts.tests += 1;
@@ -486,23 +531,64 @@ impl<'s, 't> Checker<'s, 't> {
                 }
             }
         }
-        // Each dx's date: the earliest date of the lines pointing to it.
-        for line in &claim.lines {
+        if claim.kind == ClaimKind::Inpatient {
+            let stay = claim.stay.as_ref().and_then(|stay| stay.discharge.as_ref());
+            facts.discharge = stay.and_then(|discharge| self.date_of(discharge)).or(facts.latest);
+        }
+        // Each dx's dates: those of the lines pointing to it. A facility claim's lines carry
+        // no pointers (a `ptr` there is ignored).
+        let lines = if claim.kind.is_facility() { &[][..] } else { &claim.lines[..] };
+        for line in lines {
             let date = match line.kind {
-                LineKind::Service => {
-                    line.from.as_ref().and_then(|from| self.date_of(from)).or(facts.earliest)
-                }
+                LineKind::Service => line
+                    .from
+                    .as_ref()
+                    .and_then(|from| self.date_of(from))
+                    .filter(|&date| facts.plausible(date))
+                    .or(facts.earliest),
                 LineKind::Test => facts.order_date,
             };
             for pointer in line.pointers.iter().flat_map(|p| p.items.iter()) {
                 if let Some(index) = facts.dx_index(pointer.key) {
                     let dx = &mut facts.dxs[index];
                     dx.pointed = true;
-                    dx.used_on = min_date(dx.used_on, date);
+                    if let Some(date) = date
+                        && let Err(at) = dx.used_on.binary_search(&date)
+                    {
+                        dx.used_on.insert(at, date);
+                    }
                 }
             }
         }
         facts
+    }
+
+    /// An inpatient stay: real dates, not before birth nor ahead, discharge not before admission.
+    fn stay(&mut self, stay: &claimls_model::Stay, facts: &Facts<'t>) {
+        let admission = stay.admission.as_ref().map(|f| (f, self.date_value(f, "admission date")));
+        let discharge = stay.discharge.as_ref().map(|f| (f, self.date_value(f, "discharge date")));
+        for (field, date) in [admission, discharge].into_iter().flatten() {
+            if let Some(date) = date {
+                self.service_date(field, date, facts, "the stay's date");
+            }
+        }
+        if let (Some((from, Some(admitted))), Some((to, Some(discharged)))) = (admission, discharge)
+            && discharged < admitted
+        {
+            let message = format!(
+                "the stay {admitted}..{discharged} ends before it starts: write the admission \
+                 date first"
+            );
+            let fix = Fix {
+                label: format!("Swap to {discharged}..{admitted}"),
+                edits: vec![
+                    TextEdit { span: from.span, new_text: self.raw(to).to_string() },
+                    TextEdit { span: to.span, new_text: self.raw(from).to_string() },
+                ],
+            };
+            let span = Span::new(from.span.start, to.span.end);
+            self.push_full("date", Severity::Error, span, message, vec![fix], vec![]);
+        }
     }
 
     fn date_of_birth(&mut self, dob: &Field) {
@@ -550,9 +636,25 @@ impl<'s, 't> Checker<'s, 't> {
                 self.push("date", Severity::Warning, to.span, message);
             }
         }
-        let date = from_date.unwrap_or(fallback);
+        // A typo'd date is reported once (here), and the line's codes are judged on the claim's
+        // other dates rather than each getting an error of its own.
+        if let (Some(from), Some(from_value)) = (&line.from, from_date)
+            && facts.modern
+            && from_value < codes::icd10_start()
+            && facts.dob.is_none_or(|dob| from_value >= dob)
+        {
+            let message = format!(
+                "the date of service {from_value} is before ICD-10 (2015-10-01) while the \
+                 claim's other services are dated from {fallback}: probably a typo in the year; \
+                 this line's codes are judged on {fallback}"
+            );
+            self.push("date", Severity::Warning, from.span, message);
+        }
+        let date = from_date.filter(|&date| facts.plausible(date)).unwrap_or(fallback);
         self.service(line, date);
-        self.pointers(line, facts);
+        if !facts.facility {
+            self.pointers(line, facts);
+        }
         if let Some(units) = &line.units
             && let Some(message) = values::units_problem(self.raw(units))
         {
@@ -803,9 +905,17 @@ impl<'s, 't> Checker<'s, 't> {
         let mut valid: Vec<(usize, Date)> = Vec::with_capacity(facts.dxs.len());
         let mut norms: Vec<(String, usize)> = Vec::with_capacity(facts.dxs.len());
         let mut duplicates: Vec<usize> = Vec::new();
-        const LIMIT: usize = 12;
+        // A professional claim holds 12 diagnoses (CMS-1500, 837P); a facility claim a principal
+        // and 24 others (UB-04, 837I).
+        let limit: usize = if facts.facility { 25 } else { 12 };
         for (index, dx) in facts.dxs.iter().enumerate() {
-            let date = dx.used_on.unwrap_or(fallback);
+            // An inpatient claim is coded on its discharge date; a dx of another claim must be
+            // valid on the date of every line that points to it (on the claim's date if none).
+            let dates = match facts.discharge {
+                Some(discharge) => vec![discharge],
+                None if dx.used_on.is_empty() => vec![fallback],
+                None => dx.used_on.clone(),
+            };
             if !dx.first_with_label {
                 let related = facts
                     .dx_index(dx.key)
@@ -833,27 +943,34 @@ impl<'s, 't> Checker<'s, 't> {
                     related,
                 );
             }
-            let past_limit = dx.key.is_some_and(|key| key as usize >= LIMIT);
-            if is_claim && (index >= LIMIT || past_limit) {
-                let range = self.naming.label_range(LIMIT);
+            let past_limit = dx.key.is_some_and(|key| key as usize >= limit);
+            if is_claim && (index >= limit || past_limit) {
+                let range = self.naming.label_range(limit);
+                let noun = match claim.kind {
+                    ClaimKind::Outpatient => "outpatient claim",
+                    ClaimKind::Inpatient => "inpatient claim",
+                    _ => "claim",
+                };
+                let article = if facts.facility { "an" } else { "a" };
                 let message = if past_limit {
                     format!(
-                        "{} {} is past {}: a claim holds at most {LIMIT} diagnoses, {range}; keep \
-                         the {LIMIT} that support the services, or split the claim",
+                        "{} {} is past {}: {article} {noun} holds at most {limit} diagnoses, {range}; keep \
+                         the {limit} that support the services, or split the claim",
                         words.dx_label,
                         dx.label,
-                        self.naming.label(u32::try_from(LIMIT - 1).ok(), ""),
+                        self.naming.label(u32::try_from(limit - 1).ok(), ""),
                     )
                 } else {
                     format!(
-                        "this is diagnosis number {} on the claim, which holds at most {LIMIT} \
-                         ({range}): keep the {LIMIT} that support the services, or split the claim",
+                        "this is diagnosis number {} on the {noun}, which holds at most \
+                         {limit} ({range}): keep the {limit} that support the services, or split \
+                         the claim",
                         index + 1
                     )
                 };
                 self.push("too-many-dx", Severity::Error, dx.label_span, message);
             }
-            let verdict = self.codes.cm_verdict(dx.code, date);
+            let (verdict, date) = self.dx_verdict(dx.code, &dates);
             self.push_verdict(dx.code_span, &verdict);
             let norm = self.codes.cm_norm(dx.code).to_string();
             if let Some((_, first)) = norms.iter().find(|(n, _)| *n == norm) {
@@ -924,12 +1041,24 @@ impl<'s, 't> Checker<'s, 't> {
                 }
             }
         }
-        // unused-dx: only where every line could be read, and a claim has lines at all.
-        if is_claim && facts.lines > 0 && !facts.line_with_error {
-            let unused = facts.dxs.iter().enumerate().filter(|(index, dx)| {
-                !dx.pointed && dx.first_with_label && !duplicates.contains(index)
-            });
-            for (_, dx) in unused {
+        self.code_first(claim, facts, &valid);
+        // unused-dx: only on a professional claim (facility lines carry no pointers), where
+        // every line could be read and the claim has lines at all. External-cause codes (V00–Y99:
+        // cause, place, activity, status) are reported without a pointer.
+        if claim.kind == ClaimKind::Professional && facts.lines > 0 && !facts.line_with_error {
+            let unused: Vec<usize> = (0..facts.dxs.len())
+                .filter(|&index| {
+                    let dx = &facts.dxs[index];
+                    !dx.pointed && dx.first_with_label && !duplicates.contains(&index)
+                })
+                .collect();
+            for index in unused {
+                let dx = &facts.dxs[index];
+                let external =
+                    matches!(self.codes.cm_norm(dx.code).as_bytes().first(), Some(b'V'..=b'Y'));
+                if external {
+                    continue;
+                }
                 let message = format!(
                     "{} {}, {}, is not pointed to by any line: add {} to the {} of the line it \
                      supports, or remove it",
@@ -942,6 +1071,121 @@ impl<'s, 't> Checker<'s, 't> {
                 self.push("unused-dx", Severity::Warning, dx.code_span, message);
             }
         }
+    }
+
+    /// `code-first`: a dx whose "code first" note names another dx of the claim that is listed
+    /// after it. The quick fix swaps the two codes (and the pointers to them), so that each
+    /// line still points to the same code.
+    fn code_first(&mut self, claim: &Claim, facts: &Facts<'t>, valid: &[(usize, Date)]) {
+        let words = self.naming.words();
+        // Listing order: by label (A before B; HI position 1 before 2), else as written.
+        let mut listed: Vec<usize> = valid.iter().map(|&(index, _)| index).collect();
+        listed.sort_by_key(|&index| (facts.dxs[index].key.unwrap_or(u32::MAX), index));
+        for (position, &earlier) in listed.iter().enumerate() {
+            for &later in &listed[position + 1..] {
+                let (a, b) = (&facts.dxs[earlier], &facts.dxs[later]);
+                let a_norm = self.codes.cm_norm(a.code).to_string();
+                let b_norm = self.codes.cm_norm(b.code).to_string();
+                if a_norm == b_norm {
+                    continue;
+                }
+                let Some(note) = self.code_first.note_naming(&a_norm, &b_norm) else { continue };
+                let (a_display, b_display) =
+                    (self.codes.cm_display(a.code), self.codes.cm_display(b.code));
+                let message = format!(
+                    "{a_display} is listed before {} {}, {b_display}, but its tabular note says \
+                     \"code first {note}\": list {} first and {} after it (ICD-10-CM guideline \
+                     I.A.13)",
+                    words.dx,
+                    b.label,
+                    dotted(&b_norm),
+                    dotted(&a_norm),
+                );
+                let mut edits = vec![
+                    TextEdit { span: a.code_span, new_text: b.code.to_string() },
+                    TextEdit { span: b.code_span, new_text: a.code.to_string() },
+                ];
+                if let (Some(a_key), Some(b_key)) = (a.key, b.key) {
+                    for pointer in
+                        claim.lines.iter().flat_map(|l| l.pointers.iter()).flat_map(|p| &p.items)
+                    {
+                        let swapped = match pointer.key {
+                            Some(key) if key == a_key => b_key,
+                            Some(key) if key == b_key => a_key,
+                            _ => continue,
+                        };
+                        edits.push(TextEdit {
+                            span: pointer.field.span,
+                            new_text: self.naming.label(Some(swapped), ""),
+                        });
+                    }
+                }
+                let fix = Fix {
+                    label: format!(
+                        "List {} first (swap it with {})",
+                        dotted(&b_norm),
+                        dotted(&a_norm)
+                    ),
+                    edits,
+                };
+                let related = vec![Related {
+                    span: b.code_span,
+                    message: format!("the code to list first, {} {}", words.dx, b.label),
+                }];
+                self.push_full(
+                    "code-first",
+                    Severity::Warning,
+                    a.code_span,
+                    message,
+                    vec![fix],
+                    related,
+                );
+            }
+        }
+    }
+
+    /// The verdict on a dx code that must be valid on each of `dates` (sorted, at least one):
+    /// the first problem found, named with the dates it stands for, and the date the other
+    /// checks judge the code on (the first date it is valid on).
+    fn dx_verdict(&mut self, code: &'t str, dates: &[Date]) -> (Verdict, Date) {
+        let first = dates.first().copied().unwrap_or(self.today);
+        let verdicts: Vec<(Date, Verdict)> =
+            dates.iter().map(|&date| (date, self.codes.cm_verdict(code, date))).collect();
+        let Some(bad) = verdicts.iter().position(|(_, verdict)| verdict.problem.is_some()) else {
+            return (verdicts.into_iter().next().map_or_else(Verdict::default, |v| v.1), first);
+        };
+        let (bad_date, mut verdict) = verdicts[bad].clone();
+        let good: Vec<Date> =
+            verdicts.iter().filter(|(_, v)| v.problem.is_none()).map(|(date, _)| *date).collect();
+        if dates.len() > 1
+            && let Some(problem) = &verdict.problem
+        {
+            let bad: Vec<String> = verdicts
+                .iter()
+                .filter(|(_, v)| v.problem.is_some())
+                .map(|(date, _)| date.to_string())
+                .collect();
+            let mut message = problem.message.clone();
+            let all: Vec<String> = dates.iter().map(Date::to_string).collect();
+            message.push_str(&format!(
+                " (the lines that point to it are dated {}: it is not valid on {}",
+                codes::or_list(&all).replace(" or ", " and "),
+                codes::or_list(&bad)
+            ));
+            if !good.is_empty() {
+                let good: Vec<String> = good.iter().map(Date::to_string).collect();
+                message.push_str(&format!(", only on {}", codes::or_list(&good)));
+            }
+            message.push(')');
+            verdict.problem = Some(std::rc::Rc::new(Problem {
+                rule: problem.rule,
+                severity: problem.severity,
+                message,
+                fixes: problem.fixes.clone(),
+            }));
+        }
+        // The other checks judge the code where it is valid, if it is valid anywhere.
+        (verdict, good.first().copied().unwrap_or(bad_date))
     }
 
     /// The checks that depend on the code's MCE flags and the patient.
@@ -995,9 +1239,10 @@ impl<'s, 't> Checker<'s, 't> {
                         format!("ages {} to {}", group.low, group.high)
                     };
                     let message = format!(
-                        "{} is a {name} code ({range}), but the patient is {age} on {date}: check \
+                        "{} is {} {name} code ({range}), but the patient is {age} on {date}: check \
                          the date of birth and the code",
-                        self.codes.cm_display(dx.code)
+                        self.codes.cm_display(dx.code),
+                        if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" },
                     );
                     self.push("age-conflict", Severity::Warning, dx.code_span, message);
                     break;
@@ -1147,6 +1392,11 @@ impl<'s, 't> Checker<'s, 't> {
             self.push("missing-field", Severity::Error, claim.header, message);
         }
     }
+}
+
+/// An undotted ICD-10-CM code with its dot, for messages.
+fn dotted(norm: &str) -> String {
+    claimls_codes::dotted_icd10cm(norm)
 }
 
 /// A line's pointers written with the syntax's word for them, for a message or a fix's label:

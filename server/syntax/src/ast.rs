@@ -104,6 +104,11 @@ pub enum StatementKind<'a> {
     OrderDate {
         date: Token<'a>,
     },
+    /// `stay <admission>..<discharge>` of an inpatient claim.
+    Stay {
+        admission: Token<'a>,
+        discharge: Option<Token<'a>>,
+    },
     Diagnosis {
         letter: Token<'a>,
         code: Token<'a>,

@@ -104,6 +104,12 @@ fn lower_block(text: &str, file: &SourceFile<'_>, block: &Block<'_>) -> Claim {
             }),
             StatementKind::PlaceOfService { code } => claim.places.push(field(code)),
             StatementKind::OrderDate { date } => claim.order_dates.push(field(date)),
+            StatementKind::Stay { admission, discharge } => {
+                claim.stay = Some(claimls_model::Stay {
+                    admission: Some(field(admission)),
+                    discharge: optional(discharge),
+                })
+            }
             StatementKind::Diagnosis { letter, code } => claim.diagnoses.push(Diagnosis {
                 key: letter_key(letter.text),
                 label: field(letter),

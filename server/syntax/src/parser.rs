@@ -93,6 +93,7 @@ fn allowed(kind: BlockKind, keyword: Keyword) -> bool {
         | Keyword::Referring
         | Keyword::Pos
         | Keyword::Px
+        | Keyword::Stay
         | Keyword::Line => kind == BlockKind::Claim,
         Keyword::Ordering | Keyword::Date | Keyword::Test => kind == BlockKind::Order,
         Keyword::Claim | Keyword::Order | Keyword::End => false,

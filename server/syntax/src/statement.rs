@@ -35,6 +35,7 @@ pub(crate) enum Keyword {
     Px,
     Line,
     Test,
+    Stay,
 }
 
 impl Keyword {
@@ -66,6 +67,7 @@ impl Keyword {
             b"px" => Keyword::Px,
             b"line" => Keyword::Line,
             b"test" => Keyword::Test,
+            b"stay" => Keyword::Stay,
             _ => return None,
         })
     }
@@ -88,6 +90,7 @@ impl Keyword {
             Keyword::Px => "px",
             Keyword::Line => "line",
             Keyword::Test => "test",
+            Keyword::Stay => "stay",
         }
     }
 }
@@ -552,8 +555,34 @@ impl<'t, 'b> LineParser<'t, 'b> {
             Keyword::Px => self.procedure(keyword_span),
             Keyword::Line => self.service_line(keyword_span),
             Keyword::Test => self.test(keyword_span),
+            Keyword::Stay => self.stay(keyword_span),
             Keyword::Claim | Keyword::Order | Keyword::End => None,
         }
+    }
+
+    /// `stay <admission>..<discharge>`: an inpatient stay.
+    fn stay(&mut self, keyword: Span) -> Option<StatementKind<'t>> {
+        const EXAMPLE: &str = "`stay 2026-03-01..2026-03-05`";
+        let Some(word) = self.advance() else {
+            self.fail(
+                keyword,
+                format!("expected the admission and discharge dates after `stay`, e.g. {EXAMPLE}"),
+            );
+            return None;
+        };
+        let (admission, discharge) = self.date_range(word);
+        let Some(admission) = admission else {
+            return None;
+        };
+        if discharge.is_none() && !word_has_range(&self.text[word.content_span().range()]) {
+            self.fail(
+                word.span(),
+                format!("expected `admission..discharge` after `stay`, e.g. {EXAMPLE}"),
+            );
+            return None;
+        }
+        self.expect_end("the stay's dates");
+        Some(StatementKind::Stay { admission, discharge })
     }
 
     fn claim_kind(&mut self, keyword: Span) -> Option<StatementKind<'t>> {
@@ -806,4 +835,9 @@ fn modifier_part(input: &str) -> IResult<&str, &str, ()> {
 /// Returns `(to, from)`; fails when there is no `..`.
 fn split_range(input: &str) -> IResult<&str, &str, ()> {
     (take_until(".."), tag("..")).map(|(from, _)| from).parse_complete(input)
+}
+
+/// Whether a word is written as a range (`a..b`), even with a side missing.
+fn word_has_range(word: &str) -> bool {
+    word.contains("..")
 }

@@ -49,6 +49,10 @@ fn check_block(text: &str, block: &Block) {
             StatementKind::Provider { npi, name, .. } => check_tokens(text, [npi, name]),
             StatementKind::PlaceOfService { code } => check_token(text, code, "pos"),
             StatementKind::OrderDate { date } => check_token(text, date, "date"),
+            StatementKind::Stay { admission, discharge } => {
+                check_token(text, admission, "stay admission");
+                check_tokens(text, [discharge]);
+            }
             StatementKind::Diagnosis { letter, code } => {
                 check_token(text, letter, "dx letter");
                 check_token(text, code, "dx code");

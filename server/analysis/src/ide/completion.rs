@@ -177,6 +177,7 @@ const CLAIM_KEYWORDS: &[(&str, &str)] = &[
     ("pos", "pos <place of service>"),
     ("dx", "dx <letter> <icd-10-cm>"),
     ("px", "px <icd-10-pcs> [date <date>]"),
+    ("stay", "stay <admission date>..<discharge date> (inpatient)"),
     ("line", "line <date> <service code>[-<modifier>] ptr <letters> units <n> charge <amount>"),
     ("end", "end of the claim"),
 ];

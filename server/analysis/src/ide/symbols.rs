@@ -15,6 +15,8 @@ pub enum SymbolKind {
     Provider,
     PlaceOfService,
     OrderDate,
+    /// An inpatient stay.
+    Stay,
     Diagnosis,
     Procedure,
     Line,
@@ -119,6 +121,12 @@ fn statement_symbol(statement: &Statement<'_>) -> Symbol {
         StatementKind::OrderDate { date } => {
             (SymbolKind::OrderDate, format!("date {}", date.text), None, date.span)
         }
+        StatementKind::Stay { admission, discharge } => (
+            SymbolKind::Stay,
+            format!("stay {}..{}", admission.text, discharge.map_or("", |d| d.text)),
+            None,
+            admission.span,
+        ),
         StatementKind::Diagnosis { letter, code } => {
             (SymbolKind::Diagnosis, format!("dx {} {}", letter.text, code.text), None, letter.span)
         }

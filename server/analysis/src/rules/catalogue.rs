@@ -112,6 +112,19 @@ pub(super) const CATALOGUE: &[RuleInfo] = &[
             when the two conditions are truly unrelated.",
     },
     RuleInfo {
+        id: "code-first",
+        default_severity: Warning,
+        summary: "a diagnosis with a \"code first\" note is listed before the code it names",
+        explanation: "ICD-10-CM guideline I.A.13: where the tabular says \"code first\" the \
+            underlying condition it names is sequenced before the code that carries the note \
+            (for example hypertensive heart disease I11.0 before the heart failure I50.32 it \
+            causes, diabetic kidney disease E11.22 before the CKD stage N18.4). Payers and \
+            auditors read the first-listed diagnosis as the reason for the service. claimls \
+            fires only when the code the note names is on the same claim or order, since many \
+            such notes are conditional. The quick fix swaps the two codes and the pointers to \
+            them, so each line keeps pointing to the same codes.",
+    },
+    RuleInfo {
         id: "manifestation-first",
         default_severity: Error,
         summary: "a manifestation code is listed first",
@@ -175,20 +188,24 @@ pub(super) const CATALOGUE: &[RuleInfo] = &[
     RuleInfo {
         id: "too-many-dx",
         default_severity: Error,
-        summary: "more than 12 diagnoses on a claim",
+        summary: "more than 12 diagnoses on a professional claim, more than 25 on a facility claim",
         explanation: "The professional claim form (CMS-1500 / 837P) has room for 12 diagnoses, \
-            lettered A to L. Further diagnoses, or letters past L, cannot be sent and are \
-            rejected. Keep the 12 most relevant to the services billed, or split the services \
-            into a second claim with its own diagnoses.",
+            lettered A to L; a facility claim (UB-04 / 837I: outpatient or inpatient) has room \
+            for a principal diagnosis and 24 others, lettered A to Y. Further diagnoses, or \
+            letters past the last, cannot be sent and are rejected. Keep those most relevant to \
+            the services billed, or split the services into a second claim with its own \
+            diagnoses.",
     },
     RuleInfo {
         id: "unused-dx",
         default_severity: Warning,
-        summary: "a claim dx that no line points to",
-        explanation: "Every diagnosis on a claim should support at least one service. A `dx` \
-            that no line's `ptr` names is either a forgotten pointer or a diagnosis that does \
-            not belong on this claim. Add its letter to the `ptr` of the line it supports, or \
-            remove the `dx`.",
+        summary: "a professional claim's dx that no line points to",
+        explanation: "Every diagnosis on a professional claim should support at least one \
+            service. A `dx` that no line's `ptr` names is either a forgotten pointer or a \
+            diagnosis that does not belong on this claim. Add its letter to the `ptr` of the \
+            line it supports, or remove the `dx`. Facility claims (outpatient, inpatient) have \
+            no pointers, so the rule does not apply to them; nor to external-cause codes \
+            (V00-Y99: cause, place, activity, status), which are reported without a pointer.",
     },
     RuleInfo {
         id: "dx-pointer",

@@ -49,7 +49,7 @@ fn excludes_ranges(notes: impl IntoIterator<Item = Note<'static>>) -> ExcludesRa
 }
 
 /// The first date of ICD-10 on US claims.
-fn icd10_start() -> Date {
+pub(super) fn icd10_start() -> Date {
     Date::from_ymd(2015, 10, 1).expect("a date")
 }
 

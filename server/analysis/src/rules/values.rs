@@ -102,7 +102,17 @@ fn is_money(text: &str) -> bool {
 
 /// What is wrong with a units value.
 pub(super) fn units_problem(text: &str) -> Option<String> {
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+    // An integral decimal (`1.0`, `4.00`, as exports write it) is that whole number.
+    let whole = match text.split_once('.') {
+        Some((whole, zeros))
+            if !whole.is_empty() && !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') =>
+        {
+            whole
+        }
+        _ => text,
+    };
+    if !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()) {
+        let text = whole;
         let value = text.trim_start_matches('0');
         if value.is_empty() {
             return Some(format!(

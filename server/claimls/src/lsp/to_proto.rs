@@ -203,7 +203,9 @@ pub fn document_symbol(
     use claimls_analysis::ide::SymbolKind as Kind;
     let kind = match symbol.kind {
         Kind::Claim | Kind::Order => lsp::SymbolKind::MODULE,
-        Kind::ClaimKind | Kind::PlaceOfService | Kind::OrderDate => lsp::SymbolKind::PROPERTY,
+        Kind::ClaimKind | Kind::PlaceOfService | Kind::OrderDate | Kind::Stay => {
+            lsp::SymbolKind::PROPERTY
+        }
         Kind::Patient | Kind::Payer | Kind::Provider => lsp::SymbolKind::OBJECT,
         Kind::Diagnosis | Kind::Procedure => lsp::SymbolKind::CONSTANT,
         Kind::Line | Kind::Test => lsp::SymbolKind::EVENT,

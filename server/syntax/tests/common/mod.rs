@@ -82,6 +82,11 @@ pub fn render(file: &SourceFile, text: &str) -> String {
                     out.push_str(" date");
                     token(&mut out, "date", &Some(*date));
                 }
+                StatementKind::Stay { admission, discharge } => {
+                    out.push_str(" stay");
+                    token(&mut out, "admission", &Some(*admission));
+                    token(&mut out, "discharge", discharge);
+                }
                 StatementKind::Diagnosis { letter, code } => {
                     out.push_str(" dx");
                     token(&mut out, "letter", &Some(*letter));
