@@ -729,7 +729,8 @@ impl<'t, 'f> Tx837<'t, 'f> {
             "472" => &["D8", "RD8"],
             "434" => &["RD8"],
             "435" => &["D8", "DT"],
-            "096" => &["TM"],
+            "096" if self.kind == TransactionKind::Institutional => &["TM"],
+            "096" => &["D8"],
             "" => return,
             _ => &["D8", "RD8", "DT"],
         };
@@ -741,7 +742,8 @@ impl<'t, 'f> Tx837<'t, 'f> {
             "472" => "a date of service",
             "434" => "the statement period",
             "435" => "the admission date",
-            "096" => "the discharge hour",
+            "096" if self.kind == TransactionKind::Institutional => "the discharge hour",
+            "096" => "the discharge date",
             _ => "this date",
         };
         let wanted_text = wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or ");
@@ -911,6 +913,11 @@ impl<'t, 'f> Tx837<'t, 'f> {
         if qualifier.is_empty() || allowed.contains(&qualifier) {
             return;
         }
+        if let Some(foreign) = foreign_separator(qualifier, segment.delimiters()) {
+            let d = self.separator_problem(index, span, what, qualifier, foreign);
+            self.out.push(d);
+            return;
+        }
         let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
         let mut d = error(
             "qualifier",
@@ -924,6 +931,36 @@ impl<'t, 'f> Tx837<'t, 'f> {
         );
         d.fixes.push(replace(format!("Change {what} to {}", allowed[0]), span, allowed[0].into()));
         self.out.push(d);
+    }
+
+    /// A composite written with another component separator than ISA16 names.
+    fn separator_problem(
+        &self,
+        index: usize,
+        span: Span,
+        what: &str,
+        value: &str,
+        foreign: char,
+    ) -> Diagnostic {
+        let declared = self.seg(index).delimiters().component as char;
+        let mut d = error(
+            "segment",
+            span,
+            format!(
+                "{what} is `{value}`: it looks written with `{foreign}` between its components, \
+                 but ISA16 makes `{declared}` the component separator of this file, so it reads \
+                 as one value. Write the components with `{declared}`, or change ISA16 to \
+                 `{foreign}` if that is what the whole file uses."
+            ),
+        );
+        // The ISA whose delimiters are in force.
+        if let Some(isa) = (0..index).rev().find(|&i| self.seg(i).id(self.text) == "ISA")
+            && let Some(isa16) = self.seg(isa).element(16)
+        {
+            d.fixes.push(replace(format!("Change ISA16 to {foreign}"), isa16.span(), foreign.to_string()));
+            d.related.push(Related { span: isa16.span(), message: "ISA16, the component separator".into() });
+        }
+        d
     }
 
     fn name(&mut self, index: usize) {
@@ -1046,7 +1083,9 @@ impl<'t, 'f> Tx837<'t, 'f> {
                 seg.id(self.text) == "DTP" && matches!(seg.text(1, self.text), "472" | "434")
             })
             .collect();
-        if claim_dates.is_empty() {
+        // A dental predetermination (CLM19 `PB`) is sent before the work: it has no dates.
+        let predetermination = kind == TransactionKind::Dental && clm.text(19, self.text) == "PB";
+        if claim_dates.is_empty() && !predetermination {
             for line in &claim.lines {
                 if line.dates.is_empty()
                     && let Some(service) = line.service
@@ -1113,7 +1152,7 @@ impl<'t, 'f> Tx837<'t, 'f> {
     /// its statement period), otherwise its earliest date of service.
     fn code_set_date(&self, claim: &ClaimNode, claim_dates: &[usize]) -> Option<u32> {
         let inpatient = self.kind == TransactionKind::Institutional
-            && self.component(claim.clm, 5, 1).starts_with('1');
+            && is_inpatient(self.component(claim.clm, 5, 1));
         let mut dates = vec![];
         for &dtp in claim_dates {
             let value = self.el(dtp, 3);
@@ -1137,14 +1176,79 @@ impl<'t, 'f> Tx837<'t, 'f> {
         let mut first_dx = true;
         for &hi in his {
             let segment = self.seg(hi);
+            // A qualifier written alone: the next element is its code (reported with it).
+            let mut bare_qualifier = false;
             for element in segment.elements() {
+                let after_bare = std::mem::replace(&mut bare_qualifier, false);
+                if after_bare && element.component_count() == 1 {
+                    continue;
+                }
                 let Some(span) = element.component(1) else { continue };
                 let qualifier = span.slice(self.text);
                 if qualifier.is_empty() {
                     continue;
                 }
-                let is_dx = ICD10_DX.contains(&qualifier) || ICD9_DX.contains(&qualifier);
                 let position = format!("HI{:02}-1", element.position);
+                if !HI_QUALIFIERS.contains(&qualifier) {
+                    let d = match foreign_separator(qualifier, segment.delimiters()) {
+                        Some(foreign) => self.separator_problem(
+                            hi,
+                            element.span(),
+                            &format!("HI{:02}", element.position),
+                            element.text(self.text),
+                            foreign,
+                        ),
+                        None => error(
+                            "qualifier",
+                            span,
+                            format!(
+                                "{position} is `{qualifier}`, which is not an HI qualifier: each \
+                                 HI composite starts with what its code is (`ABK` principal \
+                                 diagnosis, `ABF` other diagnosis …), then the code{}.",
+                                if element.component_count() == 1 {
+                                    format!(
+                                        ", joined by the component separator `{}`",
+                                        segment.delimiters().component as char
+                                    )
+                                } else {
+                                    String::new()
+                                }
+                            ),
+                        ),
+                    };
+                    self.out.push(d);
+                    continue;
+                }
+                let is_dx = ICD10_DX.contains(&qualifier) || ICD9_DX.contains(&qualifier);
+                if element.component(2).is_none_or(|c| c.is_empty()) {
+                    bare_qualifier = element.component_count() == 1;
+                    first_dx &= !is_dx;
+                    let separator = segment.delimiters().component as char;
+                    let mut d = error(
+                        "segment",
+                        element.span(),
+                        format!(
+                            "HI{:02} is `{qualifier}` with no code: each HI composite is a \
+                             qualifier and its code joined by `{separator}`, e.g. \
+                             `{qualifier}{separator}<code>`.",
+                            element.position
+                        ),
+                    );
+                    // `BK*8901`: the code was written as the next element.
+                    if let Some(next) = segment.element(element.position + 1)
+                        && next.component_count() == 1
+                        && !next.is_empty()
+                        && !HI_QUALIFIERS.contains(&next.text(self.text))
+                    {
+                        d.fixes.push(replace(
+                            format!("Join as {qualifier}{separator}{}", next.text(self.text)),
+                            Span::new(element.span().end, next.span().start),
+                            separator.to_string(),
+                        ));
+                    }
+                    self.out.push(d);
+                    continue;
+                }
                 if is_dx && first_dx {
                     first_dx = false;
                     if !matches!(qualifier, "ABK" | "BK") {
@@ -1468,6 +1572,28 @@ fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagno
     }
 }
 
+
+/// An 837I facility type code (the first two digits of the type of bill) of an inpatient stay:
+/// hospital inpatient, `11` (Part A) and `12` (Part B). `13` is hospital outpatient.
+pub(crate) fn is_inpatient(facility_type: &str) -> bool {
+    matches!(facility_type.trim(), "11" | "12")
+}
+
+/// The HI qualifiers claimls knows: diagnoses, procedures, and the other code lists an HI holds
+/// (value, condition, occurrence and occurrence span codes, treatment codes, the DRG).
+pub(crate) const HI_QUALIFIERS: &[&str] = &[
+    "ABK", "ABF", "ABJ", "APR", "ABN", "BBR", "BBQ", "BK", "BF", "BJ", "PR", "BN", "BR", "BQ",
+    "BP", "BO", "BE", "BG", "BH", "BI", "TC", "DR", "CAH", "ABU",
+];
+
+/// A character that separates components in other files, found where this file's component
+/// separator should be: the file was written with other delimiters than its ISA says.
+fn foreign_separator(value: &str, delimiters: crate::parse::Delimiters) -> Option<char> {
+    value.chars().find(|&c| {
+        matches!(c, '>' | ':' | '<' | '^' | '|' | '\\' | '!' | '`' | '}' | '{' | '@')
+            && c != delimiters.component as char
+    })
+}
 
 fn level_name(level: &str) -> &'static str {
     match level {

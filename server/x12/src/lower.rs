@@ -5,7 +5,9 @@ use claimls_model::{
     Pointers, Procedure, Provider, ProviderRole, Span, Stay,
 };
 
-use crate::check::{ClaimNode, ICD9_DX, ICD9_PX, ICD10_DX, ICD10_PX, LineNode, TransactionKind};
+use crate::check::{
+    ClaimNode, HI_QUALIFIERS, ICD9_DX, ICD9_PX, ICD10_DX, ICD10_PX, LineNode, TransactionKind,
+};
 use crate::parse::{Segment, X12File};
 
 /// Lowers a parsed 837 into the model: one claim per `CLM`, in order, with the file's structural
@@ -69,7 +71,7 @@ impl<'t, 'f> Lowering<'t, 'f> {
         let place = self.component(node.clm, 5, 1);
         let kind = match self.kind {
             TransactionKind::Institutional => {
-                if place.as_ref().is_some_and(|p| p.text(self.text).starts_with('1')) {
+                if place.as_ref().is_some_and(|p| crate::check::is_inpatient(p.text(self.text))) {
                     ClaimKind::Inpatient
                 } else {
                     ClaimKind::Outpatient
@@ -183,13 +185,29 @@ impl<'t, 'f> Lowering<'t, 'f> {
             if segment.id(self.text) != "HI" {
                 continue;
             }
+            let mut bare_qualifier = false;
             for element in segment.elements() {
+                let after_bare = std::mem::replace(&mut bare_qualifier, false);
                 let Some(qualifier) = element.component(1) else { continue };
                 let q = qualifier.slice(self.text);
                 let code = element.component(2).filter(|c| !c.slice(self.text).trim().is_empty());
+                if code.is_none() && element.component_count() == 1 {
+                    bare_qualifier = true;
+                }
+                if !HI_QUALIFIERS.contains(&q) {
+                    // A composite whose qualifier cannot be read (another separator, a code
+                    // written without its qualifier): a diagnosis that was written, unread.
+                    if !q.trim().is_empty() && !after_bare {
+                        claim.unreadable.push(Part::Diagnosis);
+                    }
+                    bare_qualifier = false;
+                    continue;
+                }
                 if ICD10_DX.contains(&q) || ICD9_DX.contains(&q) {
                     let Some(code) = code else {
+                        // Written but not readable: it still holds its HI position.
                         claim.unreadable.push(Part::Diagnosis);
+                        key += 1;
                         continue;
                     };
                     claim.diagnoses.push(Diagnosis {
