@@ -410,7 +410,9 @@ const X12_SEGMENTS: &[&str] = &[
 ];
 
 pub(crate) fn is_known_x12_segment(id: &str) -> bool {
-    X12_SEGMENTS.contains(&id)
+    static KNOWN: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| X12_SEGMENTS.iter().copied().collect()).contains(id)
 }
 
 #[derive(Debug, Clone)]
@@ -1500,8 +1502,11 @@ impl<'t, 'f> Tx837<'t, 'f> {
 fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagnostic>) {
     let segment = file.segment(index);
     let id = segment.id(text);
+    let Some(described) = describe::describe_segment(id) else { return };
+    let mut known = described.elements.iter().peekable();
     for element in segment.elements() {
-        let Some(description) = describe::describe_element(id, element.position) else {
+        while known.next_if(|k| (k.position as usize) < element.position).is_some() {}
+        let Some(description) = known.next_if(|k| k.position as usize == element.position) else {
             continue;
         };
         let Some(kind) = description.checked else { continue };

@@ -569,7 +569,10 @@ pub fn segment_descriptions() -> &'static [SegmentDescription] {
 
 /// What a segment is for, or `None` for one claimls does not read.
 pub fn describe_segment(id: &str) -> Option<&'static SegmentDescription> {
-    SEGMENTS.iter().find(|s| s.id == id)
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| SEGMENTS.iter().enumerate().map(|(i, s)| (s.id, i)).collect());
+    index.get(id).map(|&i| &SEGMENTS[i])
 }
 
 /// What an element (1-based position) is for, or `None` when claimls does not describe it.

@@ -67,6 +67,9 @@ pub(crate) struct SegmentRec {
     pub delimiters: u16,
 }
 
+/// An element: its span, and its repetitions (`count` of them from `first`), or `count` 0 for a
+/// simple element (one repetition of one component: the element itself), which keeps no
+/// repetition or component records. Likewise a repetition is a range of components.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PieceRec {
     pub span: Range32,
@@ -110,8 +113,14 @@ pub struct Element<'f> {
 #[derive(Debug, Clone, Copy)]
 pub struct Repetition<'f> {
     file: &'f X12File,
-    index: usize,
+    span: Range32,
+    /// The index of its first component, or [`SIMPLE`] when it is one component, itself.
+    first: u32,
+    count: u32,
 }
+
+/// An element or repetition that is a single value keeps no component records.
+const SIMPLE: u32 = u32::MAX;
 
 /// Where an offset lies: a segment, and inside it maybe an element, a repetition and a component
 /// (all 1-based; 0 for "on the segment id").
@@ -297,19 +306,27 @@ impl<'f> Element<'f> {
     }
 
     pub fn repetition_count(&self) -> usize {
-        self.rec().count as usize
+        (self.rec().count as usize).max(1)
     }
 
     pub fn repetitions(self) -> impl ExactSizeIterator<Item = Repetition<'f>> + 'f {
-        let rec = *self.rec();
-        let file = self.file;
-        (0..rec.count as usize).map(move |i| Repetition { file, index: rec.first as usize + i })
+        (0..self.repetition_count()).map(move |n| self.repetition(n + 1).expect("in range"))
     }
 
     pub fn repetition(&self, n: usize) -> Option<Repetition<'f>> {
-        let rec = self.rec();
-        (n >= 1 && n <= rec.count as usize)
-            .then(|| Repetition { file: self.file, index: rec.first as usize + n - 1 })
+        let rec = *self.rec();
+        if rec.count == 0 {
+            return (n == 1).then_some(Repetition {
+                file: self.file,
+                span: rec.span,
+                first: SIMPLE,
+                count: 1,
+            });
+        }
+        (n >= 1 && n <= rec.count as usize).then(|| {
+            let piece = self.file.repetitions[rec.first as usize + n - 1];
+            Repetition { file: self.file, span: piece.span, first: piece.first, count: piece.count }
+        })
     }
 
     /// The 1-based component of the first repetition.
@@ -324,28 +341,24 @@ impl<'f> Element<'f> {
 }
 
 impl<'f> Repetition<'f> {
-    fn rec(&self) -> &'f PieceRec {
-        &self.file.repetitions[self.index]
-    }
-
     pub fn span(&self) -> Span {
-        self.rec().span.span()
+        self.span.span()
     }
 
     pub fn component_count(&self) -> usize {
-        self.rec().count as usize
+        self.count as usize
     }
 
     pub fn components(self) -> impl ExactSizeIterator<Item = Span> + 'f {
-        let rec = *self.rec();
-        let file = self.file;
-        (0..rec.count as usize).map(move |i| file.components[rec.first as usize + i].span())
+        (0..self.count as usize).map(move |n| self.component(n + 1).expect("in range"))
     }
 
     pub fn component(&self, n: usize) -> Option<Span> {
-        let rec = self.rec();
-        (n >= 1 && n <= rec.count as usize)
-            .then(|| self.file.components[rec.first as usize + n - 1].span())
+        if self.first == SIMPLE {
+            return (n == 1).then(|| self.span.span());
+        }
+        (n >= 1 && n <= self.count as usize)
+            .then(|| self.file.components[self.first as usize + n - 1].span())
     }
 }
 
@@ -591,6 +604,9 @@ pub fn parse(text: &str) -> X12File {
     }
     file.delimiters.push(delimiters);
     let mut current = 0u16;
+    // About one segment each 20 bytes, 7 elements a segment.
+    file.segments.reserve(text.len() / 24);
+    file.elements.reserve(text.len() / 4);
 
     while pos < bytes.len() {
         // What separates segments is not data: line breaks and blanks after a terminator.
@@ -654,21 +670,64 @@ fn push_segment(
     delimiters: Delimiters,
     current: u16,
 ) {
-    let bytes = &text.as_bytes()[start..end];
+    let bytes = text.as_bytes();
     let first_element = file.elements.len() as u32;
-    let id_end = memchr::memchr(delimiters.element, bytes).map_or(end, |i| start + i);
+    let id_end = memchr::memchr(delimiters.element, &bytes[start..end]).map_or(end, |i| start + i);
     let mut elements = 0u32;
     if id_end < end {
+        // One pass over the bytes: each separator closes the pieces below it.
+        let repetition = delimiters.repetition.filter(|&r| r != delimiters.component);
         let mut element_start = id_end + 1;
+        let mut repetition_start = element_start;
+        let mut component_start = element_start;
+        let mut element_first_repetition = file.repetitions.len() as u32;
+        let mut repetition_first_component = file.components.len() as u32;
+        let mut i = element_start;
         loop {
-            let element_end = memchr::memchr(delimiters.element, &text.as_bytes()[element_start..end])
-                .map_or(end, |i| element_start + i);
-            push_element(file, text, element_start, element_end, delimiters);
-            elements += 1;
-            if element_end >= end {
+            let byte = if i < end { Some(bytes[i]) } else { None };
+            let closes_component = match byte {
+                None => 3,
+                Some(b) if b == delimiters.element => 3,
+                Some(b) if Some(b) == repetition => 2,
+                Some(b) if b == delimiters.component => 1,
+                _ => 0,
+            };
+            if closes_component > 0 {
+                file.components.push(Range32::new(component_start, i));
+                component_start = i + 1;
+                if closes_component >= 2 {
+                    let count = file.components.len() as u32 - repetition_first_component;
+                    file.repetitions.push(PieceRec {
+                        span: Range32::new(repetition_start, i),
+                        first: repetition_first_component,
+                        count,
+                    });
+                    repetition_first_component = file.components.len() as u32;
+                    repetition_start = i + 1;
+                }
+                if closes_component == 3 {
+                    let mut count = file.repetitions.len() as u32 - element_first_repetition;
+                    if count == 1 && file.repetitions.last().is_some_and(|r| r.count == 1) {
+                        // A simple element: it is its own repetition and component.
+                        file.repetitions.pop();
+                        file.components.pop();
+                        count = 0;
+                        repetition_first_component = file.components.len() as u32;
+                    }
+                    file.elements.push(PieceRec {
+                        span: Range32::new(element_start, i),
+                        first: element_first_repetition,
+                        count,
+                    });
+                    element_first_repetition = file.repetitions.len() as u32;
+                    element_start = i + 1;
+                    elements += 1;
+                }
+            }
+            if byte.is_none() {
                 break;
             }
-            element_start = element_end + 1;
+            i += 1;
         }
     }
     file.segments.push(SegmentRec {
@@ -698,45 +757,6 @@ fn push_segment(
             related: vec![],
         });
     }
-}
-
-fn push_element(file: &mut X12File, text: &str, start: usize, end: usize, d: Delimiters) {
-    let first = file.repetitions.len() as u32;
-    let mut count = 0u32;
-    let bytes = text.as_bytes();
-    let mut rep_start = start;
-    loop {
-        let rep_end = match d.repetition {
-            Some(r) if r != d.component => {
-                memchr::memchr(r, &bytes[rep_start..end]).map_or(end, |i| rep_start + i)
-            }
-            _ => end,
-        };
-        let first_component = file.components.len() as u32;
-        let mut components = 0u32;
-        let mut component_start = rep_start;
-        loop {
-            let component_end = memchr::memchr(d.component, &bytes[component_start..rep_end])
-                .map_or(rep_end, |i| component_start + i);
-            file.components.push(Range32::new(component_start, component_end));
-            components += 1;
-            if component_end >= rep_end {
-                break;
-            }
-            component_start = component_end + 1;
-        }
-        file.repetitions.push(PieceRec {
-            span: Range32::new(rep_start, rep_end),
-            first: first_component,
-            count: components,
-        });
-        count += 1;
-        if rep_end >= end {
-            break;
-        }
-        rep_start = rep_end + 1;
-    }
-    file.elements.push(PieceRec { span: Range32::new(start, end), first, count });
 }
 
 /// The value of a piece without the line breaks a wrapped file put inside it.
