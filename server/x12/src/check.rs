@@ -437,9 +437,9 @@ struct PatientCtx {
     dmg: Option<usize>,
 }
 
-struct Tx837<'t, 'f> {
-    text: &'t str,
-    file: &'f X12File,
+struct Tx837<'a> {
+    text: &'a str,
+    file: &'a X12File,
     kind: TransactionKind,
     st: usize,
     ctx: Ctx,
@@ -449,7 +449,7 @@ struct Tx837<'t, 'f> {
     subscriber: Option<Subscriber>,
     patient: Option<PatientCtx>,
     /// The entity code of the NM1 that opened the current name loop.
-    name_loop: Option<&'t str>,
+    name_loop: Option<&'a str>,
     claim: Option<ClaimNode>,
     line: Option<LineNode>,
     claims: Vec<ClaimNode>,
@@ -457,8 +457,8 @@ struct Tx837<'t, 'f> {
     out: Vec<Diagnostic>,
 }
 
-impl<'t, 'f> Tx837<'t, 'f> {
-    fn new(text: &'t str, file: &'f X12File, kind: TransactionKind, st: usize) -> Self {
+impl<'a> Tx837<'a> {
+    fn new(text: &'a str, file: &'a X12File, kind: TransactionKind, st: usize) -> Self {
         Tx837 {
             text,
             file,
@@ -479,19 +479,19 @@ impl<'t, 'f> Tx837<'t, 'f> {
         }
     }
 
-    fn seg(&self, index: usize) -> Segment<'f> {
+    fn seg(&self, index: usize) -> Segment<'a> {
         self.file.segment(index)
     }
 
-    fn el(&self, index: usize, position: usize) -> &'t str {
+    fn el(&self, index: usize, position: usize) -> &'a str {
         self.file.segment(index).text(position, self.text)
     }
 
-    fn component(&self, index: usize, position: usize, component: usize) -> &'t str {
+    fn component(&self, index: usize, position: usize, component: usize) -> &'a str {
         self.file
             .segment(index)
             .component(position, component)
-            .map_or("", |span| span.slice(self.text))
+            .map_or("", |span| self.file.value(self.text, span))
     }
 
     fn no_place(&mut self, index: usize, detail: &str) {
@@ -659,7 +659,7 @@ impl<'t, 'f> Tx837<'t, 'f> {
     }
 
     /// Keeps what the lowering reads, and checks the qualifiers of DTP and DMG.
-    fn record(&mut self, index: usize, id: &'t str) {
+    fn record(&mut self, index: usize, id: &'a str) {
         match id {
             "DMG" => {
                 let entity = self.name_loop;
@@ -911,7 +911,7 @@ impl<'t, 'f> Tx837<'t, 'f> {
             _ => (1, &["AD"], "SV301-1"),
         };
         let Some(span) = segment.component(position, 1) else { return };
-        let qualifier = span.slice(self.text);
+        let qualifier = self.file.value(self.text, span);
         if qualifier.is_empty() || allowed.contains(&qualifier) {
             return;
         }
@@ -1186,7 +1186,7 @@ impl<'t, 'f> Tx837<'t, 'f> {
                     continue;
                 }
                 let Some(span) = element.component(1) else { continue };
-                let qualifier = span.slice(self.text);
+                let qualifier = self.file.value(self.text, span);
                 if qualifier.is_empty() {
                     continue;
                 }
@@ -1465,12 +1465,28 @@ impl<'t, 'f> Tx837<'t, 'f> {
                 }
             }
         }
-        // HL04: children or none.
+        // HL04: children or none, by the parent each HL names, or, when it names none that
+        // exists, the one its HL02 fix would name (so that one mistake is reported once).
+        let parents: Vec<Option<usize>> = hls
+            .iter()
+            .enumerate()
+            .map(|(i, hl)| {
+                let parent_id = self.seg(hl.seg).text(2, text);
+                let named = (!parent_id.is_empty())
+                    .then(|| (0..i).rev().find(|&j| self.seg(hls[j].seg).text(1, text) == parent_id))
+                    .flatten();
+                let wanted = match hl.level.as_str() {
+                    "22" => "20",
+                    "23" => "22",
+                    _ => return named,
+                };
+                named.or_else(|| (0..i).rev().find(|&j| hls[j].level == wanted))
+            })
+            .collect();
         for (i, hl) in hls.iter().enumerate() {
             let segment = self.seg(hl.seg);
             let id = segment.text(1, text);
-            let has_children =
-                !id.is_empty() && hls[i + 1..].iter().any(|h| self.seg(h.seg).text(2, text) == id);
+            let has_children = parents[i + 1..].contains(&Some(i));
             let written = segment.text(4, text);
             let right = if has_children { "1" } else { "0" };
             if written == right {
@@ -1692,12 +1708,12 @@ fn near_segment(id: &str, ctx: Ctx, kind: TransactionKind) -> Option<&'static st
 }
 
 /// The open envelopes.
-struct Envelope<'t, 'f> {
-    text: &'t str,
-    file: &'f X12File,
+struct Envelope<'a> {
+    text: &'a str,
+    file: &'a X12File,
     isa: Option<(usize, u32)>,
     gs: Option<(usize, u32, TransactionKind)>,
-    st: Option<(usize, Option<Tx837<'t, 'f>>, TransactionKind)>,
+    st: Option<(usize, Option<Tx837<'a>>, TransactionKind)>,
     out: Vec<Diagnostic>,
     transactions: Vec<Transaction>,
 }
@@ -1723,8 +1739,8 @@ pub(crate) fn walk(text: &str, file: &X12File) -> Walk {
     Walk { transactions: envelope.transactions, diagnostics: envelope.out }
 }
 
-impl<'t, 'f> Envelope<'t, 'f> {
-    fn seg(&self, index: usize) -> Segment<'f> {
+impl<'a> Envelope<'a> {
+    fn seg(&self, index: usize) -> Segment<'a> {
         self.file.segment(index)
     }
 
@@ -1926,7 +1942,7 @@ impl<'t, 'f> Envelope<'t, 'f> {
         TransactionKind::Professional
     }
 
-    fn finish_body(&mut self, body: Option<Tx837<'t, 'f>>, kind: TransactionKind, last: usize) {
+    fn finish_body(&mut self, body: Option<Tx837<'a>>, kind: TransactionKind, last: usize) {
         match body {
             Some(body) => {
                 let (claims, diagnostics) = body.finish(last);

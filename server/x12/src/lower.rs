@@ -43,18 +43,18 @@ fn present(text: &str, span: Option<Span>) -> Option<Field> {
     span.filter(|s| !s.slice(text).trim().is_empty()).map(|s| field(text, s))
 }
 
-struct Lowering<'t, 'f> {
-    text: &'t str,
-    file: &'f X12File,
+struct Lowering<'a> {
+    text: &'a str,
+    file: &'a X12File,
     kind: TransactionKind,
 }
 
-impl<'t, 'f> Lowering<'t, 'f> {
-    fn seg(&self, index: usize) -> Segment<'f> {
+impl<'a> Lowering<'a> {
+    fn seg(&self, index: usize) -> Segment<'a> {
         self.file.segment(index)
     }
 
-    fn el(&self, index: usize, position: usize) -> &'t str {
+    fn el(&self, index: usize, position: usize) -> &'a str {
         self.seg(index).text(position, self.text)
     }
 
@@ -140,8 +140,8 @@ impl<'t, 'f> Lowering<'t, 'f> {
                 decoded: Some(
                     format!(
                         "{}, {}",
-                        crate::parse::unwrapped(last.slice(self.text)),
-                        crate::parse::unwrapped(first.slice(self.text))
+                        crate::parse::unwrapped(self.file.value(self.text, last)),
+                        crate::parse::unwrapped(self.file.value(self.text, first))
                     )
                     .into(),
                 ),
@@ -189,8 +189,8 @@ impl<'t, 'f> Lowering<'t, 'f> {
             for element in segment.elements() {
                 let after_bare = std::mem::replace(&mut bare_qualifier, false);
                 let Some(qualifier) = element.component(1) else { continue };
-                let q = qualifier.slice(self.text);
-                let code = element.component(2).filter(|c| !c.slice(self.text).trim().is_empty());
+                let q = self.file.value(self.text, qualifier);
+                let code = element.component(2).filter(|c| !self.file.value(self.text, *c).trim().is_empty());
                 if code.is_none() && element.component_count() == 1 {
                     bare_qualifier = true;
                 }
@@ -241,7 +241,7 @@ impl<'t, 'f> Lowering<'t, 'f> {
     /// A date element split at its `-` when it is a range (`RD8`).
     fn dates(&self, dtp: usize) -> (Option<Field>, Option<Field>) {
         let Some(value) = self.seg(dtp).element(3).map(|e| e.span()) else { return (None, None) };
-        let raw = value.slice(self.text);
+        let raw = self.file.value(self.text, value);
         let range = self.el(dtp, 2) == "RD8" || (raw.len() == 17 && raw.as_bytes()[8] == b'-');
         match raw.find('-').filter(|_| range) {
             Some(dash) => (
@@ -303,7 +303,7 @@ impl<'t, 'f> Lowering<'t, 'f> {
             _ => (1, 2, 4, Some(5), Some(7)),
         };
         let composite = segment.element(procedure);
-        match composite.and_then(|c| c.component(2)).filter(|c| !c.slice(self.text).is_empty()) {
+        match composite.and_then(|c| c.component(2)).filter(|c| !self.file.value(self.text, *c).is_empty()) {
             Some(code) => {
                 line.code = field(self.text, code);
                 line.system = present(self.text, composite.and_then(|c| c.component(1)));
@@ -336,7 +336,7 @@ impl<'t, 'f> Lowering<'t, 'f> {
         {
             let mut items = vec![];
             for span in element.repetition(1).into_iter().flat_map(|r| r.components()) {
-                let raw = span.slice(self.text).trim();
+                let raw = self.file.value(self.text, span).trim();
                 if raw.is_empty() {
                     continue;
                 }

@@ -91,6 +91,9 @@ pub struct X12File {
     pub problems: Vec<Diagnostic>,
     /// True when the file had no ISA before its first segment and defaults were used.
     pub no_envelope: bool,
+    /// The values of pieces (ids, elements, components) that a wrapped file broke over lines,
+    /// without the line breaks, by their raw span.
+    pub(crate) unwrapped: std::collections::HashMap<(u32, u32), Box<str>>,
 }
 
 /// One segment of a parsed file.
@@ -133,6 +136,16 @@ pub struct Location {
 }
 
 impl X12File {
+    /// The value under a span of this file: the text, or, for a piece that a wrapped file broke
+    /// over lines, the text without the line breaks.
+    pub fn value<'a>(&'a self, text: &'a str, span: Span) -> &'a str {
+        let raw = span.slice(text);
+        if self.unwrapped.is_empty() || memchr::memchr2(b'\n', b'\r', raw.as_bytes()).is_none() {
+            return raw;
+        }
+        self.unwrapped.get(&(span.start as u32, span.end as u32)).map_or(raw, |v| v)
+    }
+
     pub fn segment_count(&self) -> usize {
         self.segments.len()
     }
@@ -226,8 +239,11 @@ impl<'f> Segment<'f> {
         self.rec().id.span()
     }
 
-    pub fn id<'t>(&self, text: &'t str) -> &'t str {
-        self.id_span().slice(text)
+    pub fn id<'a>(&self, text: &'a str) -> &'a str
+    where
+        'f: 'a,
+    {
+        self.file.value(text, self.id_span())
     }
 
     pub fn terminator(&self) -> Option<usize> {
@@ -267,8 +283,11 @@ impl<'f> Segment<'f> {
         })
     }
 
-    /// The raw text of the element at a 1-based position; empty when it is absent.
-    pub fn text<'t>(&self, position: usize, text: &'t str) -> &'t str {
+    /// The text of the element at a 1-based position; empty when it is absent.
+    pub fn text<'a>(&self, position: usize, text: &'a str) -> &'a str
+    where
+        'f: 'a,
+    {
         self.element(position).map_or("", |e| e.text(text))
     }
 
@@ -297,8 +316,12 @@ impl<'f> Element<'f> {
         self.rec().span.span()
     }
 
-    pub fn text<'t>(&self, text: &'t str) -> &'t str {
-        self.span().slice(text)
+    /// Its value (without the line breaks of a wrapped file).
+    pub fn text<'a>(&self, text: &'a str) -> &'a str
+    where
+        'f: 'a,
+    {
+        self.file.value(text, self.span())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -396,9 +419,20 @@ struct IsaReading {
 
 fn read_isa(text: &str, at: usize) -> IsaReading {
     let bytes = &text.as_bytes()[at..];
-    // The fixed layout: a separator after "ISA" and after each element but the last.
-    if bytes.len() >= ISA_LENGTH - 1 {
-        let separator = bytes[3];
+    // The fixed layout, over the ISA's bytes without the line breaks a wrapped file put in it.
+    let mut layout: Vec<(u8, usize)> = Vec::with_capacity(ISA_LENGTH);
+    for (i, &b) in bytes.iter().enumerate() {
+        if layout.len() == ISA_LENGTH {
+            break;
+        }
+        if (b == b'\n' || b == b'\r') && layout.len() < ISA_LENGTH - 1 && i > 0 {
+            continue;
+        }
+        layout.push((b, i));
+    }
+    if layout.len() >= ISA_LENGTH - 1 {
+        let byte = |i: usize| layout[i].0;
+        let separator = byte(3);
         let mut offset = 3;
         let mut fits = could_be_delimiter(separator);
         for (i, width) in ISA_WIDTHS.iter().enumerate() {
@@ -406,15 +440,14 @@ fn read_isa(text: &str, at: usize) -> IsaReading {
                 break;
             }
             if i > 0 {
-                fits = bytes[offset] == separator;
+                fits = byte(offset) == separator;
             }
             offset += 1 + width;
         }
-        // offset is now 106 - 1: the terminator's place.
         if fits {
-            let component = bytes[104];
-            let terminator = bytes.get(105).copied();
-            let repetition = bytes[82];
+            let component = byte(104);
+            let terminator = layout.get(105).map(|&(b, _)| b);
+            let repetition = byte(82);
             let terminator_ok = terminator.is_none_or(|t| {
                 (could_be_delimiter(t) && t != separator && t != component)
                     || matches!(t, b'\n' | b'\r')
@@ -426,7 +459,7 @@ fn read_isa(text: &str, at: usize) -> IsaReading {
                 .then_some(repetition);
                 return IsaReading {
                     delimiters: Delimiters { element: separator, repetition, component, segment },
-                    terminator: terminator.map(|_| at + 105),
+                    terminator: layout.get(105).map(|&(_, i)| at + i),
                     problem: None,
                 };
             }
@@ -730,6 +763,9 @@ fn push_segment(
             i += 1;
         }
     }
+    if memchr::memchr2(b'\n', b'\r', &bytes[start..end]).is_some() {
+        record_unwrapped(file, text, start, id_end, first_element as usize);
+    }
     file.segments.push(SegmentRec {
         span: Range32::new(start, end),
         id: Range32::new(start, id_end),
@@ -756,6 +792,28 @@ fn push_segment(
             fixes: vec![],
             related: vec![],
         });
+    }
+}
+
+/// Keeps the values without line breaks of the pieces of a segment broken over lines.
+fn record_unwrapped(file: &mut X12File, text: &str, start: usize, id_end: usize, first: usize) {
+    let mut spans = vec![Span::new(start, id_end)];
+    for element in &file.elements[first..] {
+        spans.push(element.span.span());
+        if element.count > 0 {
+            for repetition in &file.repetitions[element.first as usize..][..element.count as usize] {
+                spans.push(repetition.span.span());
+                let components = &file.components[repetition.first as usize..];
+                spans.extend(components[..repetition.count as usize].iter().map(|c| c.span()));
+            }
+        }
+    }
+    for span in spans {
+        let raw = span.slice(text);
+        if raw.contains(['\n', '\r']) {
+            file.unwrapped
+                .insert((span.start as u32, span.end as u32), unwrapped(raw).into_owned().into());
+        }
     }
 }
 
