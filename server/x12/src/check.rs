@@ -87,6 +87,7 @@ pub(crate) struct ClaimNode {
     /// The last segment of the claim (inclusive).
     pub last: usize,
     pub billing: Option<usize>,
+    #[allow(dead_code)]
     pub sbr: Option<usize>,
     pub subscriber: Option<usize>,
     pub subscriber_dmg: Option<usize>,
@@ -432,7 +433,6 @@ struct Subscriber {
 
 #[derive(Debug, Default, Clone, Copy)]
 struct PatientCtx {
-    hl: usize,
     nm1: Option<usize>,
     dmg: Option<usize>,
 }
@@ -554,7 +554,7 @@ impl<'a> Tx837<'a> {
                 Ctx::Subscriber
             }
             "23" => {
-                self.patient = Some(PatientCtx { hl: index, ..Default::default() });
+                self.patient = Some(PatientCtx::default());
                 Ctx::Patient
             }
             _ => Ctx::UnknownLevel,
@@ -736,10 +736,38 @@ impl<'a> Tx837<'a> {
             "" => return,
             _ => &["D8", "RD8", "DT"],
         };
+        let segment = self.seg(index);
+        let looks = if value.len() == 17 && value.as_bytes()[8] == b'-' {
+            Some("RD8")
+        } else if value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()) {
+            Some("D8")
+        } else {
+            None
+        };
         if wanted.contains(&format) {
+            // The format fits the date, but does the date fit the format?
+            if let Some(looks) = looks
+                && matches!(format, "D8" | "RD8")
+                && format != looks
+                && wanted.contains(&looks)
+            {
+                let mut d = error(
+                    "qualifier",
+                    segment.element_or_end(2),
+                    format!(
+                        "DTP02 is `{format}`, but DTP03 `{value}` is {}: write `{looks}`.",
+                        if looks == "RD8" {
+                            "a range of dates (CCYYMMDD-CCYYMMDD)"
+                        } else {
+                            "a single date (CCYYMMDD)"
+                        }
+                    ),
+                );
+                d.fixes.push(set_fix(format!("Change DTP02 to {looks}"), segment, 2, looks));
+                self.out.push(d);
+            }
             return;
         }
-        let segment = self.seg(index);
         let what = match qualifier {
             "472" => "a date of service",
             "434" => "the statement period",
@@ -758,14 +786,7 @@ impl<'a> Tx837<'a> {
             ),
         );
         // The value tells which format it is.
-        let right = if value.len() == 17 && value.as_bytes()[8] == b'-' {
-            Some("RD8")
-        } else if value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()) {
-            Some("D8")
-        } else {
-            None
-        };
-        if let Some(right) = right.filter(|r| wanted.contains(r)) {
+        if let Some(right) = looks.filter(|r| wanted.contains(r)) {
             d.fixes.push(set_fix(format!("Change DTP02 to {right}"), segment, 2, right));
         }
         self.out.push(d);
