@@ -1,0 +1,362 @@
+//! The lowering: each `CLM` of an 837 → one [`claimls_model::Claim`] (claim-format §6).
+
+use claimls_model::{
+    Claim, ClaimKind, Diagnosis, Document, Field, Line, LineKind, Part, Patient, Payer, Pointer,
+    Pointers, Procedure, Provider, ProviderRole, Span, Stay,
+};
+
+use crate::check::{
+    ClaimNode, HI_QUALIFIERS, ICD9_DX, ICD9_PX, ICD10_DX, ICD10_PX, LineNode, TransactionKind,
+};
+use crate::parse::{Segment, X12File};
+
+/// Lowers a parsed 837 into the model: one claim per `CLM`, in order, with the file's structural
+/// diagnostics ([`X12File::problems`] and [`crate::check`]) in [`Document::problems`], sorted by
+/// position.
+pub fn lower(text: &str, file: &X12File) -> Document {
+    let walk = crate::check::walk(text, file);
+    let mut problems = file.problems.clone();
+    problems.extend(walk.diagnostics);
+    crate::sort_diagnostics(&mut problems);
+    let mut claims = vec![];
+    for transaction in &walk.transactions {
+        for node in &transaction.claims {
+            claims.push(Lowering { text, file, kind: transaction.kind }.claim(node));
+        }
+    }
+    Document { claims, problems }
+}
+
+/// A field for a span: its raw text, or, when a wrapped file put line breaks inside it, the
+/// text without them.
+fn field(text: &str, span: Span) -> Field {
+    let raw = span.slice(text);
+    if raw.contains(['\r', '\n']) {
+        Field { span, decoded: Some(crate::parse::unwrapped(raw).into_owned().into()) }
+    } else {
+        Field::new(span)
+    }
+}
+
+/// A field when the span holds something.
+fn present(text: &str, span: Option<Span>) -> Option<Field> {
+    span.filter(|s| !s.slice(text).trim().is_empty()).map(|s| field(text, s))
+}
+
+struct Lowering<'a> {
+    text: &'a str,
+    file: &'a X12File,
+    kind: TransactionKind,
+}
+
+impl<'a> Lowering<'a> {
+    fn seg(&self, index: usize) -> Segment<'a> {
+        self.file.segment(index)
+    }
+
+    fn el(&self, index: usize, position: usize) -> &'a str {
+        self.seg(index).text(position, self.text)
+    }
+
+    fn element(&self, index: usize, position: usize) -> Option<Field> {
+        present(self.text, self.seg(index).element(position).map(|e| e.span()))
+    }
+
+    fn component(&self, index: usize, position: usize, component: usize) -> Option<Field> {
+        present(self.text, self.seg(index).component(position, component))
+    }
+
+    fn claim(&self, node: &ClaimNode) -> Claim {
+        let clm = self.seg(node.clm);
+        let place = self.component(node.clm, 5, 1);
+        let kind = match self.kind {
+            TransactionKind::Institutional => {
+                if place.as_ref().is_some_and(|p| crate::check::is_inpatient(p.text(self.text))) {
+                    ClaimKind::Inpatient
+                } else {
+                    ClaimKind::Outpatient
+                }
+            }
+            _ => ClaimKind::Professional,
+        };
+        let last = self.seg(node.last);
+        let mut claim = Claim {
+            kind,
+            id: self.element(node.clm, 1),
+            header: clm.span(),
+            span: Span::new(clm.span().start, last.span().end.max(clm.span().end)),
+            places: place.into_iter().collect(),
+            ..Default::default()
+        };
+        self.patient(node, &mut claim);
+        for payer in node.payer.iter().chain(&node.other_payers) {
+            claim.payers.push(Payer {
+                span: self.seg(*payer).span(),
+                name: self.element(*payer, 3),
+                id: self.element(*payer, 9),
+            });
+        }
+        if let Some(billing) = node.billing {
+            claim.providers.push(self.provider(billing, ProviderRole::Billing));
+        }
+        for &nm1 in &node.providers {
+            if let Some(role) = role(self.el(nm1, 1)) {
+                claim.providers.push(self.provider(nm1, role));
+            }
+        }
+        // Line-level providers other than the rendering one (which is the line's NPI).
+        for line in &node.lines {
+            for &nm1 in &line.providers {
+                let entity = self.el(nm1, 1);
+                if entity != "82"
+                    && let Some(role) = role(entity)
+                {
+                    claim.providers.push(self.provider(nm1, role));
+                }
+            }
+        }
+        self.codes(node, &mut claim);
+        if kind == ClaimKind::Inpatient {
+            claim.stay = self.stay(node);
+        }
+        let claim_date = self.claim_date(node);
+        for line in &node.lines {
+            claim.lines.push(self.line(line, claim_date.as_ref()));
+        }
+        if !node.unknown.is_empty() {
+            claim.unreadable.push(Part::Line);
+        }
+        claim
+    }
+
+    fn name(&self, nm1: usize) -> Option<Field> {
+        let segment = self.seg(nm1);
+        let last = segment.element(3).map(|e| e.span()).filter(|s| !s.is_empty())?;
+        let first = segment.element(4).map(|e| e.span()).filter(|s| !s.is_empty());
+        match first {
+            None => Some(field(self.text, last)),
+            Some(first) => Some(Field {
+                span: Span::new(last.start, first.end),
+                decoded: Some(
+                    format!(
+                        "{}, {}",
+                        crate::parse::unwrapped(self.file.value(self.text, last)),
+                        crate::parse::unwrapped(self.file.value(self.text, first))
+                    )
+                    .into(),
+                ),
+            }),
+        }
+    }
+
+    fn patient(&self, node: &ClaimNode, claim: &mut Claim) {
+        let member_id = node.subscriber.and_then(|nm1| self.element(nm1, 9));
+        let (nm1, dmg) = match node.patient {
+            Some(patient) => (Some(patient), node.patient_dmg),
+            None => (node.subscriber, node.subscriber_dmg),
+        };
+        let Some(nm1) = nm1 else { return };
+        let mut span = self.seg(nm1).span();
+        if let Some(dmg) = dmg {
+            span.end = span.end.max(self.seg(dmg).span().end);
+        }
+        claim.patients.push(Patient {
+            span,
+            name: self.name(nm1),
+            date_of_birth: dmg.and_then(|d| self.element(d, 2)),
+            sex: dmg.and_then(|d| self.element(d, 3)),
+            member_id,
+        });
+    }
+
+    fn provider(&self, nm1: usize, role: ProviderRole) -> Provider {
+        Provider {
+            role,
+            span: self.seg(nm1).span(),
+            npi: (self.el(nm1, 8) == "XX").then(|| self.element(nm1, 9)).flatten(),
+            name: self.name(nm1),
+        }
+    }
+
+    fn codes(&self, node: &ClaimNode, claim: &mut Claim) {
+        let mut key = 0u32;
+        for &index in &node.segments {
+            let segment = self.seg(index);
+            if segment.id(self.text) != "HI" {
+                continue;
+            }
+            let mut bare_qualifier = false;
+            for element in segment.elements() {
+                let after_bare = std::mem::replace(&mut bare_qualifier, false);
+                let Some(qualifier) = element.component(1) else { continue };
+                let q = self.file.value(self.text, qualifier);
+                let code = element.component(2).filter(|c| !self.file.value(self.text, *c).trim().is_empty());
+                if code.is_none() && element.component_count() == 1 {
+                    bare_qualifier = true;
+                }
+                if !HI_QUALIFIERS.contains(&q) {
+                    // A composite whose qualifier cannot be read (another separator, a code
+                    // written without its qualifier): a diagnosis that was written, unread.
+                    if !q.trim().is_empty() && !after_bare {
+                        claim.unreadable.push(Part::Diagnosis);
+                    }
+                    bare_qualifier = false;
+                    continue;
+                }
+                if ICD10_DX.contains(&q) || ICD9_DX.contains(&q) {
+                    let Some(code) = code else {
+                        // Written but not readable: it still holds its HI position.
+                        claim.unreadable.push(Part::Diagnosis);
+                        key += 1;
+                        continue;
+                    };
+                    claim.diagnoses.push(Diagnosis {
+                        key: Some(key),
+                        label: field(self.text, qualifier),
+                        code: field(self.text, code),
+                        system: Some(field(self.text, qualifier)),
+                    });
+                    key += 1;
+                } else if ICD10_PX.contains(&q) || ICD9_PX.contains(&q) {
+                    let Some(code) = code else {
+                        claim.unreadable.push(Part::Procedure);
+                        continue;
+                    };
+                    claim.procedures.push(Procedure {
+                        code: field(self.text, code),
+                        date: present(self.text, element.component(4)),
+                    });
+                }
+            }
+        }
+    }
+
+    fn dtp(&self, node: &ClaimNode, qualifier: &str) -> Option<usize> {
+        node.segments.iter().copied().find(|&s| {
+            let segment = self.seg(s);
+            segment.id(self.text) == "DTP" && segment.text(1, self.text) == qualifier
+        })
+    }
+
+    /// A date element split at its `-` when it is a range (`RD8`).
+    fn dates(&self, dtp: usize) -> (Option<Field>, Option<Field>) {
+        let Some(value) = self.seg(dtp).element(3).map(|e| e.span()) else { return (None, None) };
+        let raw = self.file.value(self.text, value);
+        let range = self.el(dtp, 2) == "RD8" || (raw.len() == 17 && raw.as_bytes()[8] == b'-');
+        match raw.find('-').filter(|_| range) {
+            Some(dash) => (
+                present(self.text, Some(Span::new(value.start, value.start + dash))),
+                present(self.text, Some(Span::new(value.start + dash + 1, value.end))),
+            ),
+            None => (present(self.text, Some(value)), None),
+        }
+    }
+
+    fn stay(&self, node: &ClaimNode) -> Option<Stay> {
+        let statement = self.dtp(node, "434").map(|d| self.dates(d));
+        let admission = self.dtp(node, "435").and_then(|d| self.element(d, 3));
+        if statement.is_none() && admission.is_none() {
+            return None;
+        }
+        let (from, to) = statement.unwrap_or((None, None));
+        Some(Stay { admission: admission.or(from), discharge: to })
+    }
+
+    /// The claim's own date of service, for lines without one: DTP*472 of the claim (837P, 837D)
+    /// or its statement period (837I).
+    fn claim_date(&self, node: &ClaimNode) -> Option<(Option<Field>, Option<Field>)> {
+        let dtp = self.dtp(node, "472").or_else(|| self.dtp(node, "434"))?;
+        Some(self.dates(dtp))
+    }
+
+    fn line(&self, node: &LineNode, claim_date: Option<&(Option<Field>, Option<Field>)>) -> Line {
+        let lx = self.seg(node.lx);
+        let last = self.seg(node.last);
+        let mut line = Line {
+            kind: LineKind::Service,
+            span: Span::new(lx.span().start, last.span().end.max(lx.span().end)),
+            unreadable: node.unknown,
+            ..Default::default()
+        };
+        let (from, to) = match node.dates.first() {
+            Some(&dtp) => self.dates(dtp),
+            None => claim_date.cloned().unwrap_or((None, None)),
+        };
+        line.from = from;
+        line.to = to;
+        line.npi = node
+            .providers
+            .iter()
+            .copied()
+            .find(|&nm1| self.el(nm1, 1) == "82" && self.el(nm1, 8) == "XX")
+            .and_then(|nm1| self.element(nm1, 9));
+        let Some(service) = node.service else {
+            line.unreadable = true;
+            line.code = Field::new(Span::new(lx.span().end, lx.span().end));
+            return line;
+        };
+        let segment = self.seg(service);
+        // Where the procedure composite, charge, units, place and pointers stand.
+        let (procedure, charge, units, place, pointers) = match segment.id(self.text) {
+            "SV2" => (2, 3, 5, None, None),
+            "SV3" => (1, 2, 6, Some(3), Some(11)),
+            _ => (1, 2, 4, Some(5), Some(7)),
+        };
+        let composite = segment.element(procedure);
+        match composite.and_then(|c| c.component(2)).filter(|c| !self.file.value(self.text, *c).is_empty()) {
+            Some(code) => {
+                line.code = field(self.text, code);
+                line.system = present(self.text, composite.and_then(|c| c.component(1)));
+                let composite = composite.expect("a component has its element");
+                for n in 3..=composite.component_count() {
+                    if let Some(modifier) = present(self.text, composite.component(n)) {
+                        line.modifiers.push(modifier);
+                    }
+                    if n == 6 {
+                        break;
+                    }
+                }
+            }
+            None => {
+                // No procedure code: an 837I line may have only its revenue code (SV201);
+                // anywhere else the line cannot be read.
+                let at = composite.map_or(segment.span().end, |c| c.span().start);
+                line.code = Field::new(Span::new(at, at));
+                if segment.id(self.text) != "SV2" || self.el(service, 1).is_empty() {
+                    line.unreadable = true;
+                }
+            }
+        }
+        line.charge = self.element(service, charge);
+        line.units = self.element(service, units);
+        line.place = place.and_then(|p| self.element(service, p));
+        if let Some(position) = pointers
+            && let Some(element) = segment.element(position)
+            && !element.is_empty()
+        {
+            let mut items = vec![];
+            for span in element.repetition(1).into_iter().flat_map(|r| r.components()) {
+                let raw = self.file.value(self.text, span).trim();
+                if raw.is_empty() {
+                    continue;
+                }
+                let key = raw.parse::<u32>().ok().filter(|&n| n >= 1).map(|n| n - 1);
+                items.push(Pointer { field: field(self.text, span), key });
+            }
+            line.pointers = Some(Pointers { span: element.span(), items });
+        }
+        line
+    }
+}
+
+fn role(entity: &str) -> Option<ProviderRole> {
+    Some(match entity {
+        "85" => ProviderRole::Billing,
+        "82" => ProviderRole::Rendering,
+        "DN" | "P3" => ProviderRole::Referring,
+        "DK" => ProviderRole::Ordering,
+        "71" => ProviderRole::Attending,
+        "72" | "ZZ" | "77" | "DQ" | "QB" | "DD" | "FA" => ProviderRole::Other,
+        _ => return None,
+    })
+}

@@ -1,0 +1,827 @@
+//! The X12 tokenizer: text → segments → elements → repetitions → components, every piece with
+//! its exact byte span, in flat vectors (a segment is a range of elements, an element a range of
+//! repetitions, a repetition a range of components), so that a 40 MB file is a few vectors of
+//! `u32` pairs and no per-piece allocation.
+//!
+//! The delimiters come from each ISA (the element separator is its 4th byte, the repetition
+//! separator ISA11, the component separator ISA16, the segment terminator the byte after
+//! ISA16); a file without an ISA uses `*` `^` `:` `~`. A later ISA in the same file sets the
+//! delimiters again from where it stands.
+
+use claimls_model::{Diagnostic, Fix, Severity, Span, TextEdit};
+
+/// The four delimiters of an interchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delimiters {
+    pub element: u8,
+    /// ISA11 when it is a separator (in 5010); `None` when ISA11 is an identifier (`U`).
+    pub repetition: Option<u8>,
+    pub component: u8,
+    pub segment: u8,
+}
+
+impl Default for Delimiters {
+    fn default() -> Self {
+        Delimiters { element: b'*', repetition: Some(b'^'), component: b':', segment: b'~' }
+    }
+}
+
+impl Delimiters {
+    /// The segment terminator as it should be written after a segment (a line break after a
+    /// `~`-like terminator is the reader's comfort, not data, so it is not part of it).
+    pub fn terminator(&self) -> char {
+        self.segment as char
+    }
+
+    fn is_line_break_terminator(&self) -> bool {
+        matches!(self.segment, b'\n' | b'\r')
+    }
+}
+
+/// A half-open byte range kept as two `u32`s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Range32 {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Range32 {
+    fn new(start: usize, end: usize) -> Self {
+        Range32 { start: start as u32, end: end as u32 }
+    }
+    pub fn span(self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SegmentRec {
+    /// From the first byte of the id to the last byte before the terminator.
+    pub span: Range32,
+    pub id: Range32,
+    /// Where its terminator stands, when it has one (the last segment may not).
+    pub terminator: Option<u32>,
+    pub first_element: u32,
+    pub elements: u32,
+    /// The index into [`X12File::delimiters`] in force for this segment.
+    pub delimiters: u16,
+}
+
+/// An element: its span, and its repetitions (`count` of them from `first`), or `count` 0 for a
+/// simple element (one repetition of one component: the element itself), which keeps no
+/// repetition or component records. Likewise a repetition is a range of components.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PieceRec {
+    pub span: Range32,
+    pub first: u32,
+    pub count: u32,
+}
+
+/// A parsed X12 file: its segments, each with its elements, repetitions and components, and the
+/// problems met while reading it (a malformed ISA, a segment id that is no id, text before the
+/// ISA). Parsing never fails: whatever is there is kept.
+#[derive(Debug, Clone, Default)]
+pub struct X12File {
+    pub(crate) segments: Vec<SegmentRec>,
+    pub(crate) elements: Vec<PieceRec>,
+    pub(crate) repetitions: Vec<PieceRec>,
+    pub(crate) components: Vec<Range32>,
+    pub(crate) delimiters: Vec<Delimiters>,
+    /// Problems of the reading itself, sorted by position.
+    pub problems: Vec<Diagnostic>,
+    /// True when the file had no ISA before its first segment and defaults were used.
+    pub no_envelope: bool,
+    /// The values of pieces (ids, elements, components) that a wrapped file broke over lines,
+    /// without the line breaks, by their raw span.
+    pub(crate) unwrapped: std::collections::HashMap<(u32, u32), Box<str>>,
+}
+
+/// One segment of a parsed file.
+#[derive(Debug, Clone, Copy)]
+pub struct Segment<'f> {
+    file: &'f X12File,
+    index: usize,
+}
+
+/// One element of a segment (position 1 is the first after the id).
+#[derive(Debug, Clone, Copy)]
+pub struct Element<'f> {
+    file: &'f X12File,
+    index: usize,
+    /// 1-based position in its segment.
+    pub position: usize,
+}
+
+/// One repetition of an element (most elements have exactly one).
+#[derive(Debug, Clone, Copy)]
+pub struct Repetition<'f> {
+    file: &'f X12File,
+    span: Range32,
+    /// The index of its first component, or [`SIMPLE`] when it is one component, itself.
+    first: u32,
+    count: u32,
+}
+
+/// An element or repetition that is a single value keeps no component records.
+const SIMPLE: u32 = u32::MAX;
+
+/// Where an offset lies: a segment, and inside it maybe an element, a repetition and a component
+/// (all 1-based; 0 for "on the segment id").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub segment: usize,
+    pub element: usize,
+    pub repetition: usize,
+    pub component: usize,
+}
+
+impl X12File {
+    /// The value under a span of this file: the text, or, for a piece that a wrapped file broke
+    /// over lines, the text without the line breaks.
+    pub fn value<'a>(&'a self, text: &'a str, span: Span) -> &'a str {
+        let raw = span.slice(text);
+        if self.unwrapped.is_empty() || memchr::memchr2(b'\n', b'\r', raw.as_bytes()).is_none() {
+            return raw;
+        }
+        self.unwrapped.get(&(span.start as u32, span.end as u32)).map_or(raw, |v| v)
+    }
+
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    pub fn segment(&self, index: usize) -> Segment<'_> {
+        assert!(index < self.segments.len());
+        Segment { file: self, index }
+    }
+
+    pub fn segments(&self) -> impl ExactSizeIterator<Item = Segment<'_>> + '_ {
+        (0..self.segments.len()).map(move |index| Segment { file: self, index })
+    }
+
+    /// The delimiters in force for a segment.
+    pub fn delimiters_of(&self, segment: usize) -> Delimiters {
+        self.segments
+            .get(segment)
+            .and_then(|s| self.delimiters.get(s.delimiters as usize))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The delimiters of the file's first interchange.
+    pub fn delimiters(&self) -> Delimiters {
+        self.delimiters.first().copied().unwrap_or_default()
+    }
+
+    /// The segment whose text (id to terminator, inclusive) holds `offset`, or whose terminator
+    /// the offset stands right after.
+    pub fn segment_at(&self, offset: usize) -> Option<usize> {
+        let offset = u32::try_from(offset).ok()?;
+        let after = self.segments.partition_point(|s| s.span.start <= offset);
+        let index = after.checked_sub(1)?;
+        let s = &self.segments[index];
+        let end = s.terminator.map_or(s.span.end, |t| t + 1);
+        (offset <= end).then_some(index)
+    }
+
+    /// The segment, element, repetition and component under `offset`.
+    pub fn location_at(&self, offset: usize) -> Option<Location> {
+        let index = self.segment_at(offset)?;
+        let segment = self.segment(index);
+        let mut location = Location { segment: index, element: 0, repetition: 0, component: 0 };
+        for element in segment.elements() {
+            if element.span().touches(offset) {
+                location.element = element.position;
+                for (r, repetition) in element.repetitions().enumerate() {
+                    if repetition.span().touches(offset) {
+                        location.repetition = r + 1;
+                        for (c, component) in repetition.components().enumerate() {
+                            if component.touches(offset) {
+                                location.component = c + 1;
+                                break;
+                            }
+                        }
+                        break;
+                    }
+                }
+                // An offset on a separator touches both sides: the element it ends wins unless
+                // the next one starts there and this one is empty.
+                if !element.span().is_empty() || element.span().end != offset {
+                    break;
+                }
+            }
+        }
+        Some(location)
+    }
+}
+
+impl<'f> Segment<'f> {
+    fn rec(&self) -> &'f SegmentRec {
+        &self.file.segments[self.index]
+    }
+
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// From the id to the last byte before the terminator.
+    pub fn span(&self) -> Span {
+        self.rec().span.span()
+    }
+
+    /// The segment with its terminator.
+    pub fn span_with_terminator(&self) -> Span {
+        let rec = self.rec();
+        Span::new(rec.span.start as usize, rec.terminator.map_or(rec.span.end, |t| t + 1) as usize)
+    }
+
+    pub fn id_span(&self) -> Span {
+        self.rec().id.span()
+    }
+
+    pub fn id<'a>(&self, text: &'a str) -> &'a str
+    where
+        'f: 'a,
+    {
+        self.file.value(text, self.id_span())
+    }
+
+    pub fn terminator(&self) -> Option<usize> {
+        self.rec().terminator.map(|t| t as usize)
+    }
+
+    pub fn delimiters(&self) -> Delimiters {
+        self.file.delimiters_of(self.index)
+    }
+
+    /// The number of elements after the id (trailing empty ones included, as written).
+    pub fn len(&self) -> usize {
+        self.rec().elements as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The element at a 1-based position.
+    pub fn element(&self, position: usize) -> Option<Element<'f>> {
+        let rec = self.rec();
+        (position >= 1 && position <= rec.elements as usize).then(|| Element {
+            file: self.file,
+            index: rec.first_element as usize + position - 1,
+            position,
+        })
+    }
+
+    pub fn elements(self) -> impl ExactSizeIterator<Item = Element<'f>> + 'f {
+        let rec = *self.rec();
+        let file = self.file;
+        (0..rec.elements as usize).map(move |i| Element {
+            file,
+            index: rec.first_element as usize + i,
+            position: i + 1,
+        })
+    }
+
+    /// The text of the element at a 1-based position; empty when it is absent.
+    pub fn text<'a>(&self, position: usize, text: &'a str) -> &'a str
+    where
+        'f: 'a,
+    {
+        self.element(position).map_or("", |e| e.text(text))
+    }
+
+    /// The first repetition's component (1-based) of an element (1-based).
+    pub fn component(&self, position: usize, component: usize) -> Option<Span> {
+        self.element(position)?.component(component)
+    }
+
+    /// Where a diagnostic about an element goes: the element, or, when it is absent or empty,
+    /// the place it would be written (right after the last element), so never the whole file.
+    pub fn element_or_end(&self, position: usize) -> Span {
+        match self.element(position) {
+            Some(element) if !element.span().is_empty() => element.span(),
+            Some(element) => Span::new(element.span().start, element.span().start),
+            None => Span::new(self.span().end, self.span().end),
+        }
+    }
+}
+
+impl<'f> Element<'f> {
+    fn rec(&self) -> &'f PieceRec {
+        &self.file.elements[self.index]
+    }
+
+    pub fn span(&self) -> Span {
+        self.rec().span.span()
+    }
+
+    /// Its value (without the line breaks of a wrapped file).
+    pub fn text<'a>(&self, text: &'a str) -> &'a str
+    where
+        'f: 'a,
+    {
+        self.file.value(text, self.span())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.span().is_empty()
+    }
+
+    pub fn repetition_count(&self) -> usize {
+        (self.rec().count as usize).max(1)
+    }
+
+    pub fn repetitions(self) -> impl ExactSizeIterator<Item = Repetition<'f>> + 'f {
+        (0..self.repetition_count()).map(move |n| self.repetition(n + 1).expect("in range"))
+    }
+
+    pub fn repetition(&self, n: usize) -> Option<Repetition<'f>> {
+        let rec = *self.rec();
+        if rec.count == 0 {
+            return (n == 1).then_some(Repetition {
+                file: self.file,
+                span: rec.span,
+                first: SIMPLE,
+                count: 1,
+            });
+        }
+        (n >= 1 && n <= rec.count as usize).then(|| {
+            let piece = self.file.repetitions[rec.first as usize + n - 1];
+            Repetition { file: self.file, span: piece.span, first: piece.first, count: piece.count }
+        })
+    }
+
+    /// The 1-based component of the first repetition.
+    pub fn component(&self, n: usize) -> Option<Span> {
+        self.repetition(1)?.component(n)
+    }
+
+    /// The number of components of the first repetition.
+    pub fn component_count(&self) -> usize {
+        self.repetition(1).map_or(0, |r| r.component_count())
+    }
+}
+
+impl<'f> Repetition<'f> {
+    pub fn span(&self) -> Span {
+        self.span.span()
+    }
+
+    pub fn component_count(&self) -> usize {
+        self.count as usize
+    }
+
+    pub fn components(self) -> impl ExactSizeIterator<Item = Span> + 'f {
+        (0..self.count as usize).map(move |n| self.component(n + 1).expect("in range"))
+    }
+
+    pub fn component(&self, n: usize) -> Option<Span> {
+        if self.first == SIMPLE {
+            return (n == 1).then(|| self.span.span());
+        }
+        (n >= 1 && n <= self.count as usize)
+            .then(|| self.file.components[self.first as usize + n - 1].span())
+    }
+}
+
+/// The ISA's elements have fixed widths: that is how a reader finds its delimiters.
+pub(crate) const ISA_WIDTHS: [usize; 16] = [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
+/// The ISA with its terminator.
+pub const ISA_LENGTH: usize = 106;
+
+const BOM: &str = "\u{feff}";
+
+fn is_blank(byte: u8) -> bool {
+    matches!(byte, b'\r' | b'\n' | b' ' | b'\t')
+}
+
+fn could_be_delimiter(byte: u8) -> bool {
+    !byte.is_ascii_alphanumeric() && byte != b' ' && byte < 0x80
+}
+
+/// A segment id as X12 writes them: 2 or 3 upper-case letters and digits, starting with a letter.
+pub fn is_segment_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    (2..=3).contains(&bytes.len())
+        && bytes[0].is_ascii_uppercase()
+        && bytes.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// What the ISA at `at` says: its delimiters and where it ends (its terminator's offset), or a
+/// problem when its fixed layout is broken.
+struct IsaReading {
+    delimiters: Delimiters,
+    /// The offset of its terminator, if it has one.
+    terminator: Option<usize>,
+    problem: Option<Diagnostic>,
+}
+
+fn read_isa(text: &str, at: usize) -> IsaReading {
+    let bytes = &text.as_bytes()[at..];
+    // The fixed layout, over the ISA's bytes without the line breaks a wrapped file put in it.
+    let mut layout: Vec<(u8, usize)> = Vec::with_capacity(ISA_LENGTH);
+    for (i, &b) in bytes.iter().enumerate() {
+        if layout.len() == ISA_LENGTH {
+            break;
+        }
+        if (b == b'\n' || b == b'\r') && layout.len() < ISA_LENGTH - 1 && i > 0 {
+            continue;
+        }
+        layout.push((b, i));
+    }
+    if layout.len() >= ISA_LENGTH - 1 {
+        let byte = |i: usize| layout[i].0;
+        let separator = byte(3);
+        let mut offset = 3;
+        let mut fits = could_be_delimiter(separator);
+        for (i, width) in ISA_WIDTHS.iter().enumerate() {
+            if !fits {
+                break;
+            }
+            if i > 0 {
+                fits = byte(offset) == separator;
+            }
+            offset += 1 + width;
+        }
+        if fits {
+            let component = byte(104);
+            let terminator = layout.get(105).map(|&(b, _)| b);
+            let repetition = byte(82);
+            let terminator_ok = terminator.is_none_or(|t| {
+                (could_be_delimiter(t) && t != separator && t != component)
+                    || matches!(t, b'\n' | b'\r')
+            });
+            if could_be_delimiter(component) && component != separator && terminator_ok {
+                let segment = terminator.unwrap_or(b'~');
+                let repetition = (could_be_delimiter(repetition)
+                    && ![separator, component, segment].contains(&repetition))
+                .then_some(repetition);
+                return IsaReading {
+                    delimiters: Delimiters { element: separator, repetition, component, segment },
+                    terminator: layout.get(105).map(|&(_, i)| at + i),
+                    problem: None,
+                };
+            }
+        }
+    }
+    // Broken layout: split it by its own element separator, read ISA16 and the byte after it
+    // where they are, and fall back to the usual delimiters if that does not work either.
+    let separator = bytes.get(3).copied().filter(|&b| could_be_delimiter(b)).unwrap_or(b'*');
+    let mut starts = vec![];
+    // An ISA never holds a line break, and is never much longer than its layout.
+    for (i, &b) in bytes.iter().enumerate().skip(3).take(2 * ISA_LENGTH) {
+        if b == separator {
+            starts.push(i + 1);
+            if starts.len() == 16 {
+                break;
+            }
+        } else if b == b'\n' || b == b'\r' {
+            break;
+        }
+    }
+    let mut problem_span = Span::new(at, at + 3.min(bytes.len()));
+    let mut detail = String::from("the ISA is cut short");
+    let mut fix = None;
+    let mut reading = IsaReading { delimiters: Delimiters::default(), terminator: None, problem: None };
+    if starts.len() == 16 {
+        let isa16 = starts[15];
+        let component = bytes.get(isa16).copied();
+        let terminator = bytes.get(isa16 + 1).copied();
+        if let (Some(component), Some(terminator)) = (component, terminator)
+            && could_be_delimiter(component)
+            && (could_be_delimiter(terminator) || matches!(terminator, b'\n' | b'\r'))
+            && terminator != separator
+        {
+            let repetition = bytes.get(starts[10]).copied().filter(|&r| {
+                could_be_delimiter(r) && ![separator, component, terminator].contains(&r)
+            });
+            reading.delimiters =
+                Delimiters { element: separator, repetition, component, segment: terminator };
+            reading.terminator = Some(at + isa16 + 1);
+        }
+        // Which element has the wrong width?
+        for (i, width) in ISA_WIDTHS.iter().enumerate() {
+            let start = starts[i];
+            let end = if i + 1 < 16 {
+                starts[i + 1] - 1
+            } else {
+                // ISA16 is one character (whatever its width in bytes).
+                start + text[at + start..].chars().next().map_or(0, char::len_utf8)
+            };
+            let written = text[at + start..at + end].chars().count();
+            if written != *width {
+                problem_span = Span::new(at + start, at + end);
+                let name = format!("ISA{:02}", i + 1);
+                detail = format!(
+                    "{name} is {written} character{} wide where the ISA's fixed layout wants {width}",
+                    if written == 1 { "" } else { "s" }
+                );
+                if written < *width {
+                    let value = &text[at + start..at + end];
+                    let padded = if i == 12 || i == 8 || i == 9 {
+                        format!("{value:0>width$}")
+                    } else {
+                        format!("{value:<width$}")
+                    };
+                    fix = Some(Fix {
+                        label: format!("Pad {name} to {width} characters"),
+                        edits: vec![TextEdit { span: problem_span, new_text: padded }],
+                    });
+                }
+                break;
+            }
+        }
+    } else {
+        detail = format!("the ISA has {} elements where it needs 16", starts.len());
+    }
+    let delimiters = reading.delimiters;
+    reading.problem = Some(Diagnostic {
+        rule: "segment",
+        severity: Severity::Error,
+        span: problem_span,
+        message: format!(
+            "Malformed ISA: {detail}. The ISA is {ISA_LENGTH} characters long with its terminator, \
+             every element padded to its width, because readers find the delimiters by position; \
+             this one was read with element separator `{}`, component separator `{}` and segment \
+             terminator `{}`.",
+            delimiters.element as char,
+            delimiters.component as char,
+            printable(delimiters.segment)
+        ),
+        fixes: fix.into_iter().collect(),
+        related: vec![],
+    });
+    reading
+}
+
+pub(crate) fn printable(byte: u8) -> String {
+    match byte {
+        b'\n' => "\\n".into(),
+        b'\r' => "\\r".into(),
+        b'\t' => "\\t".into(),
+        b => (b as char).to_string(),
+    }
+}
+
+/// Reads a whole file. Never fails and never panics.
+pub fn parse(text: &str) -> X12File {
+    let mut file = X12File::default();
+    if text.len() > u32::MAX as usize {
+        // Spans are kept as u32: read only what they can address.
+        let mut cut = u32::MAX as usize;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        return parse(&text[..cut]);
+    }
+    let bytes = text.as_bytes();
+    let mut pos = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    while pos < bytes.len() && is_blank(bytes[pos]) {
+        pos += 1;
+    }
+    let rest = &text[pos..];
+    let starts_as_x12 = rest.starts_with("ISA")
+        || (rest.len() > 3
+            && is_segment_id(&rest[..2])
+            && could_be_delimiter(rest.as_bytes()[2])
+            && rest.as_bytes()[2] != b'\n')
+        || (rest.len() > 4
+            && rest.is_char_boundary(3)
+            && is_segment_id(&rest[..3])
+            && could_be_delimiter(rest.as_bytes()[3]));
+    if !starts_as_x12 && !rest.is_empty() {
+        // Text before the interchange (a title, a note): find the ISA at the start of a line.
+        if let Some(found) = memchr::memmem::find(rest.as_bytes(), b"\nISA") {
+            let prose_end = pos + found;
+            let mut end = prose_end;
+            while end > pos && is_blank(bytes[end - 1]) {
+                end -= 1;
+            }
+            file.problems.push(Diagnostic {
+                rule: "segment",
+                severity: Severity::Error,
+                span: Span::new(pos, end),
+                message: "This text before the ISA is not X12: an 837 file starts with its ISA \
+                          segment (or with ST for a transaction without an envelope). Remove it, \
+                          or keep such notes outside the file."
+                    .into(),
+                fixes: vec![Fix {
+                    label: "Remove the text before the ISA".into(),
+                    edits: vec![TextEdit {
+                        span: Span::new(if pos == BOM.len() { 0 } else { pos }, prose_end + 1),
+                        new_text: String::new(),
+                    }],
+                }],
+                related: vec![],
+            });
+            pos = prose_end + 1;
+        }
+    }
+    let mut delimiters = Delimiters::default();
+    if !text[pos..].starts_with("ISA") {
+        file.no_envelope = true;
+        // Without an envelope: the element separator follows the first id; a file with no `~`
+        // but line breaks ends its segments at the line breaks.
+        let rest = &bytes[pos..];
+        let id_len = rest.iter().take(4).take_while(|b| b.is_ascii_alphanumeric()).count();
+        if let Some(&separator) = rest.get(id_len)
+            && (2..=3).contains(&id_len)
+            && could_be_delimiter(separator)
+        {
+            delimiters.element = separator;
+        }
+        if memchr::memchr(b'~', rest).is_none() && memchr::memchr(b'\n', rest).is_some() {
+            delimiters.segment = b'\n';
+        }
+    }
+    file.delimiters.push(delimiters);
+    let mut current = 0u16;
+    // About one segment each 20 bytes, 7 elements a segment.
+    file.segments.reserve(text.len() / 24);
+    file.elements.reserve(text.len() / 4);
+
+    while pos < bytes.len() {
+        // What separates segments is not data: line breaks and blanks after a terminator.
+        while pos < bytes.len() && is_blank(bytes[pos]) && bytes[pos] != delimiters.element {
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            break;
+        }
+        let start = pos;
+        let mut isa_terminator = None;
+        if bytes[pos..].starts_with(b"ISA") {
+            let reading = read_isa(text, pos);
+            if let Some(problem) = reading.problem {
+                file.problems.push(problem);
+            }
+            if reading.delimiters != delimiters || file.segments.is_empty() {
+                delimiters = reading.delimiters;
+                if file.segments.is_empty() {
+                    file.delimiters[0] = delimiters;
+                } else {
+                    file.delimiters.push(delimiters);
+                    current = (file.delimiters.len() - 1).min(u16::MAX as usize) as u16;
+                }
+            }
+            isa_terminator = reading.terminator;
+        }
+        // The end of the segment: its terminator (either line break when the terminator is one).
+        let end = match isa_terminator {
+            Some(t) => t.min(bytes.len()),
+            None => {
+                let found = if delimiters.is_line_break_terminator() {
+                    memchr::memchr2(b'\n', b'\r', &bytes[pos..])
+                } else {
+                    memchr::memchr(delimiters.segment, &bytes[pos..])
+                };
+                found.map_or(bytes.len(), |i| pos + i)
+            }
+        };
+        let terminator = (end < bytes.len()).then_some(end as u32);
+        // Trailing line breaks inside a segment that ends the file without a terminator are not
+        // data either.
+        let mut content_end = end;
+        if terminator.is_none() {
+            while content_end > start && is_blank(bytes[content_end - 1]) {
+                content_end -= 1;
+            }
+        }
+        push_segment(&mut file, text, start, content_end, terminator, delimiters, current);
+        pos = end + 1;
+    }
+    file
+}
+
+fn push_segment(
+    file: &mut X12File,
+    text: &str,
+    start: usize,
+    end: usize,
+    terminator: Option<u32>,
+    delimiters: Delimiters,
+    current: u16,
+) {
+    let bytes = text.as_bytes();
+    let first_element = file.elements.len() as u32;
+    let id_end = memchr::memchr(delimiters.element, &bytes[start..end]).map_or(end, |i| start + i);
+    let mut elements = 0u32;
+    if id_end < end {
+        // One pass over the bytes: each separator closes the pieces below it.
+        let repetition = delimiters.repetition.filter(|&r| r != delimiters.component);
+        let mut element_start = id_end + 1;
+        let mut repetition_start = element_start;
+        let mut component_start = element_start;
+        let mut element_first_repetition = file.repetitions.len() as u32;
+        let mut repetition_first_component = file.components.len() as u32;
+        let mut i = element_start;
+        loop {
+            let byte = if i < end { Some(bytes[i]) } else { None };
+            let closes_component = match byte {
+                None => 3,
+                Some(b) if b == delimiters.element => 3,
+                Some(b) if Some(b) == repetition => 2,
+                Some(b) if b == delimiters.component => 1,
+                _ => 0,
+            };
+            if closes_component > 0 {
+                file.components.push(Range32::new(component_start, i));
+                component_start = i + 1;
+                if closes_component >= 2 {
+                    let count = file.components.len() as u32 - repetition_first_component;
+                    file.repetitions.push(PieceRec {
+                        span: Range32::new(repetition_start, i),
+                        first: repetition_first_component,
+                        count,
+                    });
+                    repetition_first_component = file.components.len() as u32;
+                    repetition_start = i + 1;
+                }
+                if closes_component == 3 {
+                    let mut count = file.repetitions.len() as u32 - element_first_repetition;
+                    if count == 1 && file.repetitions.last().is_some_and(|r| r.count == 1) {
+                        // A simple element: it is its own repetition and component.
+                        file.repetitions.pop();
+                        file.components.pop();
+                        count = 0;
+                        repetition_first_component = file.components.len() as u32;
+                    }
+                    file.elements.push(PieceRec {
+                        span: Range32::new(element_start, i),
+                        first: element_first_repetition,
+                        count,
+                    });
+                    element_first_repetition = file.repetitions.len() as u32;
+                    element_start = i + 1;
+                    elements += 1;
+                }
+            }
+            if byte.is_none() {
+                break;
+            }
+            i += 1;
+        }
+    }
+    if memchr::memchr2(b'\n', b'\r', &bytes[start..end]).is_some() {
+        record_unwrapped(file, text, start, id_end, first_element as usize);
+    }
+    file.segments.push(SegmentRec {
+        span: Range32::new(start, end),
+        id: Range32::new(start, id_end),
+        terminator,
+        first_element,
+        elements,
+        delimiters: current,
+    });
+    let id = &text[start..id_end];
+    if !is_segment_id(id) {
+        let shown: String = id.chars().take(12).collect();
+        file.problems.push(Diagnostic {
+            rule: "segment",
+            severity: Severity::Error,
+            span: Span::new(start, id_end.min(start + shown.len())),
+            message: format!(
+                "`{shown}` is not a segment id: a segment starts with an id of 2 or 3 upper-case \
+                 letters and digits (NM1, CLM, SV1) followed by the element separator `{}`. If \
+                 this is the rest of the segment before it, a segment terminator `{}` is in the \
+                 wrong place.",
+                delimiters.element as char,
+                printable(delimiters.segment)
+            ),
+            fixes: vec![],
+            related: vec![],
+        });
+    }
+}
+
+/// Keeps the values without line breaks of the pieces of a segment broken over lines.
+fn record_unwrapped(file: &mut X12File, text: &str, start: usize, id_end: usize, first: usize) {
+    let mut spans = vec![Span::new(start, id_end)];
+    for element in &file.elements[first..] {
+        spans.push(element.span.span());
+        if element.count > 0 {
+            for repetition in &file.repetitions[element.first as usize..][..element.count as usize] {
+                spans.push(repetition.span.span());
+                let components = &file.components[repetition.first as usize..];
+                spans.extend(components[..repetition.count as usize].iter().map(|c| c.span()));
+            }
+        }
+    }
+    for span in spans {
+        let raw = span.slice(text);
+        if raw.contains(['\n', '\r']) {
+            file.unwrapped
+                .insert((span.start as u32, span.end as u32), unwrapped(raw).into_owned().into());
+        }
+    }
+}
+
+/// The value of a piece without the line breaks a wrapped file put inside it.
+pub fn unwrapped(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.contains(['\r', '\n']) {
+        std::borrow::Cow::Owned(raw.chars().filter(|c| !matches!(c, '\r' | '\n')).collect())
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    }
+}
