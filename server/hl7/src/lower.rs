@@ -151,7 +151,13 @@ impl<'a> Lowering<'a> {
     /// (9) … ^ identifier type (13)). The id is an NPI when the type or the authority says so,
     /// or when it is 10 digits.
     fn provider(&self, segment: &Segment, field: usize, role: ProviderRole) -> Option<Provider> {
-        let span = segment.repetitions(self.text, field).next().filter(|span| !span.is_empty())?;
+        let span = segment.repetitions(self.text, field).next()?;
+        // `^^^` says nothing: a provider needs an id or a name.
+        let delimiters = segment.delimiters;
+        let separators = [delimiters.component, delimiters.subcomponent];
+        if span.slice(self.text).bytes().all(|b| separators.contains(&b)) {
+            return None;
+        }
         let says = |component: usize, sub: usize, what: &str| {
             segment
                 .value(self.text, field, 1, component, sub)
@@ -307,6 +313,7 @@ impl<'a> Lowering<'a> {
                 span: Span::new(header.start, self.segment(group.last).span.end),
                 patients: patients.clone(),
                 payers: payers.clone(),
+                providers,
                 order_dates: date.into_iter().collect(),
                 diagnoses,
                 lines,
