@@ -21,11 +21,23 @@ fn clean_orders_get_no_diagnostic() {
         assert!(document.problems.is_empty(), "{name}: {:#?}", document.problems);
         assert!(document.claims.len() >= 5, "{name}: several orders");
         for claim in &document.claims {
-            assert!(claim.id.is_some() && !claim.patients.is_empty() && !claim.order_dates.is_empty());
+            assert!(
+                claim.id.is_some() && !claim.patients.is_empty() && !claim.order_dates.is_empty()
+            );
             assert!(claim.providers.iter().all(|provider| provider.npi.is_some()));
             assert!(!claim.diagnoses.is_empty() && claim.lines.len() == 1);
-            assert!(claim.diagnoses.iter().all(|dx| dx.system.as_ref().is_some_and(|s| s.text(&text) == "I10C")));
-            assert!(claim.lines.iter().all(|line| line.system.as_ref().is_some_and(|s| s.text(&text) == "C4")));
+            assert!(
+                claim
+                    .diagnoses
+                    .iter()
+                    .all(|dx| dx.system.as_ref().is_some_and(|s| s.text(&text) == "I10C"))
+            );
+            assert!(
+                claim
+                    .lines
+                    .iter()
+                    .all(|line| line.system.as_ref().is_some_and(|s| s.text(&text) == "C4"))
+            );
         }
     }
 }
