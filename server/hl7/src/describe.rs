@@ -5,6 +5,12 @@
 //! copied: names are the short, factual labels of a position, descriptions say what claimls
 //! reads there. A segment or field that is not here is one claimls does not describe.
 
+use std::fmt::Write as _;
+
+use claimls_model::Span;
+
+use crate::parse::Hl7File;
+
 /// A segment claimls describes.
 #[derive(Debug, Clone, Copy)]
 pub struct SegmentInfo {
@@ -298,9 +304,57 @@ pub fn field_label(id: &str, field: usize) -> String {
     }
 }
 
+/// What a hover at `offset` shows: the span of the part under the cursor and a short text
+/// naming its HL7 position ("OBR-4.1") and what claimls reads there, from the tables above.
+pub fn describe_at(text: &str, file: &Hl7File, offset: usize) -> Option<(Span, String)> {
+    let location = file.location_at(text, offset)?;
+    let segment = &file.segments[location.segment];
+    let id = segment.name();
+    if id.is_empty() {
+        return None;
+    }
+    if location.field == 0 {
+        let about = match segment_info(id) {
+            Some(info) => format!("{id} — {}: {}", info.name, info.about),
+            None => format!("{id}: a segment claimls does not read"),
+        };
+        return Some((segment.id, about));
+    }
+    let mut position = format!("{id}-{}", location.field);
+    if location.repetition > 1 {
+        let _ = write!(position, "({})", location.repetition);
+    }
+    if location.component > 1 || location.subcomponent > 1 {
+        let _ = write!(position, ".{}", location.component);
+    }
+    if location.subcomponent > 1 {
+        let _ = write!(position, ".{}", location.subcomponent);
+    }
+    let about = match field_info(id, location.field) {
+        Some(info) => format!("{position} — {}: {}", info.name, info.about),
+        None => format!("{position}: a field claimls does not read"),
+    };
+    Some((location.span, about))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hover_names_the_position() {
+        let text = "MSH|^~\\&|||||||ORM^O01|1|P|2.5.1\rOBR|1|P1||83036^A1c^C4||||||||||||1234567893^Doe&Van^Ann";
+        let file = crate::parse(text);
+        let at = |needle: &str| describe_at(text, &file, text.find(needle).unwrap()).unwrap().1;
+        assert_eq!(
+            at("C4"),
+            "OBR-4.3 — universal service id: The test ordered: code ^ text ^ coding system (`C4` for CPT, `HCPCS`, `LN` for LOINC)."
+        );
+        assert!(at("Van").starts_with("OBR-16.2.2 — ordering provider"));
+        assert!(at("OBR").starts_with("OBR — observation request"));
+        assert!(at("ORM").starts_with("MSH-9 — message type"));
+        assert!(at("2.5.1").starts_with("MSH-12 — version"));
+    }
 
     #[test]
     fn one_entry_each() {

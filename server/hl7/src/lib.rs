@@ -24,6 +24,7 @@ pub mod naming;
 pub mod parse;
 pub mod phi;
 
+pub use describe::describe_at;
 pub use lower::{check, lower};
 pub use naming::{Hl7Naming, NAMING};
 pub use parse::{

@@ -19,6 +19,8 @@ use std::borrow::Cow;
 
 use claimls_model::{Diagnostic, Fix, Severity, Span, TextEdit};
 
+use crate::describe::field_label;
+
 /// The separators and the escape character of a message, from MSH-1 and MSH-2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Delimiters {
@@ -791,7 +793,10 @@ fn check_header(text: &str, msh: &Segment, problems: &mut Vec<Diagnostic>) {
     if msh.nonempty_component(text, 9, 1).is_none() {
         problems.push(segment_problem(
             msh.field(9).unwrap_or(msh.id),
-            "MSH-9 (message type) is empty: claimls cannot tell what the message is; write it as `ORM^O01` or `OML^O21^OML_O21`".to_string(),
+            format!(
+                "{} is empty: claimls cannot tell what the message is; write it as `ORM^O01` or `OML^O21^OML_O21`",
+                field_label("MSH", 9)
+            ),
             Vec::new(),
         ));
     }
@@ -800,7 +805,10 @@ fn check_header(text: &str, msh: &Segment, problems: &mut Vec<Diagnostic>) {
         let span = msh.field(12).filter(|s| !s.is_empty()).unwrap_or(msh.id);
         problems.push(segment_problem(
             span,
-            "MSH-12 (version) is empty: write the HL7 version the message follows (2.3 to 2.8, e.g. `2.5.1`)".to_string(),
+            format!(
+                "{} is empty: write the HL7 version the message follows (2.3 to 2.8, e.g. `2.5.1`)",
+                field_label("MSH", 12)
+            ),
             Vec::new(),
         ));
         return;
