@@ -29,7 +29,7 @@ pub enum System {
 /// claimls, and how messages name it.
 const SYSTEMS: &[(&str, System, &str)] = &[
     ("I10C", System::Icd10Cm, "ICD-10-CM"),
-    ("I10", System::WhoIcd10, "the WHO's ICD-10 (not the US ICD-10-CM)"),
+    ("I10", System::WhoIcd10, "the WHO's ICD-10, not the US ICD-10-CM"),
     ("ICD10", System::Icd10Unlisted, "a name for ICD-10 that HL7 table 0396 does not have"),
     ("ICD-10", System::Icd10Unlisted, "a name for ICD-10 that HL7 table 0396 does not have"),
     ("ICD10CM", System::Icd10Unlisted, "a name for ICD-10-CM that HL7 table 0396 does not have"),

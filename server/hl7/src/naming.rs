@@ -77,3 +77,20 @@ impl Naming for Hl7Naming {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_as_hl7() {
+        let naming: &dyn Naming = &NAMING;
+        assert_eq!(naming.syntax(), SyntaxKind::Hl7);
+        assert_eq!(naming.date_order(), DateOrder::Compact);
+        assert_eq!(naming.part(Part::Diagnosis), "DG1-3");
+        assert_eq!(naming.part(Part::Test), "OBR-4");
+        assert_eq!(naming.diagnosis(0), "DG1 set id 1");
+        assert_eq!(naming.pointer_text(2), "3");
+        assert!(naming.how_to_add(Part::Diagnosis).contains("I10C"));
+    }
+}
