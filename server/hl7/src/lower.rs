@@ -72,6 +72,8 @@ struct Group {
     obr: Option<usize>,
     diagnoses: Vec<usize>,
     last: usize,
+    /// What its malformed segments seem to be.
+    unreadable: Vec<Part>,
 }
 
 fn error(rule: &'static str, span: Span, message: String, fixes: Vec<Fix>) -> Diagnostic {
@@ -190,6 +192,20 @@ impl<'a> Lowering<'a> {
         candidates.iter().find_map(|&(segment, field)| self.date(self.segment(segment?), field))
     }
 
+    /// What a malformed segment seems to be, by its id in upper case without spaces (`dg1`,
+    /// `DG 1`): the part of an order it would have given.
+    fn unreadable_part(&self, segment: &Segment) -> Option<Part> {
+        let id: String =
+            segment.id(self.text).chars().filter(|c| !c.is_whitespace()).take(3).collect();
+        match id.to_ascii_uppercase().as_str() {
+            "PID" => Some(Part::Patient),
+            "ORC" => Some(Part::Ordering),
+            "OBR" => Some(Part::Test),
+            "DG1" => Some(Part::Diagnosis),
+            _ => None,
+        }
+    }
+
     /// ORM^O01 / OML^O21: one claim per order group.
     fn orders(&mut self, message: &Message) {
         let text = self.text;
@@ -199,9 +215,18 @@ impl<'a> Lowering<'a> {
         let mut in1 = Vec::new();
         let mut message_dx = Vec::new();
         let mut groups: Vec<Group> = Vec::new();
+        let mut message_unreadable = Vec::new();
         for index in message.segments.start + 1..message.segments.end {
             let segment = self.segment(index);
             if !segment.well_formed {
+                // Its own `segment` diagnostic says what is wrong; what it seems to hold is
+                // not called missing as well.
+                if let Some(part) = self.unreadable_part(segment) {
+                    match groups.last_mut() {
+                        Some(group) => group.unreadable.push(part),
+                        None => message_unreadable.push(part),
+                    }
+                }
                 continue;
             }
             match segment.name() {
@@ -230,6 +255,7 @@ impl<'a> Lowering<'a> {
                     obr: None,
                     diagnoses: Vec::new(),
                     last: index,
+                    unreadable: Vec::new(),
                 }),
                 "OBR" => match groups.last_mut() {
                     Some(group) if group.orc.is_some() && group.obr.is_none() => {
@@ -248,6 +274,7 @@ impl<'a> Lowering<'a> {
                             obr: Some(index),
                             diagnoses: Vec::new(),
                             last: index,
+                            unreadable: Vec::new(),
                         });
                         self.push(error("segment", segment.id, format!(
                             "OBR {why}: in {} every order starts with its own ORC (order control, placer order number, ordering provider); add an ORC before this OBR",
@@ -317,6 +344,7 @@ impl<'a> Lowering<'a> {
                 order_dates: date.into_iter().collect(),
                 diagnoses,
                 lines,
+                unreadable: message_unreadable.iter().chain(&group.unreadable).copied().collect(),
                 ..Claim::default()
             });
         }
