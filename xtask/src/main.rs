@@ -5,9 +5,12 @@
 //!   `target/bench/results.json`. `--smoke` is the quick run CI makes (1,000 lines, few
 //!   iterations; it checks that every field is measured and every rule fires, not the timings).
 //! - `cargo xtask corpus --lines N [--seed S] --out FILE`: writes a generated claim file.
+//! - `cargo xtask hl7-corpus --megabytes N [--seed S] --out FILE`: writes a generated HL7 v2
+//!   OML^O21 file (`hl7_corpus.rs`).
 
 mod bench;
 mod corpus;
+mod hl7_corpus;
 mod lsp_client;
 mod stats;
 
@@ -40,6 +43,19 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write a generated HL7 v2 file of OML^O21 lab orders, with a seeded HL7 mistake in one
+    /// message of every 40.
+    Hl7Corpus {
+        /// How many megabytes (10^6 bytes) to write, at least.
+        #[arg(long, default_value_t = 10)]
+        megabytes: usize,
+        /// The seed: the same seed and size always give the same bytes.
+        #[arg(long, default_value_t = corpus::DEFAULT_SEED)]
+        seed: u64,
+        /// Where to write it (an `.hl7` file).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +63,7 @@ fn main() -> ExitCode {
     let result = match arguments.command {
         Command::Bench(arguments) => bench::run(&arguments),
         Command::Corpus { lines, seed, out } => write_corpus(lines, seed, &out),
+        Command::Hl7Corpus { megabytes, seed, out } => write_hl7_corpus(megabytes, seed, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,6 +89,23 @@ fn write_corpus(lines: usize, seed: u64, out: &std::path::Path) -> Result<(), St
     println!("expected diagnostics with --today {}:", corpus::TODAY);
     for (rule, count) in corpus.expected() {
         println!("  {rule:<24} {count}");
+    }
+    Ok(())
+}
+
+fn write_hl7_corpus(megabytes: usize, seed: u64, out: &std::path::Path) -> Result<(), String> {
+    let corpus = hl7_corpus::generate(megabytes.saturating_mul(1_000_000), seed);
+    std::fs::write(out, &corpus.text).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!(
+        "{}: {} bytes, {} OML^O21 messages, {} orders",
+        out.display(),
+        corpus.text.len(),
+        corpus.messages,
+        corpus.orders
+    );
+    println!("seeded HL7 mistakes:");
+    for ((what, rule), count) in hl7_corpus::MISTAKES.iter().zip(corpus.mistakes) {
+        println!("  {rule:<14} {count:>6}  {what}");
     }
     Ok(())
 }

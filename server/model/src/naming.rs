@@ -99,6 +99,12 @@ pub trait Naming: Send + Sync + std::fmt::Debug {
     /// "line 2026-03-02 99213-25", "SV1 HC:99213:25".
     fn describe_line(&self, text: &str, line: &Line) -> String;
 
+    /// Whether the lines of this syntax point to their diagnoses at all (an HL7 order's
+    /// diagnoses support all of its tests; an 837I has no pointers).
+    fn has_pointers(&self) -> bool {
+        true
+    }
+
     /// Whether ICD-10 codes are written with their dot in this syntax (the claim language)
     /// or without (X12, HL7).
     fn dotted_codes(&self) -> bool;

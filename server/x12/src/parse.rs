@@ -483,7 +483,8 @@ fn read_isa(text: &str, at: usize) -> IsaReading {
     let mut problem_span = Span::new(at, at + 3.min(bytes.len()));
     let mut detail = String::from("the ISA is cut short");
     let mut fix = None;
-    let mut reading = IsaReading { delimiters: Delimiters::default(), terminator: None, problem: None };
+    let mut reading =
+        IsaReading { delimiters: Delimiters::default(), terminator: None, problem: None };
     if starts.len() == 16 {
         let isa16 = starts[15];
         let component = bytes.get(isa16).copied();
@@ -801,7 +802,8 @@ fn record_unwrapped(file: &mut X12File, text: &str, start: usize, id_end: usize,
     for element in &file.elements[first..] {
         spans.push(element.span.span());
         if element.count > 0 {
-            for repetition in &file.repetitions[element.first as usize..][..element.count as usize] {
+            for repetition in &file.repetitions[element.first as usize..][..element.count as usize]
+            {
                 spans.push(repetition.span.span());
                 let components = &file.components[repetition.first as usize..];
                 spans.extend(components[..repetition.count as usize].iter().map(|c| c.span()));
