@@ -141,6 +141,36 @@ pub static FIELDS: &[FieldInfo] = &[
     f("DG1", 6, "diagnosis type", "A for admitting, W for working, F for final."),
     f("DG1", 15, "priority", "1 for the principal diagnosis, then 2, 3 …"),
     f("DG1", 16, "clinician", "Who made the diagnosis."),
+    f("EVN", 1, "event type", "The trigger event (older versions; MSH-9 says it too)."),
+    f(
+        "EVN",
+        2,
+        "recorded date/time",
+        "When the event was recorded: an ADT message's date when PV1-44 is empty.",
+    ),
+    f(
+        "FT1",
+        4,
+        "transaction date",
+        "When the charged service was given: a DFT message's date for claimls.",
+    ),
+    f("FT1", 7, "transaction code", "What is charged, as the sender codes it."),
+    f("FT1", 10, "transaction quantity", "How many were given."),
+    f("FT1", 11, "transaction amount", "The charge."),
+    f("FT1", 19, "diagnosis code", "The diagnoses the charge is for."),
+    f(
+        "FT1",
+        20,
+        "performed by",
+        "Who gave the service; an NPI when the id type says so or it is 10 digits.",
+    ),
+    f(
+        "FT1",
+        21,
+        "ordered by",
+        "Who ordered the service; an NPI when the id type says so or it is 10 digits.",
+    ),
+    f("FT1", 25, "procedure code", "The CPT or HCPCS code of the charge."),
     f("GT1", 2, "guarantor number", "The guarantor's id."),
     f("GT1", 3, "guarantor name", "Who pays the bill."),
     f("GT1", 5, "guarantor address", "The guarantor's address."),
@@ -187,6 +217,8 @@ pub static FIELDS: &[FieldInfo] = &[
     f("NK1", 4, "address", "The person's address."),
     f("NK1", 5, "phone number", "The person's phone number."),
     f("NK1", 16, "date of birth", "The person's date of birth."),
+    f("NTE", 1, "set id", "The note's number."),
+    f("NTE", 3, "comment", "The note's text."),
     f("OBR", 1, "set id", "The request's number in the message."),
     f(
         "OBR",
@@ -220,6 +252,11 @@ pub static FIELDS: &[FieldInfo] = &[
         "placer supplemental service information",
         "More about the service, such as CPT modifiers.",
     ),
+    f("OBX", 2, "value type", "What kind of value OBX-5 holds: NM number, ST text, CWE coded …"),
+    f("OBX", 3, "observation identifier", "What was observed or asked, usually a LOINC code."),
+    f("OBX", 5, "observation value", "The result or the answer."),
+    f("OBX", 6, "units", "The unit of a numeric result."),
+    f("OBX", 11, "result status", "F final, P preliminary, C corrected …"),
     f(
         "ORC",
         1,
@@ -252,6 +289,8 @@ pub static FIELDS: &[FieldInfo] = &[
         "order effective date/time",
         "When the order takes effect; the order's date when OBR-7 and ORC-9 are empty.",
     ),
+    f("PD1", 4, "patient primary care provider", "The patient's usual doctor."),
+    f("PID", 1, "set id", "The patient's number in the message, usually 1."),
     f("PID", 2, "patient id (older versions)", "An id of the patient."),
     f(
         "PID",
@@ -283,6 +322,10 @@ pub static FIELDS: &[FieldInfo] = &[
         "admit date/time",
         "When the visit began: the date an ADT message's diagnoses are judged on.",
     ),
+    f("SPM", 1, "set id", "The specimen's number within its order."),
+    f("SPM", 2, "specimen id", "The placer's and the filler's ids of the specimen."),
+    f("SPM", 4, "specimen type", "What the specimen is: blood, serum, urine …"),
+    f("SPM", 17, "collection date/time", "When the specimen was taken."),
 ];
 
 /// The description of segment `id`.
@@ -371,5 +414,29 @@ mod tests {
             assert!(segment_info(a.segment).is_some(), "{} has fields but no entry", a.segment);
         }
         assert_eq!(field_label("OBR", 4), "OBR-4 (universal service id)");
+    }
+
+    /// Every field the lowering reads (and the MSH fields the parser checks) is described.
+    #[test]
+    fn every_field_claimls_reads_is_described() {
+        let read: &[(&str, &[usize])] = &[
+            ("MSH", &[1, 2, 7, 9, 10, 12]),
+            ("EVN", &[2]),
+            ("PID", &[2, 3, 5, 7, 8]),
+            ("PV1", &[7, 8, 9, 17, 44]),
+            ("IN1", &[3, 4]),
+            ("ORC", &[2, 9, 12, 15]),
+            ("OBR", &[2, 4, 7, 16]),
+            ("DG1", &[1, 2, 3]),
+            ("FT1", &[4, 20, 21]),
+        ];
+        for (segment, fields) in read {
+            for &field in *fields {
+                assert!(
+                    field_info(segment, field).is_some(),
+                    "{segment}-{field} is read but not described"
+                );
+            }
+        }
     }
 }
