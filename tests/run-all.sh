@@ -38,14 +38,16 @@ data_reproduces() {
   git diff --exit-code --stat -- server/codes/data
 }
 
-# The README's first command, as written: the clean examples have no problems (CPT codes get
-# `cpt-unverified` hints: CPT is not bundled) and the training file shows every rule, so the
-# whole run exits with status 1 and the clean files alone with 0.
+# The README's first command, as written: the clean examples of every format have no problems
+# (CPT codes get `cpt-unverified` hints: CPT is not bundled) and the training files show every
+# rule, so the whole run exits with status 1 and the clean files alone with 0.
 examples_check() {
   local status=0
   cargo run --quiet --release --locked -- check examples/ >/dev/null || status=$?
   [[ $status -eq 1 ]] || { echo "cargo run --release -- check examples/: expected exit 1, got $status"; return 1; }
   cargo run --quiet --release --locked -- check examples/clean
+  # The clean X12 837 and HL7 v2 files: no error and no warning either.
+  cargo run --quiet --release --locked -- check examples/x12/clean-*.837 examples/hl7/clean
 }
 
 # The benchmark harness, quick form: the generated corpus fires every rule as seeded, and every

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod ide;
+pub mod language;
 pub mod rules;
 
 pub use claimls_codes as codes;
@@ -12,6 +13,7 @@ pub use claimls_model as model;
 pub use claimls_model::{Diagnostic, Fix, Related, Severity, Span, TextEdit};
 pub use claimls_syntax as syntax;
 pub use config::{Config, ConfigError};
+pub use language::{LANGUAGES, Language};
 
 /// The largest document an editor gets checked, in bytes (8 MiB). A larger one gets
 /// [`too_large`] instead: checking it on every keystroke would make the editor slow and the
@@ -52,6 +54,52 @@ pub fn check(text: &str, sets: &codes::CodeSets, config: &Config) -> Vec<Diagnos
     all
 }
 
+/// [`check`] for a text of any [`Language`].
+pub fn check_text(
+    text: &str,
+    language: Language,
+    sets: &codes::CodeSets,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    check_text_each_piece(text, language, sets, config, |piece| all.extend(piece));
+    all
+}
+
+/// [`check_each_piece`] for a text of any [`Language`]: the claim language is parsed a piece at
+/// a time; X12 and HL7 are parsed whole (their trees are compact) and checked a few hundred
+/// claims at a time.
+pub fn check_text_each_piece(
+    text: &str,
+    language: Language,
+    sets: &codes::CodeSets,
+    config: &Config,
+    mut each: impl FnMut(Vec<Diagnostic>),
+) {
+    if language == Language::Claim {
+        return check_each_piece(text, sets, config, each);
+    }
+    let naming = language.naming(text);
+    let document = language.lower(text);
+    let workers = workers_for(text);
+    let pieces = |each_piece: &mut dyn FnMut(model::Document)| {
+        language::pieces(document, PIECE_BLOCKS, each_piece);
+    };
+    rules::run_in_pieces(text, naming, sets, config, workers, pieces, |piece| {
+        each(with_severities(piece, config));
+    });
+}
+
+/// How many threads check `text`'s pieces: none for a small file (starting threads would cost
+/// more than they save), else up to [`MAX_WORKERS`].
+fn workers_for(text: &str) -> usize {
+    if text.len() < PARALLEL_FROM_BYTES {
+        0
+    } else {
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(MAX_WORKERS)
+    }
+}
+
 /// [`check`] handed over a piece of the file at a time, in order: what `each` gets, one piece
 /// after the other, is what [`check`] returns. A large file is checked on several threads, and
 /// `each` (printing, say) runs while the rest is checked.
@@ -61,13 +109,7 @@ pub fn check_each_piece(
     config: &Config,
     each: impl FnMut(Vec<Diagnostic>),
 ) {
-    // A small file is checked on this thread: starting threads would cost more than they save.
-    let workers = if text.len() < PARALLEL_FROM_BYTES {
-        0
-    } else {
-        std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(MAX_WORKERS)
-    };
-    check_in_pieces(text, sets, config, PIECE_BLOCKS, workers, each);
+    check_in_pieces(text, sets, config, PIECE_BLOCKS, workers_for(text), each);
 }
 
 /// The blocks [`check`] parses and checks at a time: enough that the pieces cost nothing, few

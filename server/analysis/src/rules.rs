@@ -214,6 +214,8 @@ struct Dx<'t> {
     pointed: bool,
     /// The dx is the first with its label.
     first_with_label: bool,
+    /// The syntax says the code is ICD-9-CM (X12 `BK`, HL7 `I9C`).
+    icd9: bool,
 }
 
 /// What pass 1 learns about a claim.
@@ -238,6 +240,8 @@ struct Facts<'t> {
     facility: bool,
     /// Some date of service of the claim is on or after the start of ICD-10 (2015-10-01).
     modern: bool,
+    /// A diagnosis of the claim was written but could not be read.
+    unreadable_dx: bool,
 }
 
 impl Facts<'_> {
@@ -337,12 +341,14 @@ impl<'s, 't> Checker<'s, 't> {
     }
 
     fn push_problem(&mut self, span: Span, problem: &Problem) {
+        let dotted = self.naming.dotted_codes();
         let fixes = problem
             .fixes
             .iter()
-            .map(|(label, new_text)| Fix {
-                label: label.clone(),
-                edits: vec![TextEdit { span, new_text: new_text.clone() }],
+            .map(|(label, new_text)| {
+                // A replacement code is written the way the syntax writes codes.
+                let new_text = if dotted { new_text.clone() } else { new_text.replace('.', "") };
+                Fix { label: label.clone(), edits: vec![TextEdit { span, new_text }] }
             })
             .collect();
         self.push_full(
@@ -360,8 +366,32 @@ impl<'s, 't> Checker<'s, 't> {
             self.push_problem(span, problem);
         }
         if let Some(hint) = &verdict.hint {
-            self.push_problem(span, hint);
+            if self.naming.dotted_codes() {
+                self.push_problem(span, hint);
+            } else {
+                self.undotted_hint(span, hint);
+            }
         }
+    }
+
+    /// A `code-format` hint in a syntax that sends codes without the dot (X12, HL7): the code is
+    /// canonical when it is upper case without a dot, and a fix writes it so.
+    fn undotted_hint(&mut self, span: Span, hint: &Problem) {
+        let text = span.slice(self.text);
+        let Some((_, dotted)) = hint.fixes.first() else {
+            return self.push_problem(span, hint);
+        };
+        let canonical = dotted.replace('.', "");
+        if text == canonical {
+            return;
+        }
+        let message = hint.message.replace(&format!("`{dotted}`"), &format!("`{canonical}`"));
+        let message = format!("{message} (this format sends codes without the dot)");
+        let fix = Fix {
+            label: format!("Write `{canonical}`"),
+            edits: vec![TextEdit { span, new_text: canonical }],
+        };
+        self.push_full(hint.rule, hint.severity, span, message, vec![fix], Vec::new());
     }
 
     // ----- the file -----
@@ -458,7 +488,9 @@ impl<'s, 't> Checker<'s, 't> {
                 LineKind::Service => self.service_line(line, &facts, fallback),
                 LineKind::Test => {
                     self.service(line, facts.order_date.unwrap_or(fallback));
-                    self.pointers(line, &facts);
+                    if self.naming.has_pointers() {
+                        self.pointers(line, &facts);
+                    }
                 }
             }
         }
@@ -471,7 +503,11 @@ impl<'s, 't> Checker<'s, 't> {
 
     /// Pass 1: the facts the checks of single parts depend on.
     fn gather(&mut self, claim: &Claim) -> Facts<'t> {
-        let mut facts = Facts { facility: claim.kind.is_facility(), ..Facts::default() };
+        let mut facts = Facts {
+            facility: claim.kind.is_facility(),
+            unreadable_dx: claim.unreadable.contains(&Part::Diagnosis),
+            ..Facts::default()
+        };
         if let Some(patient) = claim.patients.first() {
             facts.dob = patient.date_of_birth.as_ref().and_then(|dob| self.date_of(dob));
             facts.sex = patient.sex.as_ref().and_then(|sex| match self.raw(sex).as_bytes() {
@@ -505,6 +541,7 @@ impl<'s, 't> Checker<'s, 't> {
                 used_on: Vec::new(),
                 pointed: false,
                 first_with_label,
+                icd9: dx.system.as_ref().is_some_and(|s| self.naming.is_icd9_system(self.raw(s))),
             });
         }
         for procedure in &claim.procedures {
@@ -651,8 +688,11 @@ impl<'s, 't> Checker<'s, 't> {
             self.push("date", Severity::Warning, from.span, message);
         }
         let date = from_date.filter(|&date| facts.plausible(date)).unwrap_or(fallback);
-        self.service(line, date);
-        if !facts.facility {
+        // A facility line may bill a revenue code alone (an 837I SV2 without SV202).
+        if !(facts.facility && line.code.span.is_empty()) {
+            self.service(line, date);
+        }
+        if !facts.facility && self.naming.has_pointers() {
             self.pointers(line, facts);
         }
         if let Some(units) = &line.units
@@ -741,8 +781,13 @@ impl<'s, 't> Checker<'s, 't> {
     /// A line's or test's code and modifiers.
     fn service(&mut self, line: &Line, date: Date) {
         let code = self.raw(&line.code);
-        let verdict = self.codes.service_verdict(code, date);
-        self.push_verdict(line.code.span, &verdict);
+        // A LOINC or local code (by the coding system the syntax wrote with it) is not CPT/HCPCS.
+        let judged =
+            line.system.as_ref().is_none_or(|s| self.naming.is_service_system(self.raw(s)));
+        if judged {
+            let verdict = self.codes.service_verdict(code, date);
+            self.push_verdict(line.code.span, &verdict);
+        }
         let modifiers = &line.modifiers;
         for (index, modifier) in modifiers.iter().enumerate() {
             if index == 4 {
@@ -839,6 +884,9 @@ impl<'s, 't> Checker<'s, 't> {
                     words.pointers
                 );
                 self.push("dx-pointer", Severity::Error, pointer.field.span, message);
+            } else if !known && facts.unreadable_dx {
+                // A diagnosis that could not be read may be the one it names: say nothing more.
+                problems = true;
             } else if !known {
                 problems = true;
                 let defined: String = facts
@@ -851,7 +899,7 @@ impl<'s, 't> Checker<'s, 't> {
                 let which = if defined.is_empty() {
                     format!("there is no {} in this {}", words.dx, words.block)
                 } else {
-                    format!("the {} {} here are {defined}", words.dx, words.labels)
+                    format!("the {} here are {defined}", words.labelled)
                 };
                 let message = format!(
                     "{} names {written}, but there is no {} in this {} ({which})",
@@ -970,6 +1018,10 @@ impl<'s, 't> Checker<'s, 't> {
                 };
                 self.push("too-many-dx", Severity::Error, dx.label_span, message);
             }
+            // ICD-9-CM is not bundled: an ICD-9 code is judged only where ICD-10-CM was due.
+            if dx.icd9 && dates.iter().all(|&date| date < codes::icd10_start()) {
+                continue;
+            }
             let (verdict, date) = self.dx_verdict(dx.code, &dates);
             self.push_verdict(dx.code_span, &verdict);
             let norm = self.codes.cm_norm(dx.code).to_string();
@@ -1045,7 +1097,11 @@ impl<'s, 't> Checker<'s, 't> {
         // unused-dx: only on a professional claim (facility lines carry no pointers), where
         // every line could be read and the claim has lines at all. External-cause codes (V00–Y99:
         // cause, place, activity, status) are reported without a pointer.
-        if claim.kind == ClaimKind::Professional && facts.lines > 0 && !facts.line_with_error {
+        if claim.kind == ClaimKind::Professional
+            && self.naming.has_pointers()
+            && facts.lines > 0
+            && !facts.line_with_error
+        {
             let unused: Vec<usize> = (0..facts.dxs.len())
                 .filter(|&index| {
                     let dx = &facts.dxs[index];
@@ -1271,7 +1327,7 @@ impl<'s, 't> Checker<'s, 't> {
         self.line_keys.clear();
         let mut keys = std::mem::take(&mut self.line_keys);
         for (index, line) in claim.lines.iter().enumerate() {
-            if line.kind != LineKind::Service || line.unreadable {
+            if line.kind != LineKind::Service || line.unreadable || line.code.span.is_empty() {
                 continue;
             }
             let hash = self.line_key_hash(line);

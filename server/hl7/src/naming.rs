@@ -14,6 +14,7 @@ static WORDS: Words = Words {
     dx: "DG1",
     dx_label: "DG1 set id",
     labels: "set ids",
+    labelled: "DG1 set ids",
     pointers: "the DG1 set ids",
     block: "order",
     sex: "PID-8",
@@ -105,6 +106,18 @@ impl Naming for Hl7Naming {
 
     fn has_pointers(&self) -> bool {
         false
+    }
+
+    fn is_icd9_system(&self, system: &str) -> bool {
+        ["I9", "I9C", "I9CDX", "ICD9"].iter().any(|s| s.eq_ignore_ascii_case(system))
+    }
+
+    fn is_service_system(&self, system: &str) -> bool {
+        // HL7 table 0396's CPT and HCPCS names (and common misspellings of them); LOINC (`LN`)
+        // and local codes are checked by the HL7 crate.
+        ["C4", "C5", "CPT", "CPT4", "HCPCS", "HPC", "HCPCS-II"]
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(system))
     }
 
     fn dotted_codes(&self) -> bool {

@@ -51,6 +51,8 @@ pub struct Words {
     pub dx_label: &'static str,
     /// The labels lines point with, in the plural: "letters", "positions".
     pub labels: &'static str,
+    /// The diagnoses' labels as a list is introduced: "dx letters", "HI positions".
+    pub labelled: &'static str,
     /// A line's pointers: "`ptr`", "SV107".
     pub pointers: &'static str,
     /// The unit that holds one claim or order: "block", "claim".
@@ -102,6 +104,19 @@ pub trait Naming: Send + Sync + std::fmt::Debug {
     /// Whether the lines of this syntax point to their diagnoses at all (an HL7 order's
     /// diagnoses support all of its tests; an 837I has no pointers).
     fn has_pointers(&self) -> bool {
+        true
+    }
+
+    /// Whether a diagnosis written with this coding system or qualifier is an ICD-9-CM one
+    /// (X12 `BK`, HL7 `I9C`): ICD-9-CM is not bundled, so such a code is judged only where
+    /// ICD-10-CM was required (from 2015-10-01).
+    fn is_icd9_system(&self, _system: &str) -> bool {
+        false
+    }
+
+    /// Whether a service code written with this coding system is CPT/HCPCS (or CDT), so the
+    /// code sets judge it; a LOINC or local code is the syntax's to check.
+    fn is_service_system(&self, _system: &str) -> bool {
         true
     }
 

@@ -14,6 +14,7 @@ static WORDS: Words = Words {
     dx: "dx",
     dx_label: "dx letter",
     labels: "letters",
+    labelled: "dx letters",
     pointers: "`ptr`",
     block: "block",
     sex: "`sex`",

@@ -571,9 +571,7 @@ impl<'t, 'b> LineParser<'t, 'b> {
             return None;
         };
         let (admission, discharge) = self.date_range(word);
-        let Some(admission) = admission else {
-            return None;
-        };
+        let admission = admission?;
         if discharge.is_none() && !word_has_range(&self.text[word.content_span().range()]) {
             self.fail(
                 word.span(),

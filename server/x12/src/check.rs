@@ -1189,10 +1189,11 @@ impl<'a> Tx837<'a> {
         let mut dates = vec![];
         for &dtp in claim_dates {
             let value = self.el(dtp, 3);
-            if inpatient && self.el(dtp, 1) == "434" {
-                if let Some(end) = value.get(9..).and_then(compact_date) {
-                    return Some(end);
-                }
+            if inpatient
+                && self.el(dtp, 1) == "434"
+                && let Some(end) = value.get(9..).and_then(compact_date)
+            {
+                return Some(end);
             }
             dates.extend(compact_date(value));
         }

@@ -169,15 +169,30 @@ impl Naming for X12Naming {
         }
     }
 
+    fn is_icd9_system(&self, system: &str) -> bool {
+        ICD9_QUALIFIERS.iter().any(|q| q.eq_ignore_ascii_case(system))
+    }
+
+    fn is_service_system(&self, system: &str) -> bool {
+        // HC: HCPCS and CPT; AD: the dental (CDT) codes, HCPCS D codes. Others (ER, IV, WK)
+        // are not code sets claimls holds.
+        ["HC", "AD"].iter().any(|q| q.eq_ignore_ascii_case(system))
+    }
+
     fn dotted_codes(&self) -> bool {
         false
     }
 }
 
+/// The HI qualifiers of ICD-9-CM diagnoses (principal, other, admitting, reason for visit,
+/// external cause).
+const ICD9_QUALIFIERS: [&str; 5] = ["BK", "BF", "BJ", "PR", "BN"];
+
 static WORDS: Words = Words {
     dx: "HI position",
     dx_label: "HI position",
     labels: "positions",
+    labelled: "HI positions",
     pointers: "SV107",
     block: "claim",
     sex: "DMG03",

@@ -327,4 +327,76 @@ pub(super) const CATALOGUE: &[RuleInfo] = &[
             so. Nothing is wrong with the claims in it. Check the file from a terminal with \
             `claimls check FILE`, which has no size limit, or split it into smaller files.",
     },
+    // ----- X12 837 (contract section 6) and HL7 v2 (section 7) -----
+    RuleInfo {
+        id: "envelope",
+        default_severity: Error,
+        summary: "X12: ISA/IEA, GS/GE or ST/SE do not pair up, or a count or control number is wrong",
+        explanation: "An X12 file is wrapped three times: the interchange (ISA ... IEA), the \
+            functional group (GS ... GE) and the transaction (ST ... SE). Each trailer repeats \
+            its header's control number (IEA02 = ISA13, GE02 = GS06, SE02 = ST02) and counts \
+            what it closes (IEA01 the groups, GE01 the transactions, SE01 the segments from ST \
+            to SE, both included). A clearinghouse rejects the whole batch when they disagree, \
+            before any claim is read, so this is the first thing to fix after an edit that \
+            adds or removes segments. The quick fix writes the right count or number.",
+    },
+    RuleInfo {
+        id: "hierarchy",
+        default_severity: Error,
+        summary: "X12: the HL tree is broken",
+        explanation: "The HL segments of an 837 form a tree: the billing provider (HL03 20), \
+            under it the subscriber (22), and under that the patient (23) when the patient is \
+            not the subscriber. HL01 numbers them 1, 2, 3 in order, HL02 names the parent's \
+            HL01 and HL04 says whether children follow. Receivers walk this tree to find whose \
+            claim is whose, so a wrong parent or a missing level makes them reject or \
+            misattribute the claims. Renumber the HL segments, or fix the parent and child \
+            flags.",
+    },
+    RuleInfo {
+        id: "segment",
+        default_severity: Error,
+        summary: "X12 or HL7: a segment that is unknown, out of place, missing, or malformed",
+        explanation: "In an 837 every segment has its place in a loop (a service line's SV1 \
+            after a CLM, a CLM inside a subscriber or patient loop) and some are required (an \
+            837P or 837I claim needs its HI diagnoses; a line needs a DTP*472 date when the \
+            claim gives none). In an HL7 message the segment id is three upper-case letters or \
+            digits and each segment stands where the message structure puts it (an order's OBR \
+            after its ORC, the patient's PID before the orders). A segment out of place is \
+            usually a cut-and-paste slip or a missing terminator that ran two segments \
+            together; claimls says which segment it expected. Segments claimls does not read \
+            are named as such rather than guessed at.",
+    },
+    RuleInfo {
+        id: "qualifier",
+        default_severity: Error,
+        summary: "X12: a qualifier that does not fit where it stands",
+        explanation: "X12 says what a value is with a qualifier next to it: HI's ABK/ABF \
+            (ICD-10-CM) or BK/BF (ICD-9-CM), SV101-1 HC (HCPCS and CPT), NM108 XX (an NPI), \
+            DTP02 D8 (one date) or RD8 (a range). ICD-9 qualifiers are for dates of service \
+            before 2015-10-01 and ICD-10 ones for dates from then on; the first HI of an 837P is \
+            the principal diagnosis (ABK or BK). A receiver reads the value by its qualifier, so \
+            a wrong one makes a right code unreadable. Write the qualifier the value needs.",
+    },
+    RuleInfo {
+        id: "claim-total",
+        default_severity: Error,
+        summary: "X12: CLM02 is not the sum of the claim's line charges",
+        explanation: "The claim's total charge (CLM02) must equal the sum of its service lines' \
+            charges (SV102 in an 837P, SV203 in an 837I, SV302 in an 837D). Clearinghouses \
+            check this balance before anything else about the claim and reject it when it is \
+            off by even a cent: usually a line was added, removed or re-priced without updating \
+            the total. The quick fix writes the sum.",
+    },
+    RuleInfo {
+        id: "coding-system",
+        default_severity: Error,
+        summary: "HL7: a DG1-3 or OBR-4 coding system that does not match the code",
+        explanation: "An HL7 code travels with the name of its coding system (the third \
+            component: DG1-3.3, OBR-4.3), from HL7 table 0396: I10C is ICD-10-CM, the code set \
+            of US claims, while I10 is the WHO's ICD-10, a different classification; I9C is \
+            ICD-9-CM, retired for dates from 2015-10-01; C4 is CPT and HCPCS the HCPCS Level \
+            II codes. A lab bills with the diagnosis the order sends, so a code named with the \
+            wrong system, or with none, may be read as something else or refused. Write the \
+            system the code belongs to (the quick fix does where it is sure).",
+    },
 ];

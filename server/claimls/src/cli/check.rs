@@ -6,13 +6,10 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use claimls_analysis::{Severity, config};
+use claimls_analysis::{Language, Severity, config};
 use claimls_codes::{CodeSets, Date};
 
 use super::output::{self, LineMap, Style};
-
-/// The extensions of claim and order files, looked for when a directory is checked.
-const EXTENSIONS: [&str; 3] = ["claim", "claims", "order"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -87,7 +84,9 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
         let shown_path = path.display().to_string();
         let map = LineMap::new(&text);
         // Printed a piece at a time, while the rest of a large file is checked.
-        claimls_analysis::check_each_piece(&text, sets, &settings, |diagnostics| {
+        // By its extension, else by its content (X12, HL7 v2 or the claim language).
+        let language = Language::of_file(path, &text);
+        claimls_analysis::check_text_each_piece(&text, language, sets, &settings, |diagnostics| {
             for diagnostic in &diagnostics {
                 *counts.entry(diagnostic.severity).or_default() += 1;
                 match arguments.format {
@@ -207,11 +206,10 @@ fn walk(
     }
 }
 
-/// Whether a file found in a directory is one to check, by its extension (any case).
+/// Whether a file found in a directory is one to check, by its extension (any case): a claim,
+/// X12 or HL7 file.
 fn is_claim_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    Language::from_extension(path).is_some()
 }
 
 /// The file's text, or a one-line reason it is not a claim file we can read. An empty file

@@ -104,16 +104,17 @@ pub fn human(
     );
     let gutter = line.ilog10() as usize + 1;
     let _ = writeln!(out, "{:gutter$}{} {path}:{line}:{column}", "", style.paint("34", "-->"));
-    let source = map.line_text(line);
+    let width = if end_line == line { end_column.saturating_sub(column).max(1) } else { 1 };
+    // A long line (an X12 file written on one line) is shown around the span only.
+    let (source, column) = excerpt(map.line_text(line), column, width);
     let _ = writeln!(out, "{:gutter$} {}", "", style.paint("34", "|"));
     let _ = writeln!(
         out,
         "{} {} {}",
         style.paint("34", line),
         style.paint("34", "|"),
-        Untabbed(source)
+        Untabbed(&source)
     );
-    let width = if end_line == line { end_column.saturating_sub(column).max(1) } else { 1 };
     let marker_colour = if diagnostic.severity == Severity::Error { "1;31" } else { "1;33" };
     let _ = writeln!(
         out,
@@ -188,6 +189,33 @@ pub fn json(path: &str, map: &LineMap<'_>, diagnostic: &Diagnostic) -> serde_jso
         "message": diagnostic.message,
         "fixes": fixes,
     })
+}
+
+/// Lines up to this many characters are shown whole under a diagnostic.
+const EXCERPT_FROM: usize = 120;
+
+/// Characters shown before and after a diagnostic's span on a longer line.
+const EXCERPT_CONTEXT: usize = 50;
+
+/// The part of `source` to show under a diagnostic at `column` (1-based, in characters) that is
+/// `width` characters wide, and the column the span then starts at: the whole line when it is
+/// short, else the span with some context and `…` where the line goes on.
+fn excerpt(source: &str, column: usize, width: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let length = source.chars().count();
+    if length <= EXCERPT_FROM {
+        return (std::borrow::Cow::Borrowed(source), column);
+    }
+    let start = column.saturating_sub(1).saturating_sub(EXCERPT_CONTEXT);
+    let end = (column - 1 + width + EXCERPT_CONTEXT).min(length);
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(source.chars().skip(start).take(end - start));
+    if end < length {
+        shown.push('…');
+    }
+    (std::borrow::Cow::Owned(shown), column - start + usize::from(start > 0))
 }
 
 #[cfg(test)]

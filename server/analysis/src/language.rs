@@ -1,0 +1,124 @@
+//! The syntaxes claimls reads, how a file's syntax is chosen, and each syntax's way from text
+//! to the claim model. Everything after the model (the rules, hover, inlay hints, navigation)
+//! is the same for every syntax.
+
+use std::path::Path;
+
+use claimls_model::{Document, Naming};
+
+/// A syntax claimls reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// The claim language (`.claim`, `.claims`, `.order`).
+    Claim,
+    /// X12 837 claim files (`.837`, `.x12`, `.edi`).
+    X12,
+    /// HL7 v2 messages (`.hl7`, `.hl7v2`).
+    Hl7,
+}
+
+/// Each language with its editor language id and file extensions: the one place these are
+/// stated (the CLI's directory walk and the server's language ids derive from it).
+pub const LANGUAGES: [(Language, &str, &[&str]); 3] = [
+    (Language::Claim, "claim", &["claim", "claims", "order"]),
+    (Language::X12, "x12", &["837", "x12", "edi"]),
+    (Language::Hl7, "hl7", &["hl7", "hl7v2"]),
+];
+
+impl Language {
+    /// The language of a file by its extension (any case), if it is one claimls reads.
+    pub fn from_extension(path: &Path) -> Option<Language> {
+        let extension = path.extension()?.to_str()?;
+        LANGUAGES
+            .iter()
+            .find(|(_, _, extensions)| extensions.iter().any(|e| e.eq_ignore_ascii_case(extension)))
+            .map(|(language, _, _)| *language)
+    }
+
+    /// The language of a text by its content: X12 when it starts with `ISA` or `ST*`, HL7 v2
+    /// when it starts with `MSH` (after a byte-order mark and white space), else the claim
+    /// language.
+    pub fn from_content(text: &str) -> Language {
+        let start = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+        if claimls_x12::looks_like_x12(text) {
+            Language::X12
+        } else if start.starts_with("MSH") {
+            Language::Hl7
+        } else {
+            Language::Claim
+        }
+    }
+
+    /// The language of a file: by its extension, else by its content.
+    pub fn of_file(path: &Path, text: &str) -> Language {
+        Language::from_extension(path).unwrap_or_else(|| Language::from_content(text))
+    }
+
+    /// The language an editor names (`claim`, `x12`, `hl7`).
+    pub fn from_id(id: &str) -> Option<Language> {
+        LANGUAGES.iter().find(|(_, name, _)| *name == id).map(|(language, _, _)| *language)
+    }
+
+    /// The editor language id.
+    pub fn id(self) -> &'static str {
+        LANGUAGES.iter().find(|(language, _, _)| *language == self).map_or("claim", |l| l.1)
+    }
+
+    /// How the rules name this syntax's parts, for a text of it.
+    pub fn naming(self, text: &str) -> &'static dyn Naming {
+        match self {
+            Language::Claim => &claimls_syntax::NAMING,
+            Language::X12 => x12_naming(text),
+            Language::Hl7 => &claimls_hl7::NAMING,
+        }
+    }
+
+    /// The whole text parsed and lowered into the model.
+    pub fn lower(self, text: &str) -> Document {
+        match self {
+            Language::Claim => {
+                claimls_syntax::lower(text, &claimls_syntax::parse_without_tokens(text))
+            }
+            Language::X12 => claimls_x12::lower(text, &claimls_x12::parse(text)),
+            Language::Hl7 => claimls_hl7::lower(text, &claimls_hl7::parse(text)),
+        }
+    }
+}
+
+/// The X12 naming for a file: one kind of 837 names its own elements ("SV107", or "SV311" in an
+/// 837D); a file that mixes them (or names none) gets the words that fit any.
+fn x12_naming(text: &str) -> &'static dyn Naming {
+    // The implementation guide version (GS08 / ST03) says which 837 a transaction is.
+    let kinds = [
+        ("005010X222", &claimls_x12::NAMING_837P),
+        ("005010X223", &claimls_x12::NAMING_837I),
+        ("005010X224", &claimls_x12::NAMING_837D),
+    ];
+    let mut found = kinds.iter().filter(|(version, _)| text.contains(version));
+    match (found.next(), found.next()) {
+        (Some((_, naming)), None) => *naming,
+        _ => &claimls_x12::NAMING,
+    }
+}
+
+/// `document` cut into pieces of `claims_per_piece` claims, in order, each with the syntax's
+/// problems that lie before the next piece's first claim: so that each piece's diagnostics lie
+/// in its own stretch of the text and the pieces can be checked apart (on several threads).
+pub(crate) fn pieces(document: Document, claims_per_piece: usize, mut each: impl FnMut(Document)) {
+    let Document { claims, problems } = document;
+    let mut problems = problems.into_iter().peekable();
+    let mut claims = claims.into_iter().peekable();
+    loop {
+        let piece_claims: Vec<_> = claims.by_ref().take(claims_per_piece.max(1)).collect();
+        let boundary = claims.peek().map(|claim| claim.span.start);
+        let mut piece_problems = Vec::new();
+        while let Some(problem) = problems.next_if(|p| boundary.is_none_or(|b| p.span.start < b)) {
+            piece_problems.push(problem);
+        }
+        let last = boundary.is_none();
+        each(Document { claims: piece_claims, problems: piece_problems });
+        if last {
+            return;
+        }
+    }
+}
