@@ -581,15 +581,15 @@ pub fn parse(text: &str) -> X12File {
         pos += 1;
     }
     let rest = &text[pos..];
-    let starts_as_x12 = rest.starts_with("ISA")
-        || (rest.len() > 3
-            && is_segment_id(&rest[..2])
-            && could_be_delimiter(rest.as_bytes()[2])
-            && rest.as_bytes()[2] != b'\n')
-        || (rest.len() > 4
-            && rest.is_char_boundary(3)
-            && is_segment_id(&rest[..3])
-            && could_be_delimiter(rest.as_bytes()[3]));
+    // An id of 2 or 3 characters and a separator (ASCII bytes all, so the slices are safe).
+    let head = rest.as_bytes();
+    let id_then_separator = |n: usize| {
+        head.len() > n
+            && head[..n].iter().all(u8::is_ascii)
+            && is_segment_id(&rest[..n])
+            && could_be_delimiter(head[n])
+    };
+    let starts_as_x12 = rest.starts_with("ISA") || id_then_separator(2) || id_then_separator(3);
     if !starts_as_x12 && !rest.is_empty() {
         // Text before the interchange (a title, a note): find the ISA at the start of a line.
         if let Some(found) = memchr::memmem::find(rest.as_bytes(), b"\nISA") {
@@ -691,6 +691,7 @@ pub fn parse(text: &str) -> X12File {
         push_segment(&mut file, text, start, content_end, terminator, delimiters, current);
         pos = end + 1;
     }
+    crate::sort_diagnostics(&mut file.problems);
     file
 }
 
