@@ -398,16 +398,16 @@ fn allowed(ctx: Ctx, id: &str, kind: TransactionKind) -> bool {
 /// and those of the transactions that travel with claims: 999, 277, 835, 270/271, 276, 278,
 /// 834, 820, TA1). An id outside this list is reported as not an X12 segment.
 const X12_SEGMENTS: &[&str] = &[
-    "ISA", "IEA", "GS", "GE", "ST", "SE", "TA1", "BHT", "NM1", "N2", "N3", "N4", "PER", "REF", "HL",
-    "PRV", "CUR", "SBR", "PAT", "DMG", "CLM", "DTP", "PWK", "CN1", "AMT", "K3", "NTE", "CR1",
-    "CR2", "CR3", "CR4", "CR5", "CR6", "CR7", "CR8", "CRC", "HI", "HCP", "CL1", "HSD", "QTY", "MEA",
-    "CAS", "OI", "MOA", "MIA", "LX", "SV1", "SV2", "SV3", "SV4", "SV5", "SV6", "SV7", "TOO", "PS1",
-    "LIN", "CTP", "SVD", "LQ", "FRM", "DN1", "DN2", "AK1", "AK2", "AK3", "AK4", "AK5", "AK9", "IK3",
-    "IK4", "IK5", "CTX", "TRN", "STC", "SVC", "BPR", "DTM", "N1", "TS2", "TS3", "CLP", "PLB", "RDM",
-    "EQ", "EB", "III", "MSG", "INS", "BGN", "HD", "COB", "LUI", "DSB", "IDC", "UM", "HCR", "RMR",
-    "ENT", "ADX", "NX1", "PRR", "UR", "CRX", "PDP", "PDS", "BIG", "IT1", "TDS", "PO1", "CTT", "MPI",
-    "ACT", "RMT", "BEN", "EC", "ICM", "DEP", "AIN", "ENT", "PLA", "LS", "LE", "PID", "MSG", "AAA",
-    "INV", "BRA", "BNE", "PAM",
+    "ISA", "IEA", "GS", "GE", "ST", "SE", "TA1", "BHT", "NM1", "N2", "N3", "N4", "PER", "REF",
+    "HL", "PRV", "CUR", "SBR", "PAT", "DMG", "CLM", "DTP", "PWK", "CN1", "AMT", "K3", "NTE", "CR1",
+    "CR2", "CR3", "CR4", "CR5", "CR6", "CR7", "CR8", "CRC", "HI", "HCP", "CL1", "HSD", "QTY",
+    "MEA", "CAS", "OI", "MOA", "MIA", "LX", "SV1", "SV2", "SV3", "SV4", "SV5", "SV6", "SV7", "TOO",
+    "PS1", "LIN", "CTP", "SVD", "LQ", "FRM", "DN1", "DN2", "AK1", "AK2", "AK3", "AK4", "AK5",
+    "AK9", "IK3", "IK4", "IK5", "CTX", "TRN", "STC", "SVC", "BPR", "DTM", "N1", "TS2", "TS3",
+    "CLP", "PLB", "RDM", "EQ", "EB", "III", "MSG", "INS", "BGN", "HD", "COB", "LUI", "DSB", "IDC",
+    "UM", "HCR", "RMR", "ENT", "ADX", "NX1", "PRR", "UR", "CRX", "PDP", "PDS", "BIG", "IT1", "TDS",
+    "PO1", "CTT", "MPI", "ACT", "RMT", "BEN", "EC", "ICM", "DEP", "AIN", "ENT", "PLA", "LS", "LE",
+    "PID", "MSG", "AAA", "INV", "BRA", "BNE", "PAM",
 ];
 
 pub(crate) fn is_known_x12_segment(id: &str) -> bool {
@@ -503,11 +503,11 @@ impl<'a> Tx837<'a> {
     fn no_place(&mut self, index: usize, detail: &str) {
         let segment = self.seg(index);
         let id = segment.id(self.text);
-        let message = format!(
-            "{id} has no place in {}{detail}. {}",
-            self.ctx.name(),
-            where_it_belongs(id, self.kind)
-        );
+        let message = if detail.is_empty() {
+            format!("{id} has no place in {}. {}", self.ctx.name(), where_it_belongs(id, self.kind))
+        } else {
+            format!("{id} has no place in {}{detail}.", self.ctx.name())
+        };
         self.out.push(error("segment", segment.id_span(), message));
     }
 
@@ -632,7 +632,10 @@ impl<'a> Tx837<'a> {
                     self.entities.clear();
                     self.name_loop = None;
                 } else {
-                    self.no_place(index, ": a service line loop 2400 belongs to a claim, after its CLM");
+                    self.no_place(
+                        index,
+                        ": a service line loop 2400 belongs to a claim, after its CLM",
+                    );
                 }
             }
             "SV1" | "SV2" | "SV3" => self.service(index, id),
@@ -1017,8 +1020,15 @@ impl<'a> Tx837<'a> {
         if let Some(isa) = (0..index).rev().find(|&i| self.seg(i).id(self.text) == "ISA")
             && let Some(isa16) = self.seg(isa).element(16)
         {
-            d.fixes.push(replace(format!("Change ISA16 to {foreign}"), isa16.span(), foreign.to_string()));
-            d.related.push(Related { span: isa16.span(), message: "ISA16, the component separator".into() });
+            d.fixes.push(replace(
+                format!("Change ISA16 to {foreign}"),
+                isa16.span(),
+                foreign.to_string(),
+            ));
+            d.related.push(Related {
+                span: isa16.span(),
+                message: "ISA16, the component separator".into(),
+            });
         }
         d
     }
@@ -1035,15 +1045,24 @@ impl<'a> Tx837<'a> {
             Ctx::Patient => ("loop 2000C", &["QC"]),
             Ctx::Claim => (
                 "the claim loop 2300",
-                &["DN", "P3", "82", "77", "DQ", "PW", "45", "71", "72", "ZZ", "DD", "FA", "QB", "DK"],
+                &[
+                    "DN", "P3", "82", "77", "DQ", "PW", "45", "71", "72", "ZZ", "DD", "FA", "QB",
+                    "DK",
+                ],
             ),
             Ctx::OtherSubscriber => (
                 "the other subscriber loop 2320",
-                &["IL", "PR", "DN", "P3", "82", "77", "DQ", "85", "71", "72", "ZZ", "DK", "DD", "PW", "45"],
+                &[
+                    "IL", "PR", "DN", "P3", "82", "77", "DQ", "85", "71", "72", "ZZ", "DK", "DD",
+                    "PW", "45",
+                ],
             ),
             Ctx::Line => (
                 "the service line loop 2400",
-                &["82", "QB", "77", "DQ", "DK", "DN", "P3", "PW", "45", "71", "72", "ZZ", "DD", "FA"],
+                &[
+                    "82", "QB", "77", "DQ", "DK", "DN", "P3", "PW", "45", "71", "72", "ZZ", "DD",
+                    "FA",
+                ],
             ),
             _ => ("", &[]),
         };
@@ -1063,7 +1082,10 @@ impl<'a> Tx837<'a> {
                     if entities.len() > 6 { " …" } else { "" }
                 ),
             ));
-        } else if !entity.is_empty() && !matches!(entity, "DN" | "P3") && self.entities.contains(&entity) {
+        } else if !entity.is_empty()
+            && !matches!(entity, "DN" | "P3")
+            && self.entities.contains(&entity)
+        {
             self.out.push(error(
                 "segment",
                 segment.id_span(),
@@ -1265,10 +1287,11 @@ impl<'a> Tx837<'a> {
         let mut dates = vec![];
         for &dtp in claim_dates {
             let value = self.el(dtp, 3);
-            if inpatient && self.el(dtp, 1) == "434" {
-                if let Some(end) = value.get(9..).and_then(compact_date) {
-                    return Some(end);
-                }
+            if inpatient
+                && self.el(dtp, 1) == "434"
+                && let Some(end) = value.get(9..).and_then(compact_date)
+            {
+                return Some(end);
             }
             dates.extend(compact_date(value));
         }
@@ -1393,12 +1416,19 @@ impl<'a> Tx837<'a> {
                         ),
                     );
                     let right = if qualifier == "ABK" { "ABF" } else { "BF" };
-                    d.fixes.push(replace(format!("Change {position} to {right}"), span, right.into()));
+                    d.fixes.push(replace(
+                        format!("Change {position} to {right}"),
+                        span,
+                        right.into(),
+                    ));
                     self.out.push(d);
                     continue;
                 }
                 if self.kind == TransactionKind::Professional
-                    && matches!(qualifier, "ABJ" | "APR" | "ABN" | "BJ" | "PR" | "BN" | "BBR" | "BBQ")
+                    && matches!(
+                        qualifier,
+                        "ABJ" | "APR" | "ABN" | "BJ" | "PR" | "BN" | "BBR" | "BBQ"
+                    )
                 {
                     self.out.push(error(
                         "qualifier",
@@ -1515,7 +1545,8 @@ impl<'a> Tx837<'a> {
                     continue;
                 }
             };
-            let earlier = hls[..i].iter().rev().find(|h| self.seg(h.seg).text(1, text) == parent_id);
+            let earlier =
+                hls[..i].iter().rev().find(|h| self.seg(h.seg).text(1, text) == parent_id);
             match (wanted_parent, parent_id.is_empty()) {
                 (None, true) => {}
                 (None, false) => {
@@ -1580,7 +1611,9 @@ impl<'a> Tx837<'a> {
             .map(|(i, hl)| {
                 let parent_id = self.seg(hl.seg).text(2, text);
                 let named = (!parent_id.is_empty())
-                    .then(|| (0..i).rev().find(|&j| self.seg(hls[j].seg).text(1, text) == parent_id))
+                    .then(|| {
+                        (0..i).rev().find(|&j| self.seg(hls[j].seg).text(1, text) == parent_id)
+                    })
                     .flatten();
                 let wanted = match hl.level.as_str() {
                     "22" => "20",
@@ -1710,7 +1743,6 @@ fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagno
     }
 }
 
-
 /// An 837I facility type code (the first two digits of the type of bill) of an inpatient stay:
 /// hospital inpatient, `11` (Part A) and `12` (Part B). `13` is hospital outpatient.
 pub(crate) fn is_inpatient(facility_type: &str) -> bool {
@@ -1804,9 +1836,13 @@ fn where_it_belongs(id: &str, kind: TransactionKind) -> String {
     let place = match id {
         "BHT" => "It comes once, right after the ST.",
         "PRV" | "CUR" => "It belongs to the billing provider loop 2000A or to a provider loop.",
-        "SBR" => "It opens the subscriber loop 2000B (after HL*n*n*22) or an other-subscriber loop 2320 after the claim's own segments.",
+        "SBR" => {
+            "It opens the subscriber loop 2000B (after HL*n*n*22) or an other-subscriber loop 2320 after the claim's own segments."
+        }
         "PAT" => "It belongs to the patient loop 2000C (after HL*n*n*23).",
-        "DMG" => "It belongs to the subscriber (loop 2010BA) or the patient (loop 2010CA), after their NM1.",
+        "DMG" => {
+            "It belongs to the subscriber (loop 2010BA) or the patient (loop 2010CA), after their NM1."
+        }
         "CLM" => "It opens a claim, loop 2300, in the subscriber or patient loop.",
         "HI" | "CL1" | "CR1" | "CR2" | "CRC" | "HCP" | "PWK" | "CN1" | "K3" => {
             "It belongs to a claim, after its CLM."
@@ -1860,15 +1896,8 @@ struct Envelope<'a> {
 }
 
 pub(crate) fn walk(text: &str, file: &X12File) -> Walk {
-    let mut envelope = Envelope {
-        text,
-        file,
-        isa: None,
-        gs: None,
-        st: None,
-        out: vec![],
-        transactions: vec![],
-    };
+    let mut envelope =
+        Envelope { text, file, isa: None, gs: None, st: None, out: vec![], transactions: vec![] };
     let count = file.segment_count();
     for index in 0..count {
         envelope.segment(index);
@@ -1920,7 +1949,10 @@ impl<'a> Envelope<'a> {
                 };
                 at += line_break.len();
                 let after = if breaks { "" } else { line_break };
-                TextEdit { span: Span::new(at, at), new_text: format!("{trailer}{terminator}{after}") }
+                TextEdit {
+                    span: Span::new(at, at),
+                    new_text: format!("{trailer}{terminator}{after}"),
+                }
             }
         }
     }
@@ -2016,13 +2048,20 @@ impl<'a> Envelope<'a> {
                     ));
                     TransactionKind::Other
                 } else if st03.is_empty() {
-                    if group_kind == TransactionKind::Other { self.guess_kind(index) } else { group_kind }
+                    if group_kind == TransactionKind::Other {
+                        self.guess_kind(index)
+                    } else {
+                        group_kind
+                    }
                 } else {
                     let (kind, status) = version_kind(st03);
-                    let kind = if kind == TransactionKind::Other { self.guess_kind(index) } else { kind };
+                    let kind =
+                        if kind == TransactionKind::Other { self.guess_kind(index) } else { kind };
                     let gs08 = self.gs.map(|g| self.seg(g.0).text(8, self.text));
                     // GS08 already said it when it is the same version.
-                    if gs08 != Some(st03) || self.gs.is_some_and(|g| self.seg(g.0).text(1, self.text) != "HC") {
+                    if gs08 != Some(st03)
+                        || self.gs.is_some_and(|g| self.seg(g.0).text(1, self.text) != "HC")
+                    {
                         self.version_problem(index, 3, "ST03", st03, status);
                     }
                     kind
@@ -2149,7 +2188,9 @@ impl<'a> Envelope<'a> {
             let separator = segment.delimiters().element as char;
             d.fixes.push(Fix {
                 label: "Add the SE trailer".into(),
-                edits: vec![self.insertion(last, format!("SE{separator}{count}{separator}{control}"))],
+                edits: vec![
+                    self.insertion(last, format!("SE{separator}{count}{separator}{control}")),
+                ],
             });
             self.out.push(d);
         }
@@ -2176,7 +2217,10 @@ impl<'a> Envelope<'a> {
             d.fixes.push(Fix {
                 label: "Add the GE trailer".into(),
                 edits: vec![
-                    self.insertion(last, format!("GE{separator}{transactions}{separator}{control}")),
+                    self.insertion(
+                        last,
+                        format!("GE{separator}{transactions}{separator}{control}"),
+                    ),
                 ],
             });
             self.out.push(d);
@@ -2202,13 +2246,22 @@ impl<'a> Envelope<'a> {
             let separator = segment.delimiters().element as char;
             d.fixes.push(Fix {
                 label: "Add the IEA trailer".into(),
-                edits: vec![self.insertion(last, format!("IEA{separator}{groups}{separator}{control}"))],
+                edits: vec![
+                    self.insertion(last, format!("IEA{separator}{groups}{separator}{control}")),
+                ],
             });
             self.out.push(d);
         }
     }
 
-    fn count_problem(&mut self, trailer: usize, position: usize, name: &str, right: u32, what: &str) {
+    fn count_problem(
+        &mut self,
+        trailer: usize,
+        position: usize,
+        name: &str,
+        right: u32,
+        what: &str,
+    ) {
         let segment = self.seg(trailer);
         let written = segment.text(position, self.text);
         if written.trim().parse::<u64>().ok() == Some(u64::from(right)) {
@@ -2263,18 +2316,35 @@ impl<'a> Envelope<'a> {
 
     fn check_se(&mut self, st: usize, se: usize) {
         let count = (se - st + 1) as u32;
-        self.count_problem(se, 1, "SE01", count, "the segments from ST to SE, both included, number");
+        self.count_problem(
+            se,
+            1,
+            "SE01",
+            count,
+            "the segments from ST to SE, both included, number",
+        );
         self.control_problem(se, 2, "SE02", st, 2, "ST02");
     }
 
     fn check_ge(&mut self, gs: usize, transactions: u32, ge: usize) {
-        self.count_problem(ge, 1, "GE01", transactions, "the transactions (ST … SE) in this group number");
+        self.count_problem(
+            ge,
+            1,
+            "GE01",
+            transactions,
+            "the transactions (ST … SE) in this group number",
+        );
         self.control_problem(ge, 2, "GE02", gs, 6, "GS06");
     }
 
     fn check_iea(&mut self, isa: usize, groups: u32, iea: usize) {
-        self.count_problem(iea, 1, "IEA01", groups, "the functional groups (GS … GE) in this interchange number");
+        self.count_problem(
+            iea,
+            1,
+            "IEA01",
+            groups,
+            "the functional groups (GS … GE) in this interchange number",
+        );
         self.control_problem(iea, 2, "IEA02", isa, 13, "ISA13");
     }
 }
-

@@ -25,9 +25,8 @@ mod parse;
 
 pub use check::{TransactionKind, check};
 pub use describe::{
-    segment_hover,
     ElementDescription, ElementType, SegmentDescription, describe_element, describe_segment,
-    element_name, segment_descriptions,
+    element_name, segment_descriptions, segment_hover,
 };
 pub use lower::lower;
 pub use naming::{NAMING, NAMING_837D, NAMING_837I, NAMING_837P, X12Naming};

@@ -190,7 +190,9 @@ impl<'a> Lowering<'a> {
                 let after_bare = std::mem::replace(&mut bare_qualifier, false);
                 let Some(qualifier) = element.component(1) else { continue };
                 let q = self.file.value(self.text, qualifier);
-                let code = element.component(2).filter(|c| !self.file.value(self.text, *c).trim().is_empty());
+                let code = element
+                    .component(2)
+                    .filter(|c| !self.file.value(self.text, *c).trim().is_empty());
                 if code.is_none() && element.component_count() == 1 {
                     bare_qualifier = true;
                 }
@@ -303,7 +305,10 @@ impl<'a> Lowering<'a> {
             _ => (1, 2, 4, Some(5), Some(7)),
         };
         let composite = segment.element(procedure);
-        match composite.and_then(|c| c.component(2)).filter(|c| !self.file.value(self.text, *c).is_empty()) {
+        match composite
+            .and_then(|c| c.component(2))
+            .filter(|c| !self.file.value(self.text, *c).is_empty())
+        {
             Some(code) => {
                 line.code = field(self.text, code);
                 line.system = present(self.text, composite.and_then(|c| c.component(1)));

@@ -90,8 +90,12 @@ impl Naming for X12Naming {
             ),
             Part::Test => "a service line (loop 2400)",
             Part::Pointers => self.pick("SV107 (SV311 in an 837D)", "SV107", "SV107", "SV311"),
-            Part::Units => self.pick("SV104 (SV205 in an 837I, SV306 in an 837D)", "SV104", "SV205", "SV306"),
-            Part::Charge => self.pick("SV102 (SV203 in an 837I, SV302 in an 837D)", "SV102", "SV203", "SV302"),
+            Part::Units => {
+                self.pick("SV104 (SV205 in an 837I, SV306 in an 837D)", "SV104", "SV205", "SV306")
+            }
+            Part::Charge => {
+                self.pick("SV102 (SV203 in an 837I, SV302 in an 837D)", "SV102", "SV203", "SV302")
+            }
             Part::Npi => "NM109",
             Part::Modifier => self.pick(
                 "SV101-3 to SV101-6 (the modifiers)",

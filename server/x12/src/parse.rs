@@ -483,7 +483,8 @@ fn read_isa(text: &str, at: usize) -> IsaReading {
     let mut problem_span = Span::new(at, at + 3.min(bytes.len()));
     let mut detail = String::from("the ISA is cut short");
     let mut fix = None;
-    let mut reading = IsaReading { delimiters: Delimiters::default(), terminator: None, problem: None };
+    let mut reading =
+        IsaReading { delimiters: Delimiters::default(), terminator: None, problem: None };
     if starts.len() == 16 {
         let isa16 = starts[15];
         let component = bytes.get(isa16).copied();
@@ -688,7 +689,10 @@ pub fn parse(text: &str) -> X12File {
                 content_end -= 1;
             }
         }
-        push_segment(&mut file, text, start, content_end, terminator, delimiters, current);
+        // An empty segment (two terminators in a row) holds nothing: it is skipped.
+        if content_end > start {
+            push_segment(&mut file, text, start, content_end, terminator, delimiters, current);
+        }
         pos = end + 1;
     }
     crate::sort_diagnostics(&mut file.problems);
@@ -776,7 +780,23 @@ fn push_segment(
         delimiters: current,
     });
     let id = &text[start..id_end];
-    if !is_segment_id(id) {
+    if id.is_empty() {
+        // Nothing before the first separator: mark the separator itself.
+        let end = (start + 1).min(end.max(start + 1)).min(text.len());
+        let end = if text.is_char_boundary(end) { end } else { start };
+        file.problems.push(Diagnostic {
+            rule: "segment",
+            severity: Severity::Error,
+            span: Span::new(start, end),
+            message: format!(
+                "This segment has no id: it starts with the element separator `{}`. A segment \
+                 starts with its id (NM1, PER, CLM …); write the id of this one before it.",
+                delimiters.element as char
+            ),
+            fixes: vec![],
+            related: vec![],
+        });
+    } else if !is_segment_id(id) {
         let shown: String = id.chars().take(12).collect();
         file.problems.push(Diagnostic {
             rule: "segment",
@@ -802,7 +822,8 @@ fn record_unwrapped(file: &mut X12File, text: &str, start: usize, id_end: usize,
     for element in &file.elements[first..] {
         spans.push(element.span.span());
         if element.count > 0 {
-            for repetition in &file.repetitions[element.first as usize..][..element.count as usize] {
+            for repetition in &file.repetitions[element.first as usize..][..element.count as usize]
+            {
                 spans.push(repetition.span.span());
                 let components = &file.components[repetition.first as usize..];
                 spans.extend(components[..repetition.count as usize].iter().map(|c| c.span()));

@@ -49,7 +49,10 @@ fn spans_are_exact() {
     let at = text.find("99213").unwrap() + 2;
     assert_eq!(file.segment_at(at), Some(1));
     let location = file.location_at(at).unwrap();
-    assert_eq!((location.segment, location.element, location.repetition, location.component), (1, 1, 1, 2));
+    assert_eq!(
+        (location.segment, location.element, location.repetition, location.component),
+        (1, 1, 1, 2)
+    );
     let on_id = file.location_at(text.find("SV1").unwrap()).unwrap();
     assert_eq!((on_id.segment, on_id.element), (1, 0));
     assert_eq!(file.segment_at(text.len() + 5), None);
@@ -92,13 +95,17 @@ fn lowering_follows_the_contract() {
     assert_eq!(first.id.as_ref().unwrap().text(&text), "CLM-2026-0101");
     assert!(first.header.slice(&text).starts_with("CLM*CLM-2026-0101*"));
     // Diagnoses in HI order, keys from 0, the qualifier as label and system.
-    let dx: Vec<_> = first.diagnoses.iter().map(|d| (d.key, d.label.text(&text), d.code.text(&text))).collect();
+    let dx: Vec<_> =
+        first.diagnoses.iter().map(|d| (d.key, d.label.text(&text), d.code.text(&text))).collect();
     assert_eq!(dx[0], (Some(0), "ABK", "E119"));
     assert_eq!(dx[3], (Some(3), "ABF", "Z794"));
     // SV107 `1:2:3:4` points to keys 0..4.
     let pointers = first.lines[0].pointers.as_ref().unwrap();
     assert_eq!(pointers.span.slice(&text), "1:2:3:4");
-    assert_eq!(pointers.items.iter().map(|p| p.key).collect::<Vec<_>>(), [Some(0), Some(1), Some(2), Some(3)]);
+    assert_eq!(
+        pointers.items.iter().map(|p| p.key).collect::<Vec<_>>(),
+        [Some(0), Some(1), Some(2), Some(3)]
+    );
     // Billing and rendering providers with their NPIs.
     let billing = first.providers.iter().find(|p| p.role == ProviderRole::Billing).unwrap();
     assert_eq!(billing.npi.as_ref().unwrap().text(&text), "1528304615");
@@ -107,7 +114,10 @@ fn lowering_follows_the_contract() {
     let therapy = &document.claims[1].lines[0];
     assert_eq!(therapy.from.as_ref().unwrap().text(&text), "20260302");
     assert_eq!(therapy.to.as_ref().unwrap().text(&text), "20260306");
-    assert_eq!(therapy.modifiers.iter().map(|m| m.text(&text)).collect::<Vec<_>>(), ["GP", "KX", "CQ", "59"]);
+    assert_eq!(
+        therapy.modifiers.iter().map(|m| m.text(&text)).collect::<Vec<_>>(),
+        ["GP", "KX", "CQ", "59"]
+    );
     // A line-level rendering provider (2420A) is the line's NPI.
     assert_eq!(document.claims[1].lines[1].npi.as_ref().unwrap().text(&text), "1679452031");
     // The patient from 2010CA when the patient is not the subscriber, with the subscriber's id.
@@ -123,7 +133,8 @@ fn lowering_follows_the_contract() {
 #[test]
 fn institutional_and_dental_kinds() {
     let read = |name: &str| {
-        std::fs::read_to_string(format!("{}/../../examples/x12/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        std::fs::read_to_string(format!("{}/../../examples/x12/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
     };
     let text = read("clean-837i-hospital.837");
     let document = claimls_x12::lower(&text, &parse(&text));
@@ -160,7 +171,9 @@ fn naming_speaks_x12() {
     assert_eq!(NAMING.part(Part::DateOfBirth), "DMG02");
     assert_eq!(NAMING_837D.part(Part::Pointers), "SV311");
     assert_eq!(NAMING_837I.part(Part::Units), "SV205");
-    for part in [Part::Patient, Part::Billing, Part::Diagnosis, Part::Line, Part::Npi, Part::Modifier] {
+    for part in
+        [Part::Patient, Part::Billing, Part::Diagnosis, Part::Line, Part::Npi, Part::Modifier]
+    {
         assert!(!NAMING.part(part).is_empty());
         assert!(!NAMING.how_to_add(part).is_empty());
     }
@@ -175,7 +188,11 @@ fn descriptions_in_our_words() {
     assert_eq!(claimls_x12::segment_hover("XYZ"), "segment XYZ is not one claimls reads");
     let segments = claimls_x12::segment_descriptions();
     let elements: usize = segments.iter().map(|s| s.elements.len()).sum();
-    assert!(segments.len() >= 40 && elements >= 150, "{} segments, {elements} elements", segments.len());
+    assert!(
+        segments.len() >= 40 && elements >= 150,
+        "{} segments, {elements} elements",
+        segments.len()
+    );
     for segment in segments {
         assert!(!segment.about.is_empty() && !segment.loops.is_empty(), "{}", segment.id);
         let mut last = 0;

@@ -105,9 +105,25 @@ fn x12ish() -> impl Strategy<Value = String> {
 
 /// A sample, changed at a few places.
 fn mutated() -> impl Strategy<Value = String> {
-    let edit = (any::<prop::sample::Index>(), 0usize..40, prop::sample::select(vec![
-        "", "~", "*", ":", "^", "\n", "ISA", "HL*9*9*23*1~", "CLM*X*1~", "LX*", "SV1*HC", "é", ">",
-    ]));
+    let edit = (
+        any::<prop::sample::Index>(),
+        0usize..40,
+        prop::sample::select(vec![
+            "",
+            "~",
+            "*",
+            ":",
+            "^",
+            "\n",
+            "ISA",
+            "HL*9*9*23*1~",
+            "CLM*X*1~",
+            "LX*",
+            "SV1*HC",
+            "é",
+            ">",
+        ]),
+    );
     (any::<prop::sample::Index>(), prop::collection::vec(edit, 1..6)).prop_map(|(which, edits)| {
         let samples = samples();
         let mut text = samples[which.index(samples.len())].clone();

@@ -31,7 +31,10 @@ fn every_sample_is_listed_in_sources() {
         let path = entry.unwrap().path();
         if is_sample(&path) {
             let name = path.file_name().unwrap().to_str().unwrap();
-            assert!(sources.lines().any(|l| l.starts_with(&format!("{name}\t"))), "{name} not in SOURCES.tsv");
+            assert!(
+                sources.lines().any(|l| l.starts_with(&format!("{name}\t"))),
+                "{name} not in SOURCES.tsv"
+            );
         }
     }
     assert!(dir.join("LICENSES").is_dir());

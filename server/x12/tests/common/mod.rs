@@ -22,7 +22,10 @@ pub fn check_diagnostics(text: &str, diagnostics: &[Diagnostic]) {
     for d in diagnostics {
         check_span(text, d.span, d.rule);
         assert!(!d.message.is_empty());
-        assert!(d.span.len() < text.len().max(1) || text.len() < 200, "a diagnostic spans the whole file: {d:?}");
+        assert!(
+            d.span.len() < text.len().max(1) || text.len() < 200,
+            "a diagnostic spans the whole file: {d:?}"
+        );
         for fix in &d.fixes {
             for edit in &fix.edits {
                 check_span(text, edit.span, "fix");
@@ -47,12 +50,18 @@ pub fn check_all(text: &str, file: &X12File, document: &Document) {
         last_end = segment.span().end;
         for element in segment.elements() {
             check_span(text, element.span(), "element");
-            assert!(segment.span().start <= element.span().start && element.span().end <= segment.span().end);
+            assert!(
+                segment.span().start <= element.span().start
+                    && element.span().end <= segment.span().end
+            );
             for repetition in element.repetitions() {
                 check_span(text, repetition.span(), "repetition");
                 for component in repetition.components() {
                     check_span(text, component, "component");
-                    assert!(repetition.span().start <= component.start && component.end <= repetition.span().end);
+                    assert!(
+                        repetition.span().start <= component.start
+                            && component.end <= repetition.span().end
+                    );
                 }
             }
         }
@@ -72,24 +81,36 @@ fn check_claim(text: &str, claim: &Claim) {
     check_span(text, claim.header, "header");
     check_span(text, claim.span, "claim");
     assert!(claim.span.start <= claim.header.start && claim.header.end <= claim.span.end);
-    let fields = claim
-        .id
-        .iter()
-        .chain(claim.places.iter())
-        .chain(claim.patients.iter().flat_map(|p| [&p.name, &p.date_of_birth, &p.sex, &p.member_id].into_iter().flatten()))
-        .chain(claim.payers.iter().flat_map(|p| [&p.name, &p.id].into_iter().flatten()))
-        .chain(claim.providers.iter().flat_map(|p| [&p.npi, &p.name].into_iter().flatten()))
-        .chain(claim.stay.iter().flat_map(|s| [&s.admission, &s.discharge].into_iter().flatten()))
-        .chain(claim.diagnoses.iter().flat_map(|d| [Some(&d.label), Some(&d.code), d.system.as_ref()].into_iter().flatten()))
-        .chain(claim.procedures.iter().flat_map(|p| [Some(&p.code), p.date.as_ref()].into_iter().flatten()))
-        .chain(claim.lines.iter().flat_map(|l| {
-            [&l.from, &l.to, &l.system, &l.units, &l.charge, &l.place, &l.npi]
-                .into_iter()
-                .flatten()
-                .chain(std::iter::once(&l.code))
-                .chain(l.modifiers.iter())
-                .chain(l.pointers.iter().flat_map(|p| p.items.iter().map(|i| &i.field)))
-        }));
+    let fields =
+        claim
+            .id
+            .iter()
+            .chain(claim.places.iter())
+            .chain(claim.patients.iter().flat_map(|p| {
+                [&p.name, &p.date_of_birth, &p.sex, &p.member_id].into_iter().flatten()
+            }))
+            .chain(claim.payers.iter().flat_map(|p| [&p.name, &p.id].into_iter().flatten()))
+            .chain(claim.providers.iter().flat_map(|p| [&p.npi, &p.name].into_iter().flatten()))
+            .chain(
+                claim.stay.iter().flat_map(|s| [&s.admission, &s.discharge].into_iter().flatten()),
+            )
+            .chain(claim.diagnoses.iter().flat_map(|d| {
+                [Some(&d.label), Some(&d.code), d.system.as_ref()].into_iter().flatten()
+            }))
+            .chain(
+                claim
+                    .procedures
+                    .iter()
+                    .flat_map(|p| [Some(&p.code), p.date.as_ref()].into_iter().flatten()),
+            )
+            .chain(claim.lines.iter().flat_map(|l| {
+                [&l.from, &l.to, &l.system, &l.units, &l.charge, &l.place, &l.npi]
+                    .into_iter()
+                    .flatten()
+                    .chain(std::iter::once(&l.code))
+                    .chain(l.modifiers.iter())
+                    .chain(l.pointers.iter().flat_map(|p| p.items.iter().map(|i| &i.field)))
+            }));
     for field in fields {
         check_field(text, field, "field");
     }
@@ -104,7 +125,8 @@ fn check_claim(text: &str, claim: &Claim) {
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.chars().count(), |i| before[i + 1..].chars().count()) + 1;
+    let column =
+        before.rfind('\n').map_or(before.chars().count(), |i| before[i + 1..].chars().count()) + 1;
     (line, column)
 }
 
@@ -120,7 +142,8 @@ fn shown(text: &str, span: Span) -> String {
 pub fn render_diagnostics(text: &str, diagnostics: &[Diagnostic], out: &mut String) {
     for d in diagnostics {
         let (line, column) = line_col(text, d.span.start);
-        let _ = writeln!(out, "{line}:{column} {} `{}`: {}", d.rule, shown(text, d.span), d.message);
+        let _ =
+            writeln!(out, "{line}:{column} {} `{}`: {}", d.rule, shown(text, d.span), d.message);
         for fix in &d.fixes {
             let edits: Vec<String> = fix
                 .edits
@@ -144,9 +167,21 @@ pub fn render_claims(text: &str, document: &Document, out: &mut String) {
             ClaimKind::Inpatient => "inpatient",
             ClaimKind::Order => "order",
         };
-        let _ = writeln!(out, "claim {} {kind} place {}", f(text, &claim.id), claim.places.first().map_or("-", |p| p.text(text)));
+        let _ = writeln!(
+            out,
+            "claim {} {kind} place {}",
+            f(text, &claim.id),
+            claim.places.first().map_or("-", |p| p.text(text))
+        );
         for p in &claim.patients {
-            let _ = writeln!(out, "  patient {} dob {} sex {} member {}", f(text, &p.name), f(text, &p.date_of_birth), f(text, &p.sex), f(text, &p.member_id));
+            let _ = writeln!(
+                out,
+                "  patient {} dob {} sex {} member {}",
+                f(text, &p.name),
+                f(text, &p.date_of_birth),
+                f(text, &p.sex),
+                f(text, &p.member_id)
+            );
         }
         for p in &claim.payers {
             let _ = writeln!(out, "  payer {} id {}", f(text, &p.name), f(text, &p.id));
@@ -155,13 +190,21 @@ pub fn render_claims(text: &str, document: &Document, out: &mut String) {
             let _ = writeln!(out, "  {:?} npi {} {}", p.role, f(text, &p.npi), f(text, &p.name));
         }
         if let Some(stay) = &claim.stay {
-            let _ = writeln!(out, "  stay {}..{}", f(text, &stay.admission), f(text, &stay.discharge));
+            let _ =
+                writeln!(out, "  stay {}..{}", f(text, &stay.admission), f(text, &stay.discharge));
         }
         if !claim.diagnoses.is_empty() {
             let dx: Vec<String> = claim
                 .diagnoses
                 .iter()
-                .map(|d| format!("{}:{}={}", d.key.map_or("?".into(), |k| k.to_string()), d.label.text(text), d.code.text(text)))
+                .map(|d| {
+                    format!(
+                        "{}:{}={}",
+                        d.key.map_or("?".into(), |k| k.to_string()),
+                        d.label.text(text),
+                        d.code.text(text)
+                    )
+                })
                 .collect();
             let _ = writeln!(out, "  dx {}", dx.join(" "));
         }
@@ -177,7 +220,13 @@ pub fn render_claims(text: &str, document: &Document, out: &mut String) {
             let pointers = l.pointers.as_ref().map_or("-".into(), |p| {
                 p.items
                     .iter()
-                    .map(|i| format!("{}({})", i.field.text(text), i.key.map_or("?".into(), |k| k.to_string())))
+                    .map(|i| {
+                        format!(
+                            "{}({})",
+                            i.field.text(text),
+                            i.key.map_or("?".into(), |k| k.to_string())
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join(",")
             });
@@ -207,7 +256,12 @@ pub fn render(text: &str) -> String {
     // The same diagnostics whichever way they are asked for.
     assert_eq!(claimls_x12::diagnostics(text, &file), document.problems);
     let mut out = String::new();
-    let _ = writeln!(out, "== {} segments, {} diagnostics", file.segment_count(), document.problems.len());
+    let _ = writeln!(
+        out,
+        "== {} segments, {} diagnostics",
+        file.segment_count(),
+        document.problems.len()
+    );
     render_diagnostics(text, &document.problems, &mut out);
     let _ = writeln!(out, "== {} claims", document.claims.len());
     render_claims(text, &document, &mut out);
