@@ -7,12 +7,15 @@
 //! - `cargo xtask corpus --lines N [--seed S] --out FILE`: writes a generated claim file.
 //! - `cargo xtask hl7-corpus --megabytes N [--seed S] --out FILE`: writes a generated HL7 v2
 //!   OML^O21 file (`hl7_corpus.rs`).
+//! - `cargo xtask x12-corpus --bytes N [--kind 837p|837i] [--seed S] --out FILE`: writes a
+//!   generated X12 837 file with seeded mistakes of the X12 rules.
 
 mod bench;
 mod corpus;
 mod hl7_corpus;
 mod lsp_client;
 mod stats;
+mod x12_corpus;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +59,22 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write a generated X12 837P or 837I file: counts, totals and HL tree right, valid codes
+    /// and NPIs, and seeded mistakes of the X12 rules.
+    X12Corpus {
+        /// About how many bytes to write.
+        #[arg(long)]
+        bytes: usize,
+        /// `837p` or `837i`.
+        #[arg(long, default_value = "837p")]
+        kind: String,
+        /// The seed: the same seed, kind and size always give the same bytes.
+        #[arg(long, default_value_t = corpus::DEFAULT_SEED)]
+        seed: u64,
+        /// Where to write it (a `.837` file).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +83,7 @@ fn main() -> ExitCode {
         Command::Bench(arguments) => bench::run(&arguments),
         Command::Corpus { lines, seed, out } => write_corpus(lines, seed, &out),
         Command::Hl7Corpus { megabytes, seed, out } => write_hl7_corpus(megabytes, seed, &out),
+        Command::X12Corpus { bytes, kind, seed, out } => write_x12_corpus(bytes, &kind, seed, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -106,6 +126,33 @@ fn write_hl7_corpus(megabytes: usize, seed: u64, out: &std::path::Path) -> Resul
     println!("seeded HL7 mistakes:");
     for ((what, rule), count) in hl7_corpus::MISTAKES.iter().zip(corpus.mistakes) {
         println!("  {rule:<14} {count:>6}  {what}");
+    }
+    Ok(())
+}
+
+fn write_x12_corpus(
+    bytes: usize,
+    kind: &str,
+    seed: u64,
+    out: &std::path::Path,
+) -> Result<(), String> {
+    let kind = match kind.to_ascii_lowercase().as_str() {
+        "837p" | "p" | "professional" => x12_corpus::Kind::Professional,
+        "837i" | "i" | "institutional" => x12_corpus::Kind::Institutional,
+        other => return Err(format!("--kind {other}: write 837p or 837i")),
+    };
+    let corpus = x12_corpus::generate(bytes, kind, seed);
+    std::fs::write(out, &corpus.text).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!(
+        "{}: {} bytes, {} claims in {} transactions",
+        out.display(),
+        corpus.text.len(),
+        corpus.claims,
+        corpus.transactions
+    );
+    println!("seeded mistakes (one diagnostic each):");
+    for (rule, count) in &corpus.seeded {
+        println!("  {rule:<12} {count}");
     }
     Ok(())
 }

@@ -454,6 +454,10 @@ struct Tx837<'a> {
     line: Option<LineNode>,
     claims: Vec<ClaimNode>,
     saw_bht: bool,
+    /// The entity codes of the name loops of the current loop (2000A, a claim, a line …).
+    entities: Vec<&'a str>,
+    /// An N4 stood in the current name loop.
+    saw_n4: bool,
     out: Vec<Diagnostic>,
 }
 
@@ -475,6 +479,8 @@ impl<'a> Tx837<'a> {
             line: None,
             claims: vec![],
             saw_bht: false,
+            entities: vec![],
+            saw_n4: false,
             out: vec![],
         }
     }
@@ -497,11 +503,11 @@ impl<'a> Tx837<'a> {
     fn no_place(&mut self, index: usize, detail: &str) {
         let segment = self.seg(index);
         let id = segment.id(self.text);
-        let message = format!(
-            "{id} has no place in {}{detail}. {}",
-            self.ctx.name(),
-            where_it_belongs(id, self.kind)
-        );
+        let message = if detail.is_empty() {
+            format!("{id} has no place in {}. {}", self.ctx.name(), where_it_belongs(id, self.kind))
+        } else {
+            format!("{id} has no place in {}{detail}.", self.ctx.name())
+        };
         self.out.push(error("segment", segment.id_span(), message));
     }
 
@@ -539,6 +545,20 @@ impl<'a> Tx837<'a> {
 
     fn start_hl(&mut self, index: usize) {
         self.finish_claim(index.saturating_sub(1));
+        self.entities.clear();
+        self.name_loop = None;
+        let segment = self.seg(index);
+        if segment.elements().all(|e| e.is_empty()) {
+            self.out.push(error(
+                "hierarchy",
+                segment.id_span(),
+                "This HL has no elements: an HL is written `HL*<its number>*<its parent's \
+                 number>*<level>*<1 if children follow, else 0>`, e.g. `HL*2*1*22*0`."
+                    .into(),
+            ));
+            self.ctx = Ctx::UnknownLevel;
+            return;
+        }
         let level = self.el(index, 3).to_string();
         self.ctx = match level.as_str() {
             "20" => {
@@ -609,6 +629,8 @@ impl<'a> Tx837<'a> {
                     self.finish_line(index - 1);
                     self.line = Some(LineNode { lx: index, last: index, ..Default::default() });
                     self.ctx = Ctx::Line;
+                    self.entities.clear();
+                    self.name_loop = None;
                 } else {
                     self.no_place(
                         index,
@@ -626,6 +648,7 @@ impl<'a> Tx837<'a> {
                 Ctx::Claim | Ctx::OtherSubscriber => {
                     self.ctx = Ctx::OtherSubscriber;
                     self.name_loop = None;
+                    self.entities.clear();
                 }
                 Ctx::UnknownLevel => {}
                 _ => self.no_place(index, ""),
@@ -664,6 +687,19 @@ impl<'a> Tx837<'a> {
     /// Keeps what the lowering reads, and checks the qualifiers of DTP and DMG.
     fn record(&mut self, index: usize, id: &'a str) {
         match id {
+            "N4" => self.saw_n4 = true,
+            "N3" if self.saw_n4 => {
+                let segment = self.seg(index);
+                self.out.push(error(
+                    "segment",
+                    segment.id_span(),
+                    format!(
+                        "N3 stands after the N4 of this name loop{}: the street address (N3) \
+                         comes before the city, state and ZIP code (N4).",
+                        self.name_loop.map(|e| format!(" (NM1*{e})")).unwrap_or_default()
+                    ),
+                ));
+            }
             "DMG" => {
                 let entity = self.name_loop;
                 match (self.ctx, entity) {
@@ -862,6 +898,7 @@ impl<'a> Tx837<'a> {
         });
         self.ctx = Ctx::Claim;
         self.name_loop = None;
+        self.entities.clear();
         self.check_clm(index);
     }
 
@@ -999,6 +1036,67 @@ impl<'a> Tx837<'a> {
     fn name(&mut self, index: usize) {
         let entity = self.el(index, 1);
         self.name_loop = Some(entity);
+        self.saw_n4 = false;
+        let segment = self.seg(index);
+        let (loop_name, entities): (&str, &[&str]) = match self.ctx {
+            Ctx::Header => ("the header (loops 1000A and 1000B)", &["41", "40"]),
+            Ctx::Billing => ("loop 2000A", &["85", "87", "PE"]),
+            Ctx::Subscriber => ("loop 2000B", &["IL", "PR"]),
+            Ctx::Patient => ("loop 2000C", &["QC"]),
+            Ctx::Claim => (
+                "the claim loop 2300",
+                &[
+                    "DN", "P3", "82", "77", "DQ", "PW", "45", "71", "72", "ZZ", "DD", "FA", "QB",
+                    "DK",
+                ],
+            ),
+            Ctx::OtherSubscriber => (
+                "the other subscriber loop 2320",
+                &[
+                    "IL", "PR", "DN", "P3", "82", "77", "DQ", "85", "71", "72", "ZZ", "DK", "DD",
+                    "PW", "45",
+                ],
+            ),
+            Ctx::Line => (
+                "the service line loop 2400",
+                &[
+                    "82", "QB", "77", "DQ", "DK", "DN", "P3", "PW", "45", "71", "72", "ZZ", "DD",
+                    "FA",
+                ],
+            ),
+            _ => ("", &[]),
+        };
+        if !entities.is_empty() && !entities.contains(&entity) {
+            let list = entities
+                .iter()
+                .take(6)
+                .map(|e| format!("{e} {}", entity_name(e)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.out.push(error(
+                "qualifier",
+                segment.element_or_end(1),
+                format!(
+                    "NM101 is {}, not a name that belongs in {loop_name}: there NM1 names {list}{}.",
+                    if entity.is_empty() { "empty".to_string() } else { format!("`{entity}`") },
+                    if entities.len() > 6 { " …" } else { "" }
+                ),
+            ));
+        } else if !entity.is_empty()
+            && !matches!(entity, "DN" | "P3")
+            && self.entities.contains(&entity)
+        {
+            self.out.push(error(
+                "segment",
+                segment.id_span(),
+                format!(
+                    "A second NM1*{entity} ({}) in {loop_name}: that name loop comes once. \
+                     Remove this one, or start a new loop for it.",
+                    entity_name(entity)
+                ),
+            ));
+        }
+        self.entities.push(entity);
         match self.ctx {
             Ctx::Header => {}
             Ctx::Billing => {
@@ -1561,6 +1659,16 @@ fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagno
     let segment = file.segment(index);
     let id = segment.id(text);
     let Some(described) = describe::describe_segment(id) else { return };
+    for &position in required_elements(id) {
+        if segment.element(position).is_none_or(|e| e.is_empty()) {
+            let name = describe::describe_element(id, position).map_or("", |e| e.name);
+            out.push(error(
+                "segment",
+                segment.element_or_end(position),
+                format!("{id}{position:02} ({name}) is missing: every {id} segment carries it."),
+            ));
+        }
+    }
     let mut known = described.elements.iter().peekable();
     for element in segment.elements() {
         while known.next_if(|k| (k.position as usize) < element.position).is_some() {}
@@ -1657,6 +1765,27 @@ fn foreign_separator(value: &str, delimiters: crate::parse::Delimiters) -> Optio
     })
 }
 
+/// The elements a segment always carries (those the other checks do not already ask for).
+fn required_elements(id: &str) -> &'static [usize] {
+    match id {
+        "ST" => &[2],
+        "GS" => &[1, 2, 3, 4, 5, 6, 7],
+        "BHT" => &[1, 2, 3, 4, 5, 6],
+        "NM1" => &[1, 2],
+        "N3" | "PER" | "SBR" | "HI" | "LX" => &[1],
+        "N4" => &[1],
+        "REF" | "AMT" | "TOO" => &[1, 2],
+        "PRV" => &[1, 2, 3],
+        "DMG" => &[1, 2, 3],
+        "CLM" => &[1, 5],
+        "DTP" => &[1, 3],
+        "SV1" => &[1, 2, 3, 4],
+        "SV2" => &[1, 3, 4, 5],
+        "SV3" => &[1, 2],
+        _ => &[],
+    }
+}
+
 fn level_name(level: &str) -> &'static str {
     match level {
         "20" => "billing provider (loop 2000A)",
@@ -1670,6 +1799,9 @@ pub(crate) fn entity_name(entity: &str) -> &'static str {
     match entity {
         "85" => "billing provider",
         "87" => "pay-to provider",
+        "PE" => "payee",
+        "PW" => "ambulance pick-up location",
+        "45" => "ambulance drop-off location",
         "82" => "rendering provider",
         "DN" => "referring provider",
         "P3" => "primary care provider",

@@ -582,15 +582,15 @@ pub fn parse(text: &str) -> X12File {
         pos += 1;
     }
     let rest = &text[pos..];
-    let starts_as_x12 = rest.starts_with("ISA")
-        || (rest.len() > 3
-            && is_segment_id(&rest[..2])
-            && could_be_delimiter(rest.as_bytes()[2])
-            && rest.as_bytes()[2] != b'\n')
-        || (rest.len() > 4
-            && rest.is_char_boundary(3)
-            && is_segment_id(&rest[..3])
-            && could_be_delimiter(rest.as_bytes()[3]));
+    // An id of 2 or 3 characters and a separator (ASCII bytes all, so the slices are safe).
+    let head = rest.as_bytes();
+    let id_then_separator = |n: usize| {
+        head.len() > n
+            && head[..n].iter().all(u8::is_ascii)
+            && is_segment_id(&rest[..n])
+            && could_be_delimiter(head[n])
+    };
+    let starts_as_x12 = rest.starts_with("ISA") || id_then_separator(2) || id_then_separator(3);
     if !starts_as_x12 && !rest.is_empty() {
         // Text before the interchange (a title, a note): find the ISA at the start of a line.
         if let Some(found) = memchr::memmem::find(rest.as_bytes(), b"\nISA") {
@@ -689,9 +689,13 @@ pub fn parse(text: &str) -> X12File {
                 content_end -= 1;
             }
         }
-        push_segment(&mut file, text, start, content_end, terminator, delimiters, current);
+        // An empty segment (two terminators in a row) holds nothing: it is skipped.
+        if content_end > start {
+            push_segment(&mut file, text, start, content_end, terminator, delimiters, current);
+        }
         pos = end + 1;
     }
+    crate::sort_diagnostics(&mut file.problems);
     file
 }
 
@@ -776,7 +780,23 @@ fn push_segment(
         delimiters: current,
     });
     let id = &text[start..id_end];
-    if !is_segment_id(id) {
+    if id.is_empty() {
+        // Nothing before the first separator: mark the separator itself.
+        let end = (start + 1).min(end.max(start + 1)).min(text.len());
+        let end = if text.is_char_boundary(end) { end } else { start };
+        file.problems.push(Diagnostic {
+            rule: "segment",
+            severity: Severity::Error,
+            span: Span::new(start, end),
+            message: format!(
+                "This segment has no id: it starts with the element separator `{}`. A segment \
+                 starts with its id (NM1, PER, CLM …); write the id of this one before it.",
+                delimiters.element as char
+            ),
+            fixes: vec![],
+            related: vec![],
+        });
+    } else if !is_segment_id(id) {
         let shown: String = id.chars().take(12).collect();
         file.problems.push(Diagnostic {
             rule: "segment",
