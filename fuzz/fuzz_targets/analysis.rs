@@ -52,27 +52,29 @@ fn run(data: &[u8]) {
     let _ = ide::document_symbols(&file);
     let _ = ide::folding_ranges(&file);
     let _ = ide::comment_folding_ranges(text);
+    let document = claimls_analysis::syntax::lower(text, &file);
+    let naming = &claimls_analysis::syntax::NAMING;
     let step = (text.len() / 8).max(1);
     let offsets = (0..=text.len() + 1).step_by(step).chain([text.len(), usize::MAX]);
     for offset in offsets {
         let under: Vec<_> = all.iter().filter(|d| d.span.touches(offset)).cloned().collect();
         assert_eq!(check_at(text, &file, sets, &config, offset), under, "at {offset}");
-        if let Some(hover) = ide::hover(text, &file, sets, offset) {
+        if let Some(hover) = ide::hover(text, &document, naming, sets, offset) {
             inside(text, hover.span, "hover");
         }
         let _ = ide::completions(text, &file, sets, offset);
-        if let Some(span) = ide::definition(&file, offset) {
+        if let Some(span) = ide::definition(&document, offset) {
             inside(text, span, "definition");
         }
-        for span in ide::references(&file, offset, true) {
+        for span in ide::references(&document, offset, true) {
             inside(text, span, "reference");
         }
-        let _ = ide::highlights(&file, offset);
-        if let Ok(edits) = ide::rename(text, &file, offset, "C") {
+        let _ = ide::highlights(&document, offset);
+        if let Ok(edits) = ide::rename(text, &document, naming, offset, "C") {
             for edit in edits {
                 inside(text, edit.span, "rename");
             }
         }
-        let _ = ide::inlay_hints(text, &file, sets, Span::new(offset, offset.saturating_add(64)));
+        let _ = ide::inlay_hints(text, &document, sets, Span::new(offset, offset.saturating_add(64)));
     }
 }
