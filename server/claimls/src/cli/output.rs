@@ -8,24 +8,41 @@ use claimls_analysis::{Diagnostic, Severity};
 pub struct LineMap<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// The last position worked out (offset, line index, column): diagnostics come in order, so
+    /// the next column is counted from there rather than from the start of a long line (a
+    /// one-line 837).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineMap<'a> {
+    /// Lines end at LF, CRLF or a lone CR, as editors count them (HL7 ends segments with CR).
     pub fn new(text: &'a str) -> LineMap<'a> {
-        let line_starts =
-            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineMap { text, line_starts }
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        for (index, &byte) in bytes.iter().enumerate() {
+            let ends = byte == b'\n' || (byte == b'\r' && bytes.get(index + 1) != Some(&b'\n'));
+            if ends {
+                line_starts.push(index + 1);
+            }
+        }
+        LineMap { text, line_starts, last: std::cell::Cell::new((0, 0, 0)) }
     }
 
     /// (line, column), both 1-based; an offset inside a character counts as that character.
     pub fn position(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line];
-        let column = self.text[start..]
-            .char_indices()
-            .take_while(|(i, c)| start + i + c.len_utf8() <= offset)
-            .count();
+        let (last_offset, last_line, last_column) = self.last.get();
+        let (from, column) = if last_line == line && last_offset <= offset {
+            (last_offset, last_column)
+        } else {
+            (self.line_starts[line], 0)
+        };
+        let column = column + self.text[from..offset].chars().count();
+        self.last.set((offset, line, column));
         (line + 1, column + 1)
     }
 
