@@ -150,3 +150,31 @@ fn a_codes_notes_are_its_categorys_then_its_own() {
     }
     assert!(checked > 20_000, "{checked}");
 }
+
+/// The pairs a certified coder found passing silently: each is in an Excludes1 relation by a
+/// qualified reference ("E08-E13 with .42") or by the note of a nested section.
+#[test]
+fn excludes1_pairs_of_qualified_references_and_nested_sections() {
+    let sets = CodeSets::bundled();
+    let pairs = [
+        ("E11.42", "G63"),
+        ("E11.51", "I79.8"),
+        ("E11.41", "G59"),
+        ("E11.610", "M14.671"),
+        ("E11.21", "N08"),
+        ("I69.320", "R47.01"),
+        ("I69.392", "R29.810"),
+        ("S06.0X1A", "F07.81"),
+        ("I70.213", "I73.9"),
+        // Notes of nested sections: M50-M54 (inside M40-M54), W20-W49 (inside W00-X58).
+        ("M51.26", "M46.46"),
+        ("W26.0XXA", "X99.1XXA"),
+    ];
+    for (a, b) in pairs {
+        let found = sets.icd10cm_excludes1(a, b).or_else(|| sets.icd10cm_excludes1(b, a));
+        assert!(found.is_some(), "{a} with {b}");
+    }
+    // Not every code of the category: E11.9 may go with G63's other neuropathies' codes.
+    assert!(sets.icd10cm_excludes1("G63", "E11.9").is_none());
+    assert!(sets.icd10cm_excludes1("R47.01", "I69.321").is_none());
+}

@@ -36,14 +36,15 @@ pub(super) struct Verdict {
 /// would cost more than the look-ups it saves, and the keys come from the file being checked.
 pub(super) type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-/// The code ranges Excludes1 notes name, each with the note's text.
-type ExcludesRanges = Vec<(CodeRange, &'static str)>;
+/// The code ranges Excludes1 notes name, each with the note's text and owner (a code, a section
+/// id or `chapter-N`), the most specific owner's first.
+type ExcludesRanges = Vec<(CodeRange, &'static str, &'static str)>;
 
 fn excludes_ranges(notes: impl IntoIterator<Item = Note<'static>>) -> ExcludesRanges {
     notes
         .into_iter()
         .flat_map(|note| {
-            parse_code_refs(note.text).into_iter().map(move |range| (range, note.text))
+            parse_code_refs(note.text).into_iter().map(move |range| (range, note.text, note.owner))
         })
         .collect()
 }
@@ -252,31 +253,41 @@ impl<'s, 't> Codes<'s, 't> {
         bits
     }
 
-    /// The Excludes1 note of `text`'s code that names `other` (undotted), if any.
+    /// The Excludes1 note of `text`'s code that names `other` (undotted), if any: the most
+    /// specific one (the code's own before its category's, a section's, the chapter's).
     pub fn excludes1(&mut self, text: &'t str, other: &str) -> Option<&'static str> {
+        self.excludes1_note(text, other).map(|(note, _)| note)
+    }
+
+    /// Like [`Self::excludes1`], with whose note it is in words ("category E11", "section
+    /// E08-E13 (Diabetes mellitus)"), for a message that names it.
+    pub fn excludes1_note(&mut self, text: &'t str, other: &str) -> Option<(&'static str, String)> {
         if !self.excludes.contains_key(text) {
             let norm = self.cm_entry(text).norm.clone();
-            // The notes of the chapter, the section and the category are shared by every code
+            // The notes of the chapter, the sections and the category are shared by every code
             // of the category: read once per category. Those below it, once per code.
             let category = &norm[..norm.len().min(3)];
             let sets = self.sets;
             let shared = match self.category_excludes.get(category) {
                 Some(shared) => shared.clone(),
                 None => {
-                    let notes = sets.icd10cm_notes_of_kind(category, NoteKind::Excludes1);
+                    let notes =
+                        sets.icd10cm_notes_of_kind_specific_first(category, NoteKind::Excludes1);
                     let shared = Rc::new(excludes_ranges(notes));
                     self.category_excludes.insert(category.to_string(), shared.clone());
                     shared
                 }
             };
             let own =
-                excludes_ranges((category.len() + 1..=norm.len()).flat_map(|len| {
+                excludes_ranges((category.len() + 1..=norm.len()).rev().flat_map(|len| {
                     sets.icd10cm_own_notes_of_kind(&norm[..len], NoteKind::Excludes1)
                 }));
             self.excludes.insert(text, (shared, own));
         }
         let (shared, own) = &self.excludes[text];
-        shared.iter().chain(own).find(|(range, _)| range.contains(other)).map(|(_, note)| *note)
+        let (_, note, owner) =
+            own.iter().chain(shared.iter()).find(|(range, ..)| range.contains(other))?;
+        Some((note, self.sets.icd10cm_note_owner(owner)))
     }
 
     // ----- services (CPT and HCPCS) -----
