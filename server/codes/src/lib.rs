@@ -11,6 +11,7 @@ mod date;
 mod refs;
 mod search;
 mod shape;
+mod synonyms;
 mod table;
 mod user_files;
 
