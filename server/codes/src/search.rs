@@ -726,8 +726,11 @@ impl CodeSets {
     }
 
     /// Real ICD-10-CM codes one slip away from `text`, which does not exist: one character
-    /// wrong, two swapped, one missing or extra (a dot or an `X` placeholder included).
-    /// Codes billable on `date` (any date when `None`) first, closest slips first.
+    /// wrong, two swapped, one missing or extra (a dot or an `X` placeholder included). Only
+    /// codes billable on `date` (on some date when `None`). Ranked: codes of the same category
+    /// first (`T14.9XXA` → T14.90XA, not T19.4XXA), then of the same chapter, then the others;
+    /// within each, swaps, missing, extra, then wrong characters, from the end of the code back
+    /// (a slip in the last characters is likelier than one in the category).
     pub fn icd10cm_near_misses(
         &self,
         text: &str,
@@ -746,10 +749,23 @@ impl CodeSets {
             };
             billable.then(|| found.dotted())
         };
-        near_misses(&code, table, exists, limit)
+        let category = code.get(..3).unwrap_or("");
+        let chapter = self.icd10cm_chapter(&code).map(|c| c.number);
+        let mut found = near_misses(&code, table, exists);
+        // A stable sort: the order of the edits within each group stays.
+        found.sort_by_key(|candidate| {
+            let norm = normalize_code(candidate);
+            let same_category = norm.get(..3) == Some(category);
+            let same_chapter =
+                chapter.is_some() && self.icd10cm_chapter(&norm).map(|c| c.number) == chapter;
+            (!same_category, !same_chapter)
+        });
+        found.truncate(limit);
+        found
     }
 
-    /// Real codes of a plain system (ICD-10-PCS, HCPCS) one slip away from `text`.
+    /// Real codes of a plain system (ICD-10-PCS, HCPCS) one slip away from `text`, in the
+    /// order of the edits (swaps, missing, extra, then wrong characters, from the end back).
     pub fn plain_near_misses(&self, system: CodeSystem, text: &str, limit: usize) -> Vec<String> {
         let code = normalize_code(text);
         let table = bundled_table(self.bundled, system)
@@ -764,19 +780,21 @@ impl CodeSets {
             };
             found.map(|f| f.code.to_string())
         };
-        near_misses(&code, table, exists, limit)
+        let mut found = near_misses(&code, table, exists);
+        found.truncate(limit);
+        found
     }
 }
 
-/// Tries each single edit of `code` (swaps, missing characters, extra ones, then wrong ones),
-/// keeping those that `exists` confirms (it returns the display form). When the code set is
-/// `table` alone (no user file adds codes to it), a candidate not in it is passed over without
-/// asking `exists`: most of the hundreds of candidates are.
+/// Tries every single edit of `code` (swaps, missing characters, extra ones, then wrong ones;
+/// each kind from the last position back), keeping those that `exists` confirms (it returns
+/// the display form), in that order, each once. When the code set is `table` alone (no user
+/// file adds codes to it), a candidate not in it is passed over without asking `exists`: most
+/// of the hundreds of candidates are.
 fn near_misses(
     code: &str,
     table: Option<&Table>,
     exists: impl Fn(&str) -> Option<String>,
-    limit: usize,
 ) -> Vec<String> {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     if code.is_empty() || !code.is_ascii() || code.len() > 8 {
@@ -785,59 +803,48 @@ fn near_misses(
     let bytes = code.as_bytes();
     let mut found: Vec<String> = Vec::new();
     let mut candidate: Vec<u8> = Vec::with_capacity(bytes.len() + 1);
-    // Returns true when `limit` codes are found.
     let mut try_candidate = |candidate: &[u8]| {
         if candidate == bytes {
-            return false;
+            return;
         }
-        let Ok(candidate) = std::str::from_utf8(candidate) else { return false };
+        let Ok(candidate) = std::str::from_utf8(candidate) else { return };
         if table.is_some_and(|table| table.find(candidate).is_none()) {
-            return false;
+            return;
         }
-        match exists(candidate) {
-            Some(display) if !found.contains(&display) => {
-                found.push(display);
-                found.len() == limit
-            }
-            _ => false,
+        if let Some(display) = exists(candidate)
+            && !found.contains(&display)
+        {
+            found.push(display);
         }
     };
-    for i in 0..bytes.len().saturating_sub(1) {
+    for i in (0..bytes.len().saturating_sub(1)).rev() {
         candidate.clear();
         candidate.extend_from_slice(bytes);
         candidate.swap(i, i + 1);
-        if try_candidate(&candidate) {
-            return found;
-        }
+        try_candidate(&candidate);
     }
-    for i in 0..bytes.len() {
+    for i in (0..bytes.len()).rev() {
         candidate.clear();
         candidate.extend_from_slice(&bytes[..i]);
         candidate.extend_from_slice(&bytes[i + 1..]);
-        if try_candidate(&candidate) {
-            return found;
-        }
+        try_candidate(&candidate);
     }
-    for i in 0..=bytes.len() {
+    for i in (0..=bytes.len()).rev() {
         for &c in ALPHABET {
             candidate.clear();
             candidate.extend_from_slice(&bytes[..i]);
             candidate.push(c);
             candidate.extend_from_slice(&bytes[i..]);
-            if try_candidate(&candidate) {
-                return found;
-            }
+            try_candidate(&candidate);
         }
     }
-    for i in 0..bytes.len() {
+    for i in (0..bytes.len()).rev() {
         for &c in ALPHABET {
             if c != bytes[i] {
                 candidate.clear();
                 candidate.extend_from_slice(bytes);
                 candidate[i] = c;
-                if try_candidate(&candidate) {
-                    return found;
-                }
+                try_candidate(&candidate);
             }
         }
     }

@@ -115,7 +115,8 @@ fn search_by_words_prefix_and_near_misses() {
 
     assert!(sets.icd10cm_near_misses("E11.99", None, 5).contains(&"E11.9".to_string()));
     assert!(sets.icd10cm_near_misses("E19.1", None, 5).contains(&"E11.9".to_string()));
-    assert!(sets.icd10cm_near_misses("I01", None, 5).contains(&"I10".to_string()));
+    // I01 is a category: its own codes come first, then the swap into I10.
+    assert!(sets.icd10cm_near_misses("I01", None, 10).contains(&"I10".to_string()));
 }
 
 #[test]
@@ -177,4 +178,25 @@ fn excludes1_pairs_of_qualified_references_and_nested_sections() {
     // Not every code of the category: E11.9 may go with G63's other neuropathies' codes.
     assert!(sets.icd10cm_excludes1("G63", "E11.9").is_none());
     assert!(sets.icd10cm_excludes1("R47.01", "I69.321").is_none());
+}
+
+/// Near misses stay in the code's category before going anywhere else.
+#[test]
+fn near_misses_rank_the_same_category_first() {
+    let sets = CodeSets::bundled();
+    let today = date("2026-03-02");
+    let t14 = sets.icd10cm_near_misses("T14.9XXA", Some(today), 5);
+    assert_eq!(t14.first().map(String::as_str), Some("T14.90XA"), "{t14:?}");
+    assert!(t14.contains(&"T14.91XA".to_string()), "{t14:?}");
+    let e11 = sets.icd10cm_near_misses("E11.99", Some(today), 5);
+    assert!(e11.iter().take(2).all(|c| c.starts_with("E11.")), "{e11:?}");
+    assert!(e11.contains(&"E11.9".to_string()), "{e11:?}");
+    // Every same-category code comes before any other.
+    for text in ["T14.9XXA", "E11.99", "I10.1", "J18.99", "S72.001X"] {
+        let all = sets.icd10cm_near_misses(text, Some(today), usize::MAX);
+        let category = &claimls_codes::normalize_code(text)[..3];
+        let same = |c: &String| claimls_codes::normalize_code(c).starts_with(category);
+        let first_other = all.iter().position(|c| !same(c)).unwrap_or(all.len());
+        assert!(all[first_other..].iter().all(|c| !same(c)), "{text}: {all:?}");
+    }
 }
