@@ -246,6 +246,20 @@ pub struct Edition {
     pub source: &'static str,
 }
 
+/// One ICD-10-CM code the CMS General Equivalence Mappings give for an ICD-9-CM code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Icd9Mapping {
+    /// Undotted.
+    pub icd10cm: &'static str,
+    /// The GEM marks the match as approximate (most are).
+    pub approximate: bool,
+    /// One of several codes that together express the ICD-9 code (`combination`): codes of one
+    /// `scenario` go together, one from each `choice_list`.
+    pub combination: bool,
+    pub scenario: u8,
+    pub choice_list: u8,
+}
+
 /// An ICD-10-CM code found in the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CmCode<'a> {
@@ -266,12 +280,14 @@ impl CmCode<'_> {
         dotted_icd10cm(self.code)
     }
 
-    /// The title, or a plain explanation of why there is none.
+    /// The title (the short title when there is no long one), or a plain explanation of why
+    /// there is none.
     pub fn display_title(&self) -> &str {
-        match (self.title, self.kind) {
-            ("", CmKind::Unlisted) => "(title not in the bundled FY2026 tabular)",
-            ("", _) => "(no title in the bundled data)",
-            (title, _) => title,
+        match (self.title, self.short_title, self.kind) {
+            ("", "", CmKind::Unlisted) => "(title not in the bundled FY2026 tabular)",
+            ("", "", _) => "(no title in the bundled data)",
+            ("", short, _) => short,
+            (title, _, _) => title,
         }
     }
 }
@@ -326,6 +342,7 @@ struct Bundled {
     modifier_descriptions: Table,
     places: Table,
     editions: Table,
+    icd9_gem: Table,
     /// Built on first use: building it costs more than everything else together.
     words: OnceLock<search::WordIndex>,
 }
@@ -414,6 +431,7 @@ impl Bundled {
             modifier_descriptions: Table::new(data_file!("modifier-descriptions.tsv")),
             places: Table::new(data_file!("place-of-service.tsv")),
             editions: Table::new(data_file!("editions.tsv")),
+            icd9_gem: Table::new(data_file!("icd9-to-icd10cm.tsv")),
             words: OnceLock::new(),
         }
     }
@@ -792,6 +810,68 @@ impl CodeSets {
         matching().find(|g| g.window.contains(date)).or_else(|| matching().next_back())
     }
 
+    /// The codes that replaced a code no longer billable on `date`, billable on it: for a code
+    /// with a 7th character, the codes below its stem with the same 7th character (T81.4XXA on
+    /// 2026 → T81.40XA … T81.49XA); else the codes below it (a code split into subcodes).
+    pub fn icd10cm_successors(&self, code: &str, date: Date) -> Vec<CmCode<'_>> {
+        let code = normalize_code(code);
+        let seventh = (code.len() == 7 && code.is_ascii())
+            .then(|| code.get(..6))
+            .flatten()
+            .filter(|six| self.icd10cm_seventh_characters(six).is_some())
+            .and_then(|six| Some((six.trim_end_matches('X'), code.as_bytes().get(6).copied()?)));
+        match seventh {
+            Some((stem, character)) => self
+                .icd10cm_billable_below(stem, Some(date))
+                .into_iter()
+                .filter(|c| c.code != code && c.code.len() == 7)
+                .filter(|c| c.code.as_bytes().get(6) == Some(&character))
+                .collect(),
+            None => self.icd10cm_billable_below(&code, Some(date)),
+        }
+    }
+
+    /// What the 7th character of `code` says, in words for a message: "the encounter (initial,
+    /// subsequent or sequela)", "which fetus", "the stage", "which eye", "when the score was
+    /// taken"; from the meanings of the 7th characters that apply to it.
+    pub fn icd10cm_seventh_subject(&self, code: &str) -> Option<&'static str> {
+        let (_, characters) = self.icd10cm_seventh_characters(code)?;
+        let any = |word: &str| characters.iter().any(|c| c.meaning.contains(word));
+        Some(if any("encounter") {
+            "the encounter (initial, subsequent or sequela)"
+        } else if any("fetus") {
+            "which fetus"
+        } else if any("eye") {
+            "which eye (right, left or both)"
+        } else if any("stage") {
+            "the stage"
+        } else if any("admission") || any("arrival") {
+            "when the score was taken"
+        } else if any("tophus") {
+            "whether there are tophi"
+        } else {
+            "which form of the condition"
+        })
+    }
+
+    /// The ICD-10-CM codes the CMS General Equivalence Mappings give for an ICD-9-CM code
+    /// (`250.00`, `25000`, `V70.0`), in the GEM's order; empty when it has none or no map.
+    pub fn icd9_to_icd10cm(&self, icd9: &str) -> Vec<Icd9Mapping> {
+        let table = &self.bundled.icd9_gem;
+        let flag = |row: usize, column: usize| table.field(row, column) == "1";
+        table
+            .rows_with_key(&normalize_code(icd9))
+            .filter(|&row| !table.field(row, 1).is_empty())
+            .map(|row| Icd9Mapping {
+                icd10cm: table.field(row, 1),
+                approximate: flag(row, 2),
+                combination: flag(row, 4),
+                scenario: table.field(row, 5).parse().unwrap_or(0),
+                choice_list: table.field(row, 6).parse().unwrap_or(0),
+            })
+            .collect()
+    }
+
     // ----- the other systems -----
 
     /// Looks up an ICD-10-PCS procedure code.
@@ -838,6 +918,22 @@ impl CodeSets {
             title: descriptions.find(&code).map_or("", |d| descriptions.field(d, 1)),
             windows: windows_in(&self.bundled.modifiers, &code),
         })
+    }
+
+    /// For a modifier the OCE list leaves out and the bundled supplement adds (1P, 2P, 3P),
+    /// where the fact comes from; `None` for a modifier of the OCE list or none at all.
+    pub fn modifier_supplement_source(&self, text: &str) -> Option<&'static str> {
+        let table = &self.bundled.modifiers;
+        let row = table.find(&text.trim().to_ascii_uppercase())?;
+        Some(table.field(row, 3)).filter(|source| !source.is_empty())
+    }
+
+    /// The edition of one bundled code set (`icd10cm`, `icd10pcs`, `hcpcs`, `modifiers`,
+    /// `pos`, `icd9-gem`), in words.
+    pub fn edition(&self, set: &str) -> Option<&'static str> {
+        // A short table in the generator's order, not sorted: read through.
+        let table = &self.bundled.editions;
+        (0..table.len()).find(|&row| table.key(row) == set).map(|row| table.field(row, 1))
     }
 
     /// Looks up a place-of-service code (two digits).
