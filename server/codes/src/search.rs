@@ -1,16 +1,23 @@
 //! Searching the code sets: by code prefix, by words of the title, and near misses for a code
 //! that does not exist.
 //!
-//! Word search uses an inverted index over every bundled title: for each word, the entries
-//! whose title has it, with where it stands in the title and whether a "without" or "other
-//! than" negates it there. A query is ranked by relevance from those postings alone, without
-//! reading a title ([`WordIndex::rank`]): matches that are not negated first, then those with
-//! the query as a phrase, words matched whole before words matched as prefixes, billable codes,
-//! titles that start with the query, titles with fewer words beyond the query (words in
-//! parentheses, the tabular's nonessential modifiers, not counted), the unspecified code of a
-//! category; entries are numbered billable first, then shorter codes, then code order, and
-//! that number breaks the last ties. Shorthand (`chf`, `copd`) is written out first
-//! ([`crate::synonyms`]).
+//! Word search uses an inverted index over every bundled title and every inclusion term of
+//! the ICD-10-CM tabular ("Congestive heart failure NOS" under I50.9): for each word, the
+//! entries whose text has it, with where it stands and whether a "without" or "other than"
+//! negates it there. A query is ranked by relevance from those postings alone, without reading
+//! a text ([`WordIndex::rank`]), in this order:
+//! 1. matches that are not negated ("…without heart failure" comes last for `heart failure`);
+//! 2. the query as a phrase (neighbouring query words side by side);
+//! 3. more query words matched as whole words, fewer as the start of one;
+//! 4. billable codes;
+//! 5. fewer words beyond the query (words in brackets, the tabular's nonessential modifiers,
+//!    and words that only say "unspecified" are not counted);
+//! 6. the category's catch-all code ("unspecified", "NOS", a billable 3-character category);
+//! 7. texts that start with the query;
+//! 8. the entry's number: billable first, then shorter codes, then code order.
+//!
+//! Shorthand (`chf`, `copd`) is written out first ([`crate::synonyms`]) and its matches come
+//! before those of the words as typed.
 
 use crate::table::Table;
 use crate::{Bundled, CmKind, CodeSets, CodeSystem, dotted_icd10cm, normalize_code};
@@ -492,11 +499,37 @@ impl CodeSets {
             && trimmed.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
         // Shorthand with a digit (`dm2`) is words, not the start of a code.
         let shorthand = crate::synonyms::expand(&words_of(trimmed).collect::<Vec<_>>()).is_some();
-        if looks_like_code && !shorthand {
-            self.prefix_search(trimmed, systems, limit)
-        } else {
-            self.word_search(trimmed, systems, limit)
+        if !looks_like_code || shorthand {
+            return self.word_search(trimmed, systems, limit);
         }
+        let mut found = self.prefix_search(trimmed, systems, limit);
+        if crate::is_icd9_shape(trimmed) && systems.contains(&CodeSystem::Icd10Cm) {
+            // An ICD-9-CM code: first the ICD-10-CM codes the CMS GEMs give for it.
+            let gem = self.icd9_gem_hits(trimmed);
+            found.total += gem.len();
+            found.hits.splice(0..0, gem);
+            found.hits.truncate(limit);
+        }
+        found
+    }
+
+    /// The ICD-10-CM codes the CMS General Equivalence Mappings give for an ICD-9-CM code, as
+    /// hits whose title says where they come from.
+    fn icd9_gem_hits(&self, icd9: &str) -> Vec<SearchHit> {
+        let mut hits: Vec<SearchHit> = Vec::new();
+        for mapping in self.icd9_to_icd10cm(icd9) {
+            let Some(code) = self.icd10cm(mapping.icd10cm) else { continue };
+            if hits.iter().any(|hit| hit.code == code.dotted()) {
+                continue;
+            }
+            hits.push(SearchHit {
+                system: CodeSystem::Icd10Cm,
+                code: code.dotted(),
+                title: format!("{} (for ICD-9-CM {icd9}, CMS GEMs)", code.display_title()),
+                billable: code.kind == CmKind::Billable,
+            });
+        }
+        hits
     }
 
     /// The code itself in every system that has it, those whose way of writing it the query

@@ -97,3 +97,13 @@ fn negated_matches_come_last() {
     let last_plain = all.hits.iter().rposition(|h| !h.title.contains("without heart failure"));
     assert!(first_negated > last_plain, "{first_negated:?} {last_plain:?}");
 }
+
+/// An ICD-9-CM code is offered the ICD-10-CM codes of the CMS GEMs.
+#[test]
+fn icd9_codes_find_their_icd10cm_codes() {
+    let sets = CodeSets::bundled();
+    let found = sets.search("250.00", &CodeSystem::ALL, 5);
+    assert_eq!(found.hits.first().map(|h| h.code.as_str()), Some("E11.9"), "{found:?}");
+    assert!(found.hits[0].title.contains("ICD-9-CM 250.00"), "{found:?}");
+    assert!(sets.search("250.00", &[CodeSystem::Hcpcs], 5).hits.is_empty());
+}
