@@ -317,13 +317,14 @@ impl WordIndex {
     }
 
     /// The entries of `systems` whose title has, for every query word, a word starting with
-    /// it: the best `limit` of them, best first, and how many there are in all.
+    /// it: the best `limit` of them (each code once, by the number of its title entry), best
+    /// first, and every code that matches (a bit per title entry's number).
     fn rank(
         &self,
         query_words: &[String],
         systems: &[CodeSystem],
         limit: usize,
-    ) -> (Vec<u32>, usize) {
+    ) -> (Vec<u32>, Vec<u64>) {
         // A query of more words than this is read as its first ones.
         let query_words = &query_words[..query_words.len().min(RANKED_WORDS)];
         let count = self.entries.len();
@@ -356,7 +357,7 @@ impl WordIndex {
         matched: &mut [Matched],
         previous: &mut [u64],
         current: &mut [u64],
-    ) -> (Vec<u32>, usize, Vec<u32>) {
+    ) -> (Vec<u32>, Vec<u64>, Vec<u32>) {
         let ranked_words = query_words.len();
         let count = self.entries.len();
         // The positions (bits) where the previous and the current query word matched, for
@@ -415,7 +416,6 @@ impl WordIndex {
         let mut keyed: Vec<u64> = Vec::with_capacity(candidates.len());
         // A code is one hit, however many of its texts match: counted once, at its best key.
         let mut counted = vec![0u64; count.div_ceil(64)];
-        let mut total = 0;
         for &id in &candidates {
             let id = id as usize;
             let m = matched[id];
@@ -424,10 +424,7 @@ impl WordIndex {
                 continue;
             }
             let canonical = entry.canonical as usize;
-            if counted[canonical / 64] & (1 << (canonical % 64)) == 0 {
-                counted[canonical / 64] |= 1 << (canonical % 64);
-                total += 1;
-            }
+            counted[canonical / 64] |= 1 << (canonical % 64);
             let negated = (m >> CLEAN) & all != all;
             let pairs = (m >> PAIRS) & 0xff;
             let whole = ((m >> WHOLE) & all).count_ones();
@@ -451,18 +448,18 @@ impl WordIndex {
         }
         keyed.sort_unstable();
         let mut ids: Vec<u32> = Vec::with_capacity(limit.min(keyed.len()));
-        counted.iter_mut().for_each(|block| *block = 0);
+        let mut shown = vec![0u64; count.div_ceil(64)];
         for key in keyed {
             if ids.len() == limit {
                 break;
             }
             let canonical = self.entries[(key & 0xff_ffff) as usize].canonical as usize;
-            if counted[canonical / 64] & (1 << (canonical % 64)) == 0 {
-                counted[canonical / 64] |= 1 << (canonical % 64);
+            if shown[canonical / 64] & (1 << (canonical % 64)) == 0 {
+                shown[canonical / 64] |= 1 << (canonical % 64);
                 ids.push(canonical as u32);
             }
         }
-        (ids, total, touched)
+        (ids, counted, touched)
     }
 }
 
@@ -714,23 +711,21 @@ impl CodeSets {
             return SearchResults::default();
         }
         let index = self.word_index();
-        let mut ids: Vec<u32> = Vec::new();
-        let mut total = 0;
-        if let Some(expanded) = crate::synonyms::expand(&query_words) {
-            let (found, count) = index.rank(&expanded, systems, limit);
-            ids.extend(found);
-            total += count;
-        }
-        let (found, count) = index.rank(&query_words, systems, limit);
-        let before = ids.len();
-        for id in found {
-            if !ids[..before].contains(&id) {
-                ids.push(id);
-            }
-        }
-        // A code matched both ways is counted once among the hits; the total may count it twice.
-        total += count;
+        let (mut ids, mut matched) = match crate::synonyms::expand(&query_words) {
+            Some(expanded) => index.rank(&expanded, systems, limit),
+            None => (Vec::new(), Vec::new()),
+        };
+        let (found, literal) = index.rank(&query_words, systems, limit);
+        let is_set = |bits: &[u64], id: u32| {
+            bits.get(id as usize / 64).is_some_and(|b| b & (1 << (id % 64)) != 0)
+        };
+        // The codes the written-out query found come first; a code both find, once.
+        let first = matched.clone();
+        ids.extend(found.into_iter().filter(|&id| !is_set(&first, id)));
         ids.truncate(limit);
+        matched.resize(literal.len(), 0);
+        matched.iter_mut().zip(&literal).for_each(|(a, b)| *a |= b);
+        let mut total: usize = matched.iter().map(|b| b.count_ones() as usize).sum();
         let mut hits: Vec<SearchHit> =
             ids.into_iter().map(|id| index.entries[id as usize].hit()).collect();
         for user in self.user.all() {

@@ -107,3 +107,22 @@ fn icd9_codes_find_their_icd10cm_codes() {
     assert!(found.hits[0].title.contains("ICD-9-CM 250.00"), "{found:?}");
     assert!(sets.search("250.00", &[CodeSystem::Hcpcs], 5).hits.is_empty());
 }
+
+/// Every code is one hit, found by its title or a term, by shorthand or as typed; the total
+/// counts each once.
+#[test]
+fn hits_are_distinct_and_the_total_exact() {
+    let sets = CodeSets::bundled();
+    for query in ["heart failure", "chf", "htn", "influenza", "fracture femur", "uti"] {
+        let all = sets.word_search(query, &CodeSystem::ALL, usize::MAX);
+        let mut codes: Vec<(CodeSystem, &str)> =
+            all.hits.iter().map(|h| (h.system, h.code.as_str())).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), all.hits.len(), "{query}: a code twice");
+        assert_eq!(all.total, all.hits.len(), "{query}");
+        let few = sets.word_search(query, &CodeSystem::ALL, 3);
+        assert_eq!(few.total, all.total, "{query}");
+        assert_eq!(few.hits[..], all.hits[..3], "{query}");
+    }
+}
