@@ -329,9 +329,14 @@ impl WordIndex {
         let query_words = &query_words[..query_words.len().min(RANKED_WORDS)];
         let count = self.entries.len();
         SCRATCH.with_borrow_mut(|scratch| {
-            // Reused between queries: zeroing or faulting in three arrays of 200,000 numbers
-            // on every keystroke would cost more than the search itself.
-            for array in [&mut scratch.matched, &mut scratch.previous, &mut scratch.current] {
+            // Reused between queries: zeroing or faulting in arrays of 200,000 numbers on every
+            // keystroke would cost more than the search itself. The two for phrases are made
+            // only once a query of two words or more comes.
+            let mut arrays = vec![&mut scratch.matched];
+            if query_words.len() > 1 {
+                arrays.extend([&mut scratch.previous, &mut scratch.current]);
+            }
+            for array in arrays {
                 if array.len() != count {
                     *array = vec![0; count];
                 }
@@ -341,7 +346,10 @@ impl WordIndex {
             // Leave the arrays zeroed for the next query: only the candidates were touched.
             for &id in &found.2 {
                 let id = id as usize;
-                (matched[id], previous[id], current[id]) = (0, 0, 0);
+                matched[id] = 0;
+                if let (Some(p), Some(c)) = (previous.get_mut(id), current.get_mut(id)) {
+                    (*p, *c) = (0, 0);
+                }
             }
             (found.0, found.1)
         })

@@ -126,3 +126,15 @@ fn hits_are_distinct_and_the_total_exact() {
         assert_eq!(few.hits[..], all.hits[..3], "{query}");
     }
 }
+
+/// The working arrays kept between queries leave nothing behind: a query answers the same
+/// after any other.
+#[test]
+fn a_query_answers_the_same_after_others() {
+    let sets = CodeSets::bundled();
+    let first = sets.word_search("heart failure", &CodeSystem::ALL, 20);
+    for other in ["a", "se", "fracture femur", "type 2 diabetes hyperglycemia", "chf"] {
+        sets.word_search(other, &CodeSystem::ALL, 50);
+        assert_eq!(sets.word_search("heart failure", &CodeSystem::ALL, 20), first, "after {other}");
+    }
+}
