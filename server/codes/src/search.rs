@@ -7,9 +7,9 @@
 //! negates it there. A query is ranked by relevance from those postings alone, without reading
 //! a text ([`WordIndex::rank`]), in this order:
 //! 1. matches that are not negated ("…without heart failure" comes last for `heart failure`);
-//! 2. the query as a phrase (neighbouring query words side by side);
-//! 3. more query words matched as whole words, fewer as the start of one;
-//! 4. billable codes;
+//! 2. billable codes (a category is not what a claim can carry);
+//! 3. the query as a phrase (neighbouring query words side by side);
+//! 4. more query words matched as whole words, fewer as the start of one;
 //! 5. fewer words beyond the query (words in brackets, the tabular's nonessential modifiers,
 //!    and words that only say "unspecified" are not counted);
 //! 6. the category's catch-all code ("unspecified", "NOS", a billable 3-character category);
@@ -68,8 +68,27 @@ struct Entry {
     unspecified: bool,
 }
 
-/// Words of a title that add no detail to the condition ("Unspecified asthma, uncomplicated").
-const FILLER_WORDS: [&str; 3] = ["unspecified", "uncomplicated", "nos"];
+/// Words of a title that add no detail to the condition: those that say there is none
+/// ("Unspecified asthma, uncomplicated") and the little words between the others ("fracture
+/// of femur").
+const FILLER_WORDS: [&str; 16] = [
+    "unspecified",
+    "uncomplicated",
+    "nos",
+    "of",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "in",
+    "on",
+    "to",
+    "for",
+    "by",
+    "with",
+    "due",
+];
 
 impl Entry {
     fn hit(&self) -> SearchHit {
@@ -206,6 +225,21 @@ fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(|word| word.to_lowercase())
 }
 
+/// For the title entry of a 7-character ICD-10-CM code whose title is its stem's title, a
+/// comma and the 7th character's meaning: the stem's title.
+fn seventh_stem_title(cm: &Table, entry: &Entry) -> Option<&'static str> {
+    if entry.system != CodeSystem::Icd10Cm || entry.code.len() != 7 || !entry.code.is_ascii() {
+        return None;
+    }
+    if !std::ptr::eq(entry.text, entry.title) {
+        return None;
+    }
+    let stem = entry.code[..6].trim_end_matches('X');
+    let stem_title = cm.field(cm.find(stem)?, 2);
+    let rest = entry.title.strip_prefix(stem_title)?;
+    (!stem_title.is_empty() && rest.starts_with(", ")).then_some(stem_title)
+}
+
 /// What the query matched in one entry's text, packed into one number per entry while the
 /// postings are read (a zeroed array of numbers costs nothing until touched): bit `i` of
 /// [`ANY`]'s field for query word `i` matching a word (by prefix), of [`CLEAN`]'s for matching
@@ -290,7 +324,15 @@ impl WordIndex {
             let entry = &mut entries[id];
             entry.canonical = canonical;
             let words = title_words(entry.text);
-            let core = words
+            // A 7th-character code's title is its stem's and the 7th character's meaning
+            // ("…, initial encounter for closed fracture"): only the stem's words are weighed,
+            // so that the meaning does not rank a sequela above an initial encounter.
+            let weighed = match seventh_stem_title(cm, entry) {
+                Some(stem_title) => title_words(stem_title),
+                None => Vec::new(),
+            };
+            let weighed = if weighed.is_empty() { &words } else { &weighed };
+            let core = weighed
                 .iter()
                 .filter(|w| !w.in_brackets && !FILLER_WORDS.contains(&w.text.as_str()))
                 .count();
@@ -438,9 +480,9 @@ impl WordIndex {
             let whole = ((m >> WHOLE) & all).count_ones();
             let extra = usize::from(entry.core_words).saturating_sub(ranked_words).min(63);
             let key = (u64::from(negated) << 62)
-                | ((RANKED_WORDS as u64 - pairs) << 57)
-                | (u64::from(16 - whole) << 52)
-                | (u64::from(!entry.billable) << 51)
+                | (u64::from(!entry.billable) << 61)
+                | ((RANKED_WORDS as u64 - pairs) << 56)
+                | (u64::from(16 - whole) << 51)
                 | ((extra as u64) << 45)
                 | (u64::from(!entry.unspecified) << 44)
                 | (u64::from(m & STARTS == 0) << 43)
