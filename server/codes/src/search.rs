@@ -60,7 +60,7 @@ struct Entry {
     /// The number of the code's title entry: a code found by its title and by a term is one hit.
     canonical: u32,
     /// How many words the text has outside parentheses and brackets, not counting the words
-    /// that only say "no more detail" ([`FILLER_WORDS`]); capped at 63.
+    /// that only say "no more detail" ([`is_filler`]); capped at 63.
     core_words: u8,
     /// The category's catch-all code, the one to offer when a query names only the condition:
     /// the text says "unspecified", "NOS" or "without complications", or the code is a billable
@@ -68,27 +68,30 @@ struct Entry {
     unspecified: bool,
 }
 
-/// Words of a title that add no detail to the condition: those that say there is none
-/// ("Unspecified asthma, uncomplicated") and the little words between the others ("fracture
-/// of femur").
-const FILLER_WORDS: [&str; 16] = [
-    "unspecified",
-    "uncomplicated",
-    "nos",
-    "of",
-    "the",
-    "a",
-    "an",
-    "and",
-    "or",
-    "in",
-    "on",
-    "to",
-    "for",
-    "by",
-    "with",
-    "due",
-];
+/// Whether a word of a title adds no detail to the condition: a word that says there is none
+/// ("Unspecified asthma, uncomplicated") or a little word between the others ("fracture of
+/// femur"). A `matches!` compares by length first: this runs for every word of the index.
+fn is_filler(word: &str) -> bool {
+    matches!(
+        word,
+        "unspecified"
+            | "uncomplicated"
+            | "nos"
+            | "of"
+            | "the"
+            | "a"
+            | "an"
+            | "and"
+            | "or"
+            | "in"
+            | "on"
+            | "to"
+            | "for"
+            | "by"
+            | "with"
+            | "due"
+    )
+}
 
 impl Entry {
     fn hit(&self) -> SearchHit {
@@ -128,6 +131,8 @@ struct TitleWord {
     /// After "without", "except", "excluding" or "other than", up to the next comma,
     /// semicolon or "with": "Hypertensive heart disease without heart failure".
     negated: bool,
+    /// The byte offset in the title where the word ends.
+    end: usize,
 }
 
 /// The words of a title, in order.
@@ -135,7 +140,7 @@ fn title_words(title: &str) -> Vec<TitleWord> {
     let mut words: Vec<TitleWord> = Vec::new();
     let (mut depth, mut negated) = (0u32, false);
     let mut current = String::new();
-    let mut finish = |current: &mut String, depth: u32, negated: &mut bool| {
+    let mut finish = |current: &mut String, depth: u32, negated: &mut bool, end: usize| {
         if current.is_empty() {
             return;
         }
@@ -150,17 +155,17 @@ fn title_words(title: &str) -> Vec<TitleWord> {
         if text == "with" {
             *negated = false;
         }
-        words.push(TitleWord { text, in_brackets: depth > 0, negated: *negated });
+        words.push(TitleWord { text, in_brackets: depth > 0, negated: *negated, end });
         if opens_negation {
             *negated = true;
         }
     };
-    for c in title.chars() {
+    for (at, c) in title.char_indices() {
         if c.is_alphanumeric() {
             current.push(c);
             continue;
         }
-        finish(&mut current, depth, &mut negated);
+        finish(&mut current, depth, &mut negated, at);
         match c {
             '(' | '[' => depth += 1,
             ')' | ']' => depth = depth.saturating_sub(1),
@@ -168,7 +173,7 @@ fn title_words(title: &str) -> Vec<TitleWord> {
             _ => {}
         }
     }
-    finish(&mut current, depth, &mut negated);
+    finish(&mut current, depth, &mut negated, title.len());
     words
 }
 
@@ -327,14 +332,11 @@ impl WordIndex {
             // A 7th-character code's title is its stem's and the 7th character's meaning
             // ("…, initial encounter for closed fracture"): only the stem's words are weighed,
             // so that the meaning does not rank a sequela above an initial encounter.
-            let weighed = match seventh_stem_title(cm, entry) {
-                Some(stem_title) => title_words(stem_title),
-                None => Vec::new(),
-            };
-            let weighed = if weighed.is_empty() { &words } else { &weighed };
-            let core = weighed
+            let weighed_end = seventh_stem_title(cm, entry).map_or(usize::MAX, str::len);
+            let core = words
                 .iter()
-                .filter(|w| !w.in_brackets && !FILLER_WORDS.contains(&w.text.as_str()))
+                .filter(|w| w.end <= weighed_end)
+                .filter(|w| !w.in_brackets && !is_filler(&w.text))
                 .count();
             entry.core_words = core.min(63) as u8;
             let billable_category =
