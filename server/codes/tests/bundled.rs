@@ -14,9 +14,10 @@ fn counts_match_the_source_data() {
     assert_eq!(sets.count_icd10pcs_valid_on(date("2025-10-01")), 79_115);
     assert_eq!(sets.count_icd10pcs_valid_on(date("2026-10-01")), 79_256);
     assert_eq!(sets.count_hcpcs_valid_on(date("2026-04-01")), 8_256);
-    assert_eq!(sets.count_modifiers_valid_on(date("2026-04-01")), 403);
+    // 403 of the OCE list, and 1P, 2P, 3P of the supplement.
+    assert_eq!(sets.count_modifiers_valid_on(date("2026-04-01")), 406);
     // ICD-10-CM codes (headers, billable, unlisted), PCS, HCPCS, modifiers, places of service.
-    assert_eq!(sets.bundled_sizes(), [98_980, 82_508, 9_076, 414, 52]);
+    assert_eq!(sets.bundled_sizes(), [98_980, 82_508, 9_076, 417, 52]);
 }
 
 #[test]
@@ -115,7 +116,8 @@ fn search_by_words_prefix_and_near_misses() {
 
     assert!(sets.icd10cm_near_misses("E11.99", None, 5).contains(&"E11.9".to_string()));
     assert!(sets.icd10cm_near_misses("E19.1", None, 5).contains(&"E11.9".to_string()));
-    assert!(sets.icd10cm_near_misses("I01", None, 5).contains(&"I10".to_string()));
+    // I01 is a category: its own codes come first, then the swap into I10.
+    assert!(sets.icd10cm_near_misses("I01", None, 10).contains(&"I10".to_string()));
 }
 
 #[test]
@@ -149,4 +151,136 @@ fn a_codes_notes_are_its_categorys_then_its_own() {
         }
     }
     assert!(checked > 20_000, "{checked}");
+}
+
+/// The pairs a certified coder found passing silently: each is in an Excludes1 relation by a
+/// qualified reference ("E08-E13 with .42") or by the note of a nested section.
+#[test]
+fn excludes1_pairs_of_qualified_references_and_nested_sections() {
+    let sets = CodeSets::bundled();
+    let pairs = [
+        ("E11.42", "G63"),
+        ("E11.51", "I79.8"),
+        ("E11.41", "G59"),
+        ("E11.610", "M14.671"),
+        ("E11.21", "N08"),
+        ("I69.320", "R47.01"),
+        ("I69.392", "R29.810"),
+        ("S06.0X1A", "F07.81"),
+        ("I70.213", "I73.9"),
+        // Notes of nested sections: M50-M54 (inside M40-M54), W20-W49 (inside W00-X58).
+        ("M51.26", "M46.46"),
+        ("W26.0XXA", "X99.1XXA"),
+    ];
+    for (a, b) in pairs {
+        let found = sets.icd10cm_excludes1(a, b).or_else(|| sets.icd10cm_excludes1(b, a));
+        assert!(found.is_some(), "{a} with {b}");
+    }
+    // Not every code of the category: E11.9 may go with G63's other neuropathies' codes.
+    assert!(sets.icd10cm_excludes1("G63", "E11.9").is_none());
+    assert!(sets.icd10cm_excludes1("R47.01", "I69.321").is_none());
+}
+
+/// Near misses stay in the code's category before going anywhere else.
+#[test]
+fn near_misses_rank_the_same_category_first() {
+    let sets = CodeSets::bundled();
+    let today = date("2026-03-02");
+    let t14 = sets.icd10cm_near_misses("T14.9XXA", Some(today), 5);
+    assert_eq!(t14.first().map(String::as_str), Some("T14.90XA"), "{t14:?}");
+    assert!(t14.contains(&"T14.91XA".to_string()), "{t14:?}");
+    let e11 = sets.icd10cm_near_misses("E11.99", Some(today), 5);
+    assert!(e11.iter().take(2).all(|c| c.starts_with("E11.")), "{e11:?}");
+    assert!(e11.contains(&"E11.9".to_string()), "{e11:?}");
+    // Every same-category code comes before any other.
+    for text in ["T14.9XXA", "E11.99", "I10.1", "J18.99", "S72.001X"] {
+        let all = sets.icd10cm_near_misses(text, Some(today), usize::MAX);
+        let category = &claimls_codes::normalize_code(text)[..3];
+        let same = |c: &String| claimls_codes::normalize_code(c).starts_with(category);
+        let first_other = all.iter().position(|c| !same(c)).unwrap_or(all.len());
+        assert!(all[first_other..].iter().all(|c| !same(c)), "{text}: {all:?}");
+    }
+}
+
+/// A deleted code keeps a title and names the codes that replaced it on the date.
+#[test]
+fn deleted_codes_keep_a_title_and_name_their_successors() {
+    let sets = CodeSets::bundled();
+    let t814 = sets.icd10cm("T81.4XXA").unwrap();
+    assert_eq!(t814.kind, CmKind::Unlisted);
+    assert_eq!(t814.title, "Infection following a procedure, initial encounter");
+    let after: Vec<String> = sets
+        .icd10cm_successors("T81.4XXA", date("2026-03-02"))
+        .iter()
+        .map(|c| c.dotted())
+        .collect();
+    assert_eq!(
+        after,
+        ["T81.40XA", "T81.41XA", "T81.42XA", "T81.43XA", "T81.44XA", "T81.49XA"],
+        "same stem, same 7th character"
+    );
+    // A split code: D69.1 became D69.11 and D69.19 in FY2027.
+    let d691: Vec<String> =
+        sets.icd10cm_successors("D69.1", date("2026-10-01")).iter().map(|c| c.dotted()).collect();
+    assert!(!d691.is_empty() && d691.iter().all(|c| c.starts_with("D69.1")), "{d691:?}");
+    // Every code that was ever billable has a title or a short title, but the FY2027
+    // additions (no registry package has their titles) and a few deleted before 2019.
+    let mut untitled = 0;
+    for hit in sets.prefix_search("", &[CodeSystem::Icd10Cm], usize::MAX).hits {
+        let code = sets.icd10cm(&hit.code).unwrap();
+        let ever_billable = !sets.icd10cm_windows(&code).is_empty();
+        if ever_billable && code.title.is_empty() && code.short_title.is_empty() {
+            let added_later =
+                sets.icd10cm_windows(&code).iter().all(|w| w.start >= date("2026-10-01"));
+            if !added_later {
+                untitled += 1;
+            }
+        }
+    }
+    assert!(untitled < 200, "{untitled} deleted codes without any title");
+}
+
+#[test]
+fn seventh_characters_say_what_they_tell() {
+    let sets = CodeSets::bundled();
+    let subject = |code: &str| sets.icd10cm_seventh_subject(code).unwrap_or("none");
+    assert!(subject("S72.001").starts_with("the encounter"));
+    assert_eq!(subject("O36.5930"), "which fetus");
+    assert_eq!(subject("O69.0"), "which fetus");
+    assert_eq!(subject("H40.11"), "the stage");
+    assert!(subject("E11.3511").starts_with("which eye"), "{}", subject("E11.3511"));
+    assert_eq!(subject("R40.2142"), "when the score was taken");
+    assert_eq!(subject("M1A.07"), "whether there are tophi");
+    assert_eq!(subject("E11.9"), "none");
+}
+
+#[test]
+fn icd9_codes_map_to_icd10cm_through_the_gems() {
+    let sets = CodeSets::bundled();
+    let codes = |icd9: &str| -> Vec<&str> {
+        sets.icd9_to_icd10cm(icd9).iter().map(|m| m.icd10cm).collect()
+    };
+    assert_eq!(codes("250.00"), ["E119"]);
+    assert_eq!(codes("25000"), ["E119"]);
+    assert_eq!(codes("401.9"), ["I10"]);
+    assert_eq!(codes("486"), ["J189"]);
+    assert_eq!(codes("V70.0"), ["Z0000"]);
+    assert!(codes("780.60").contains(&"R509"));
+    // The GEM has no ICD-10-CM code for 365.70 (a "no map" row): nothing is offered.
+    assert!(codes("365.70").is_empty());
+    assert!(sets.icd9_to_icd10cm("250.00")[0].approximate);
+}
+
+#[test]
+fn modifiers_the_oce_leaves_out_are_known_with_their_source() {
+    let sets = CodeSets::bundled();
+    for modifier in ["1P", "2P", "3P"] {
+        let found = sets.modifier(modifier).unwrap_or_else(|| panic!("{modifier}"));
+        assert!(found.valid_on(date("2026-03-02")), "{modifier}");
+        let source = sets.modifier_supplement_source(modifier).unwrap_or("");
+        assert!(source.contains("CMS quality reporting"), "{modifier}: {source}");
+    }
+    assert!(sets.modifier_supplement_source("8P").is_none(), "8P is on the OCE list");
+    assert!(sets.modifier_supplement_source("25").is_none());
+    assert!(sets.edition("modifiers").is_some_and(|e| e.contains("1P, 2P, 3P")));
 }

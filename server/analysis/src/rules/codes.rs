@@ -36,14 +36,15 @@ pub(super) struct Verdict {
 /// would cost more than the look-ups it saves, and the keys come from the file being checked.
 pub(super) type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-/// The code ranges Excludes1 notes name, each with the note's text.
-type ExcludesRanges = Vec<(CodeRange, &'static str)>;
+/// The code ranges Excludes1 notes name, each with the note's text and owner (a code, a section
+/// id or `chapter-N`), the most specific owner's first.
+type ExcludesRanges = Vec<(CodeRange, &'static str, &'static str)>;
 
 fn excludes_ranges(notes: impl IntoIterator<Item = Note<'static>>) -> ExcludesRanges {
     notes
         .into_iter()
         .flat_map(|note| {
-            parse_code_refs(note.text).into_iter().map(move |range| (range, note.text))
+            parse_code_refs(note.text).into_iter().map(move |range| (range, note.text, note.owner))
         })
         .collect()
 }
@@ -252,31 +253,41 @@ impl<'s, 't> Codes<'s, 't> {
         bits
     }
 
-    /// The Excludes1 note of `text`'s code that names `other` (undotted), if any.
+    /// The Excludes1 note of `text`'s code that names `other` (undotted), if any: the most
+    /// specific one (the code's own before its category's, a section's, the chapter's).
     pub fn excludes1(&mut self, text: &'t str, other: &str) -> Option<&'static str> {
+        self.excludes1_note(text, other).map(|(note, _)| note)
+    }
+
+    /// Like [`Self::excludes1`], with whose note it is in words ("category E11", "section
+    /// E08-E13 (Diabetes mellitus)"), for a message that names it.
+    pub fn excludes1_note(&mut self, text: &'t str, other: &str) -> Option<(&'static str, String)> {
         if !self.excludes.contains_key(text) {
             let norm = self.cm_entry(text).norm.clone();
-            // The notes of the chapter, the section and the category are shared by every code
+            // The notes of the chapter, the sections and the category are shared by every code
             // of the category: read once per category. Those below it, once per code.
             let category = &norm[..norm.len().min(3)];
             let sets = self.sets;
             let shared = match self.category_excludes.get(category) {
                 Some(shared) => shared.clone(),
                 None => {
-                    let notes = sets.icd10cm_notes_of_kind(category, NoteKind::Excludes1);
+                    let notes =
+                        sets.icd10cm_notes_of_kind_specific_first(category, NoteKind::Excludes1);
                     let shared = Rc::new(excludes_ranges(notes));
                     self.category_excludes.insert(category.to_string(), shared.clone());
                     shared
                 }
             };
             let own =
-                excludes_ranges((category.len() + 1..=norm.len()).flat_map(|len| {
+                excludes_ranges((category.len() + 1..=norm.len()).rev().flat_map(|len| {
                     sets.icd10cm_own_notes_of_kind(&norm[..len], NoteKind::Excludes1)
                 }));
             self.excludes.insert(text, (shared, own));
         }
         let (shared, own) = &self.excludes[text];
-        shared.iter().chain(own).find(|(range, _)| range.contains(other)).map(|(_, note)| *note)
+        let (_, note, owner) =
+            own.iter().chain(shared.iter()).find(|(range, ..)| range.contains(other))?;
+        Some((note, self.sets.icd10cm_note_owner(owner)))
     }
 
     // ----- services (CPT and HCPCS) -----
@@ -325,7 +336,7 @@ impl<'s, 't> Codes<'s, 't> {
     pub fn modifier_verdict(&mut self, text: &'t str, date: Date) -> Verdict {
         let sets = self.sets;
         let look_up = |norm: &str| sets.modifier(norm).map(|m| m.windows);
-        let judge = |entry: &PlainEntry| modifier_judge(text, entry, date);
+        let judge = |entry: &PlainEntry| modifier_judge(sets, text, entry, date);
         plain_verdict(
             &mut self.modifier_verdicts,
             &mut self.modifiers,
@@ -387,19 +398,30 @@ fn plain_verdict<'t>(
     verdict
 }
 
-fn modifier_judge(text: &str, entry: &PlainEntry, date: Date) -> Verdict {
+fn modifier_judge(sets: &CodeSets, text: &str, entry: &PlainEntry, date: Date) -> Verdict {
     match &entry.windows {
-        None => Verdict {
-            problem: Some(Rc::new(problem(
-                "modifier",
-                Severity::Error,
+        None => {
+            // Two letters or digits is how a modifier is written: then it is our list that
+            // lacks it, which may be the list's gap rather than the claim's mistake.
+            let written_like_one =
+                text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphanumeric());
+            let message = if written_like_one {
+                let edition = sets.edition("modifiers").unwrap_or("the bundled edition");
+                format!(
+                    "`{text}` is not on the bundled modifier list ({edition}): check the \
+                     modifier against the payer's list"
+                )
+            } else {
                 format!(
                     "`{text}` is not a modifier: modifiers are two-character codes such as \
-                         25, 59, LT or RT; check the modifier against the payer's list"
-                ),
-            ))),
-            hint: None,
-        },
+                     25, 59, LT or RT; check the modifier against the payer's list"
+                )
+            };
+            Verdict {
+                problem: Some(Rc::new(problem("modifier", Severity::Error, message))),
+                hint: None,
+            }
+        }
         Some(windows) if !valid_quarterly(windows, date) => Verdict {
             problem: Some(Rc::new(problem(
                 "modifier",
@@ -430,13 +452,10 @@ fn cm_judge(sets: &CodeSets, text: &str, entry: &CmEntry, date: Date) -> Verdict
     let error = |rule, message| problem(rule, Severity::Error, message);
     let found = match &entry.state {
         CmState::Malformed => {
-            let message = if is_icd9_shape(text) {
-                format!(
-                    "`{text}` looks like an ICD-9-CM code; ICD-10-CM replaced ICD-9 on \
-                     2015-10-01: look up the ICD-10-CM code for the condition \
-                     (`claimls lookup` with words of the diagnosis)"
-                )
-            } else if service_shape(&normalize_code(text)).is_some() {
+            if is_icd9_shape(text) {
+                return icd9_verdict(sets, text, date);
+            }
+            let message = if service_shape(&normalize_code(text)).is_some() {
                 format!(
                     "`{text}` looks like a CPT or HCPCS service code, not a diagnosis: a `dx` \
                      takes an ICD-10-CM code such as `E11.9`; put services on a `line` or `test`"
@@ -489,6 +508,43 @@ fn cm_judge(sets: &CodeSets, text: &str, entry: &CmEntry, date: Date) -> Verdict
     Verdict { problem: Some(Rc::new(problem)), hint: None }
 }
 
+/// An ICD-9-CM code on a `dx`: named as such, with the ICD-10-CM codes the CMS General
+/// Equivalence Mappings give for it that are billable on the date (one quick fix each).
+fn icd9_verdict(sets: &CodeSets, text: &str, date: Date) -> Verdict {
+    let mut fixes: Vec<(String, String)> = Vec::new();
+    for mapping in sets.icd9_to_icd10cm(text) {
+        let Some(code) = sets.icd10cm(mapping.icd10cm) else { continue };
+        if sets.icd10cm_billable_on(&code, date) && !fixes.iter().any(|(_, c)| *c == code.dotted())
+        {
+            fixes.push((with_title(&code.dotted(), code.title), code.dotted()));
+        }
+    }
+    fixes.truncate(MAX_FIXES);
+    let candidates = match fixes.as_slice() {
+        [] => "look up the ICD-10-CM code for the condition (`claimls lookup` with words of the \
+               diagnosis)"
+            .to_string(),
+        [(only, _)] => format!("the CMS General Equivalence Mappings give {only}"),
+        more => {
+            let codes: Vec<String> = more.iter().map(|(_, code)| code.clone()).collect();
+            format!("the CMS General Equivalence Mappings give {}", or_list(&codes))
+        }
+    };
+    let message = format!(
+        "`{text}` looks like an ICD-9-CM code; ICD-10-CM replaced ICD-9 on 2015-10-01: \
+         {candidates}; choose the one the record supports"
+    );
+    Verdict {
+        problem: Some(Rc::new(Problem {
+            rule: "malformed-code",
+            severity: Severity::Error,
+            message,
+            fixes,
+        })),
+        hint: None,
+    }
+}
+
 fn seventh_problem(sets: &CodeSets, canonical: &str, norm: &str, date: Date) -> Option<Problem> {
     if !sets.icd10cm_needs_seventh(norm) {
         return None;
@@ -506,9 +562,10 @@ fn seventh_problem(sets: &CodeSets, canonical: &str, norm: &str, date: Date) -> 
     let example = first.0.replacen(" — ", " ", 1);
     let padded =
         if norm.len() < 6 { " (with `X` placeholders up to the sixth character)" } else { "" };
+    let subject = sets.icd10cm_seventh_subject(norm).unwrap_or("the encounter");
     let message = format!(
-        "{canonical} needs a 7th character{padded} that tells the encounter, e.g. {example}: \
-         choose the one that fits the visit ({} choices)",
+        "{canonical} needs a 7th character{padded} that tells {subject}, e.g. {example}: \
+         choose the one the record supports ({} choices)",
         full.len()
     );
     Some(Problem { rule: "seventh-character", severity: Severity::Error, message, fixes: full })
@@ -570,10 +627,11 @@ fn not_effective_problem(
     windows: &[Window],
     date: Date,
 ) -> Problem {
-    // A code split after the date of service has billable codes below it on the date; a code
-    // added after it usually replaces its parent, which was billable then.
+    // A code split or deleted before the date of service has successors billable on the date
+    // (the codes below it, or for a 7th-character code those below its stem with the same 7th
+    // character); a code added after it usually replaces its parent, which was billable then.
     let mut replacements: Vec<(String, String)> = sets
-        .icd10cm_billable_below(norm, Some(date))
+        .icd10cm_successors(norm, date)
         .iter()
         .take(MAX_FIXES)
         .map(|c| (with_title(&c.dotted(), c.title), c.dotted()))
@@ -796,5 +854,54 @@ fn procedure_judge(sets: &CodeSets, text: &str, entry: &PlainEntry, date: Date) 
             });
             Verdict { problem: Some(Rc::new(found)), hint: None }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> Date {
+        Date::from_ymd(2026, 3, 2).expect("a date")
+    }
+
+    /// Issue 13's missed pairs reach the rule, with the most specific note and its owner.
+    #[test]
+    fn excludes1_reads_qualified_references_and_nested_sections() {
+        let sets = CodeSets::bundled();
+        let mut codes = Codes::new(&sets);
+        let (note, owner) = codes.excludes1_note("G63", "E1142").expect("G63 excludes E11.42");
+        assert!(note.contains("E08-E13 with .42"), "{note}");
+        assert_eq!(owner, "category G63");
+        let (_, owner) = codes.excludes1_note("M51.26", "M4646").expect("M50-M54's note");
+        assert!(owner.starts_with("section M50-M54"), "{owner}");
+        assert!(codes.excludes1("I73.9", "I70213").is_some());
+        assert!(codes.excludes1("G63", "E119").is_none());
+    }
+
+    #[test]
+    fn messages_of_the_code_set_items() {
+        let sets = CodeSets::bundled();
+        let mut codes = Codes::new(&sets);
+        let message =
+            |verdict: Verdict| verdict.problem.map(|p| (p.message.clone(), p.fixes.len()));
+        // A deleted code names the codes that replaced it.
+        let (text, fixes) = message(codes.cm_verdict("T81.4XXA", day())).expect("not effective");
+        assert!(
+            text.contains("T81.4XXA (Infection following a procedure, initial encounter)"),
+            "{text}"
+        );
+        assert_eq!(fixes, 6, "{text}");
+        // The 7th character of an eye code tells the eye, not the encounter.
+        let (text, _) = message(codes.cm_verdict("H40.111", day())).expect("needs a 7th");
+        assert!(text.contains("that tells the stage"), "{text}");
+        // ICD-9 gets the GEM's codes.
+        let (text, fixes) = message(codes.cm_verdict("401.9", day())).expect("ICD-9");
+        assert!(text.contains("give I10"), "{text}");
+        assert_eq!(fixes, 1);
+        // 1P is a modifier; an unknown two-character one is "not on the list", not "not two".
+        assert!(codes.modifier_verdict("1P", day()).problem.is_none());
+        let (text, _) = message(codes.modifier_verdict("ZZ", day())).expect("unknown");
+        assert!(text.contains("not on the bundled modifier list"), "{text}");
     }
 }

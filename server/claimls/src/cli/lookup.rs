@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use claimls_analysis::config;
-use claimls_codes::{CmKind, CodeSets, CodeSystem, SearchHit, normalize_code};
+use claimls_codes::{CodeSets, CodeSystem};
 
 #[derive(clap::Args)]
 pub struct LookupArguments {
@@ -29,7 +29,9 @@ pub fn lookup(arguments: LookupArguments) -> ExitCode {
         eprintln!("claimls: warning: {error} (the bundled code sets are used)");
     }
 
-    let mut hits = exact_matches(&sets, &query);
+    // The code itself in every system that has it, the system whose way of writing it the
+    // query follows first (`g0439`: HCPCS G0439, then ICD-10-CM G04.39).
+    let mut hits = sets.exact_matches(&query);
     // A dot is only ever written in ICD-10-CM codes: `E11.9` should not list HCPCS `E1190`.
     let systems: &[CodeSystem] = if query.contains('.') && !query.contains(' ') {
         &[CodeSystem::Icd10Cm]
@@ -69,44 +71,4 @@ pub fn lookup(arguments: LookupArguments) -> ExitCode {
         let _ = writeln!(std::io::stdout().lock(), "… and {more} more (use --limit or more words)");
     }
     ExitCode::SUCCESS
-}
-
-/// The code itself in every system that has it: a two-digit query is a place of service and
-/// perhaps a modifier too.
-fn exact_matches(sets: &CodeSets, query: &str) -> Vec<SearchHit> {
-    let mut hits = Vec::new();
-    if query.contains(char::is_whitespace) {
-        return hits;
-    }
-    if let Some(code) = sets.icd10cm(query) {
-        hits.push(SearchHit {
-            system: CodeSystem::Icd10Cm,
-            code: code.dotted(),
-            title: code.display_title().to_string(),
-            billable: code.kind == CmKind::Billable,
-        });
-    }
-    let plain = [sets.icd10pcs(query), sets.hcpcs(query), sets.cpt(query), sets.modifier(query)];
-    for code in plain.into_iter().flatten() {
-        let title = if code.title.is_empty() && code.system == CodeSystem::Hcpcs {
-            "(HCPCS D code: CDT descriptions are licensed by the ADA and not bundled)".to_string()
-        } else {
-            code.title.to_string()
-        };
-        hits.push(SearchHit {
-            system: code.system,
-            code: code.code.to_string(),
-            title,
-            billable: true,
-        });
-    }
-    if let Some(place) = sets.place_of_service(&normalize_code(query)) {
-        hits.push(SearchHit {
-            system: CodeSystem::PlaceOfService,
-            code: place.code.to_string(),
-            title: place.name.to_string(),
-            billable: true,
-        });
-    }
-    hits
 }
