@@ -1065,14 +1065,15 @@ impl<'s, 't> Checker<'s, 't> {
                 let (a, b) = (&facts.dxs[earlier], &facts.dxs[later]);
                 let a_norm = self.codes.cm_norm(a.code).to_string();
                 let b_norm = self.codes.cm_norm(b.code).to_string();
-                let note = match self.codes.excludes1(b.code, &a_norm) {
+                // The most specific note (the code's own before its chapter's), and whose it is.
+                let note = match self.codes.excludes1_note(b.code, &a_norm) {
                     Some(note) => Some(note),
-                    None => self.codes.excludes1(a.code, &b_norm),
+                    None => self.codes.excludes1_note(a.code, &b_norm),
                 };
-                if let Some(note) = note {
+                if let Some((note, owner)) = note {
                     let message = format!(
-                        "{} may not be coded together with {} {}, {}: an Excludes1 note says \
-                         \"{note}\"; keep the one the record supports",
+                        "{} may not be coded together with {} {}, {}: an Excludes1 note of {owner} \
+                         says \"{note}\"; keep the one the record supports",
                         self.codes.cm_display(b.code),
                         words.dx,
                         a.label,
