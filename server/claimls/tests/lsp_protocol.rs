@@ -1,13 +1,10 @@
 //! The language server in-process: real framed JSON-RPC over `tokio::io::duplex`.
 
-#[allow(dead_code)]
-#[path = "../src/lsp/mod.rs"]
-mod lsp;
-
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
+use claimls::lsp;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tower_lsp_server::LspService;

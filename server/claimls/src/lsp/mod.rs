@@ -6,6 +6,7 @@
 //! - `to_proto`: analysis results → LSP types.
 //! - `server`: the `LanguageServer` implementation.
 //! - `transport`: JSON-RPC framing over stdio, robust to malformed messages.
+//! - `test_client`: an LSP client over a server process's stdio, for the tests and the bench.
 //!
 //! stdout is the protocol: nothing here prints; logs go to stderr through `tracing`
 //! (level from `CLAIMLS_LOG`: `error`, `warn` (the default), `info`, `debug` or `trace`) and
@@ -19,6 +20,7 @@ pub mod line_index;
 pub mod server;
 pub mod settings;
 pub mod state;
+pub mod test_client;
 pub mod to_proto;
 pub mod transport;
 
