@@ -5,10 +5,13 @@
 //! tests, the fuzz targets and the benchmark (`xtask`) use the server's own modules instead of
 //! compiling its files into themselves:
 //!
+//! - [`analysis`]: every call into `claimls_analysis` (checks, editor features), and the
+//!   parsed document the server keeps per version;
 //! - [`cli`]: `check`, `lookup`, `explain` and the version text;
 //! - [`lsp`]: the language server, and [`lsp::test_client`], the LSP client over a server
 //!   process's stdio that the stdio tests and the benchmark share.
 
+pub mod analysis;
 pub mod cli;
 pub mod lsp;
 

@@ -324,6 +324,31 @@ async fn quick_fixes_fix_all_and_code_look_up() {
 }
 
 #[tokio::test]
+async fn each_version_is_parsed_once_and_every_request_uses_it() {
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    let uri: Uri = URI.parse().unwrap();
+    client.did_open("claim C1\n  dx A  E11.9\nend\n").await;
+    client.diagnostics().await;
+    client.hover(1, 8).await;
+    let first = client.state.parsed_cell(&uri).expect("open");
+    let parsed = first.get().expect("parsed for the hover").text().as_ptr();
+    for method in ["textDocument/documentSymbol", "textDocument/foldingRange"] {
+        client.request(method, json!({ "textDocument": { "uri": URI } })).await;
+    }
+    client.hover(1, 9).await;
+    let again = client.state.parsed_cell(&uri).expect("open");
+    assert!(Arc::ptr_eq(&first, &again), "a request made a new parse");
+    assert_eq!(again.get().map(|p| p.text().as_ptr()), Some(parsed));
+    // A new version gets a new, empty cell, filled by the next request.
+    client.did_change(2, ((1, 8), (1, 13)), "I10").await;
+    assert_eq!(client.server_text().await, "claim C1\n  dx A  I10\nend\n");
+    let edited = client.state.parsed_cell(&uri).expect("open");
+    assert!(!Arc::ptr_eq(&first, &edited));
+    assert_eq!(edited.get().map(|p| p.text()), Some("claim C1\n  dx A  I10\nend\n"));
+}
+
+#[tokio::test]
 async fn an_opened_document_is_checked_without_the_debounce() {
     // A debounce far longer than the wait: only a check on open can answer in time.
     let mut client = Client::start(60_000);

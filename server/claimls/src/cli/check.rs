@@ -87,7 +87,7 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
         let shown_path = path.display().to_string();
         let map = LineMap::new(&text);
         // Printed a piece at a time, while the rest of a large file is checked.
-        claimls_analysis::check_each_piece(&text, sets, &settings, |diagnostics| {
+        crate::analysis::check_each_piece(&text, sets, &settings, |diagnostics| {
             for diagnostic in &diagnostics {
                 *counts.entry(diagnostic.severity).or_default() += 1;
                 match arguments.format {

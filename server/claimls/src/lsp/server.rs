@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use claimls_analysis::codes::CodeSets;
-use claimls_analysis::{self as analysis, ide, rules, syntax};
+use claimls_analysis::ide;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::notification::{Notification as _, PublishDiagnostics};
@@ -22,6 +22,7 @@ use super::settings::claimls_section;
 use super::state::{Options, Snapshot, State, log_id};
 use super::to_proto;
 use super::transport::Outbox;
+use crate::analysis;
 
 /// The title of the source action that applies every `code-format` fix.
 pub const FIX_ALL_CODE_FORMAT: &str = "Fix all code-format issues in this file";
@@ -111,6 +112,8 @@ impl Backend {
             }
             let started = Instant::now();
             let checking = state.clone();
+            let snapshot = Arc::new(snapshot);
+            let (parse_later, snapshot_too_large) = (snapshot.clone(), snapshot.too_large());
             let diagnostics =
                 tokio::task::spawn_blocking(move || diagnostics(&checking, &snapshot))
                     .await
@@ -127,9 +130,17 @@ impl Backend {
                 elapsed = ?started.elapsed(),
                 "publishing diagnostics"
             );
-            let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
-            if !outbox.notify(PublishDiagnostics::METHOD, &params) {
-                client.publish_diagnostics(params.uri, params.diagnostics, params.version).await;
+            {
+                // In a block of its own: the diagnostics are freed before the parse below.
+                let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
+                if !outbox.notify(PublishDiagnostics::METHOD, &params) {
+                    let (uri, diagnostics) = (params.uri, params.diagnostics);
+                    client.publish_diagnostics(uri, diagnostics, params.version).await;
+                }
+            }
+            // Parse this version now, so that the requests that follow find its tree ready.
+            if !snapshot_too_large {
+                let _ = tokio::task::spawn_blocking(move || parse_later.parse_now()).await;
             }
         });
     }
@@ -152,7 +163,7 @@ impl Backend {
     /// Takes new editor settings (the `claimls` object), reporting bad values.
     fn set_editor_settings(&self, value: &Value) {
         let root = self.state.session.read().ok().and_then(|session| session.root.clone());
-        let (config, errors) = analysis::config::from_json(value, root.as_deref());
+        let (config, errors) = claimls_analysis::config::from_json(value, root.as_deref());
         if let Ok(mut session) = self.state.session.write() {
             session.editor = value.clone();
             session.editor_code_files = config.code_files;
@@ -174,7 +185,8 @@ enum Delay {
 
 /// Every diagnostic of the document (for a document over the size limit, the one that says
 /// so): those already found for this version, else found now and kept for the next request.
-fn checked(state: &State, snapshot: &Snapshot) -> Arc<Vec<analysis::Diagnostic>> {
+/// It may check the whole document: call it off the runtime's threads ([`checked_async`]).
+fn checked(state: &State, snapshot: &Snapshot) -> Arc<Vec<claimls_analysis::Diagnostic>> {
     if let Some(checked) = &snapshot.checked {
         return checked.clone();
     }
@@ -185,6 +197,18 @@ fn checked(state: &State, snapshot: &Snapshot) -> Arc<Vec<analysis::Diagnostic>>
     });
     state.store_checked(&snapshot.uri, snapshot.version, snapshot.generation, &found);
     found
+}
+
+/// [`checked`] from a request handler: at once when known, else on tokio's blocking pool.
+async fn checked_async(
+    state: &Arc<State>,
+    snapshot: Snapshot,
+) -> Arc<Vec<claimls_analysis::Diagnostic>> {
+    if let Some(checked) = &snapshot.checked {
+        return checked.clone();
+    }
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || checked(&state, &snapshot)).await.unwrap_or_default()
 }
 
 /// [`checked`] as LSP diagnostics.
@@ -412,24 +436,22 @@ impl LanguageServer for Backend {
         let offset = index.offset(position.position);
         let mut sections = Vec::new();
         let mut range = None;
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        if let Some(hover) = ide::hover(&snapshot.text, &file, &snapshot.sets, offset) {
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        if let Some(hover) = parsed.hover(&snapshot.sets, offset) {
             sections.push(hover.markdown);
             range = Some(index.range(hover.span));
         }
         // The rule behind each diagnostic under the cursor: from the diagnostics of this
         // version when they are known, else from the block under the cursor.
-        let found: Vec<analysis::Diagnostic> = match &snapshot.checked {
+        let found: Vec<claimls_analysis::Diagnostic> = match &snapshot.checked {
             Some(all) => all.iter().filter(|d| d.span.touches(offset)).cloned().collect(),
-            None => {
-                analysis::check_at(&snapshot.text, &file, &snapshot.sets, &snapshot.config, offset)
-            }
+            None => parsed.check_at(&snapshot.sets, &snapshot.config, offset),
         };
         for diagnostic in &found {
             let mut section = format!("**{}** — {}", diagnostic.rule, diagnostic.message);
-            if let Some(rule) = rules::rule(diagnostic.rule) {
+            if let Some(explanation) = analysis::rule_explanation(diagnostic.rule) {
                 section.push_str("\n\n");
-                section.push_str(rule.explanation);
+                section.push_str(explanation);
             }
             sections.push(section);
             range.get_or_insert(index.range(diagnostic.span));
@@ -455,9 +477,11 @@ impl LanguageServer for Backend {
                     || kind.as_str().starts_with(&format!("{}.", wanted.as_str()))
             }),
         };
-        let index = snapshot.index();
-        let requested = index.span(params.range);
-        let found = checked(&self.state, &snapshot);
+        let requested = snapshot.index().span(params.range);
+        let rope = snapshot.rope.clone();
+        let encoding = snapshot.encoding;
+        let found = checked_async(&self.state, snapshot).await;
+        let index = super::line_index::LineIndex::new(&rope, encoding);
         let mut actions = Vec::new();
         if wants(&CodeActionKind::QUICKFIX) {
             for diagnostic in found
@@ -478,7 +502,7 @@ impl LanguageServer for Backend {
         }
         let fix_all_kind = CodeActionKind::from(FIX_ALL_KIND);
         if wants(&fix_all_kind) {
-            let mut edits: Vec<analysis::TextEdit> = Vec::new();
+            let mut edits: Vec<claimls_analysis::TextEdit> = Vec::new();
             let mut fixed = Vec::new();
             for diagnostic in found.iter().filter(|d| d.rule == "code-format") {
                 let Some(fix) = diagnostic.fixes.first() else { continue };
@@ -512,9 +536,9 @@ impl LanguageServer for Backend {
         };
         let index = snapshot.index();
         let offset = index.offset(position.position);
-        let file = syntax::parse_without_tokens(&snapshot.text);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
         let started = Instant::now();
-        let list = ide::completions(&snapshot.text, &file, &snapshot.sets, offset);
+        let list = parsed.completions(&snapshot.sets, offset);
         tracing::debug!(count = list.items.len(), elapsed = ?started.elapsed(), "completion");
         let items = list.items.iter().map(|item| to_proto::completion_item(&index, item)).collect();
         Ok(Some(CompletionResponse::List(CompletionList {
@@ -531,9 +555,8 @@ impl LanguageServer for Backend {
             return Ok(Some(Vec::new()));
         }
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        let hints =
-            ide::inlay_hints(&snapshot.text, &file, &snapshot.sets, index.span(params.range));
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        let hints = parsed.inlay_hints(&snapshot.sets, index.span(params.range));
         Ok(Some(
             hints
                 .into_iter()
@@ -558,9 +581,10 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let file = syntax::parse_without_tokens(&snapshot.text);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
         let index = snapshot.index();
-        let symbols = ide::document_symbols(&file)
+        let symbols = parsed
+            .document_symbols()
             .iter()
             .map(|symbol| to_proto::document_symbol(&index, symbol))
             .collect();
@@ -571,9 +595,9 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let file = syntax::parse_without_tokens(&snapshot.text);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
         let index = snapshot.index();
-        let fold = |span: analysis::Span, kind: Option<FoldingRangeKind>| {
+        let fold = |span: claimls_analysis::Span, kind: Option<FoldingRangeKind>| {
             let range = index.range(span);
             (range.end.line > range.start.line).then(|| FoldingRange {
                 start_line: range.start.line,
@@ -582,13 +606,11 @@ impl LanguageServer for Backend {
                 ..FoldingRange::default()
             })
         };
-        let mut ranges: Vec<FoldingRange> =
-            ide::folding_ranges(&file).into_iter().filter_map(|span| fold(span, None)).collect();
-        ranges.extend(
-            ide::comment_folding_ranges(&snapshot.text)
-                .into_iter()
-                .filter_map(|span| fold(span, Some(FoldingRangeKind::Comment))),
-        );
+        let ranges = parsed
+            .folding_ranges()
+            .into_iter()
+            .filter_map(|(span, comment)| fold(span, comment.then_some(FoldingRangeKind::Comment)))
+            .collect();
         Ok(Some(ranges))
     }
 
@@ -602,8 +624,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        Ok(ide::definition(&file, index.offset(position.position))
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        Ok(parsed
+            .definition(index.offset(position.position))
             .map(|span| GotoDefinitionResponse::Scalar(Location::new(uri, index.range(span)))))
     }
 
@@ -614,12 +637,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        let spans = ide::references(
-            &file,
-            index.offset(position.position),
-            params.context.include_declaration,
-        );
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        let spans =
+            parsed.references(index.offset(position.position), params.context.include_declaration);
         Ok(Some(
             spans.into_iter().map(|span| Location::new(uri.clone(), index.range(span))).collect(),
         ))
@@ -634,8 +654,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        let highlights = ide::highlights(&file, index.offset(position.position))
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        let highlights = parsed
+            .highlights(index.offset(position.position))
             .into_iter()
             .map(|(span, kind)| DocumentHighlight {
                 range: index.range(span),
@@ -657,12 +678,13 @@ impl LanguageServer for Backend {
         };
         let index = snapshot.index();
         let offset = index.offset(params.position);
-        let file = syntax::parse_without_tokens(&snapshot.text);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
         // Renamable: a letter that has a `dx` in its block.
-        if ide::definition(&file, offset).is_none() {
+        if parsed.definition(offset).is_none() {
             return Ok(None);
         }
-        let under = ide::highlights(&file, offset)
+        let under = parsed
+            .highlights(offset)
             .into_iter()
             .map(|(span, _)| span)
             .find(|span| span.touches(offset));
@@ -679,9 +701,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        match ide::rename(&snapshot.text, &file, index.offset(position.position), &params.new_name)
-        {
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        match parsed.rename(index.offset(position.position), &params.new_name) {
             Ok(edits) => Ok(Some(to_proto::workspace_edit(&index, &uri, &edits))),
             Err(message) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
         }
@@ -692,8 +713,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        let edits = ide::format(&snapshot.text, &file);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        let edits = parsed.format();
         Ok(Some(edits.iter().map(|edit| to_proto::text_edit(&index, edit)).collect()))
     }
 
@@ -755,8 +776,9 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let file = syntax::parse(&snapshot.text);
-        let data = to_proto::semantic_tokens(&snapshot.index(), &snapshot.text, &file.tokens);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        let data =
+            to_proto::semantic_tokens(&snapshot.index(), parsed.text(), parsed.semantic_tokens());
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data })))
     }
 }

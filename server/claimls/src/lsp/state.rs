@@ -1,11 +1,12 @@
-//! The server's state: open documents (a rope and a version each), the editor's settings,
-//! the configuration and code sets per document. Nothing here awaits: every method takes
+//! The server's state: open documents (a rope, a version, and that version's text, parsed
+//! document and diagnostics once made), the editor's settings, the configuration and code sets
+//! per document. Nothing here awaits: every method takes
 //! and drops its locks (and dashmap guards) before returning.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use claimls_analysis::codes::CodeSets;
@@ -16,6 +17,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::line_index::{Encoding, LineIndex, apply_change};
+use crate::analysis::ParsedDocument;
 
 /// How logs name a document: a short hash of its URI, the same all session, so that one
 /// document's events can be followed without its path (file names can carry patient names).
@@ -59,6 +61,9 @@ struct Document {
     version: i32,
     /// The text of this version, made on first use.
     text: Option<Arc<str>>,
+    /// This version parsed, once (by the first request, or after its diagnostics); a change
+    /// puts a new, empty cell here.
+    parsed: Arc<OnceLock<ParsedDocument>>,
     /// Whether non-empty diagnostics were pushed for it.
     pushed: bool,
     /// The diagnostics of this version, once checked, so that hovers and code actions do not
@@ -101,6 +106,9 @@ pub struct Snapshot {
     pub generation: u64,
     /// The diagnostics of this version with this configuration, when already found.
     pub checked: Option<Arc<Vec<Diagnostic>>>,
+    /// This version's parsed document, shared with the state: filled once, by whoever needs
+    /// it first.
+    pub parsed_cell: Arc<OnceLock<ParsedDocument>>,
 }
 
 impl Snapshot {
@@ -112,6 +120,28 @@ impl Snapshot {
     /// the features answer nothing rather than parse it on every request.
     pub fn too_large(&self) -> bool {
         self.rope.len_bytes() > EDITOR_DOCUMENT_LIMIT
+    }
+
+    /// This version parsed: the tree made once per version, here on tokio's blocking pool
+    /// (never on a runtime thread: a large document takes a while) unless it is made already.
+    /// `None` only if the parse panicked (a bug; the parser never fails).
+    pub async fn parsed(&self) -> Option<&ParsedDocument> {
+        if self.parsed_cell.get().is_none() {
+            let cell = self.parsed_cell.clone();
+            let text = self.text.clone();
+            tokio::task::spawn_blocking(move || {
+                cell.get_or_init(|| ParsedDocument::parse(text));
+            })
+            .await
+            .ok()?;
+        }
+        self.parsed_cell.get()
+    }
+
+    /// Parses this version now, on this thread, unless done already (the diagnostics task,
+    /// on the blocking pool, after publishing).
+    pub fn parse_now(&self) {
+        self.parsed_cell.get_or_init(|| ParsedDocument::parse(self.text.clone()));
     }
 }
 
@@ -153,6 +183,7 @@ impl State {
             rope: Rope::from_str(text),
             version,
             text: None,
+            parsed: Arc::default(),
             pushed: false,
             checked: None,
         };
@@ -175,6 +206,7 @@ impl State {
         }
         document.version = version;
         document.text = None;
+        document.parsed = Arc::default();
         document.checked = None;
         true
     }
@@ -188,6 +220,12 @@ impl State {
     #[allow(dead_code)]
     pub fn document(&self, uri: &Uri) -> Option<(String, i32)> {
         self.documents.get(uri).map(|document| (document.rope.to_string(), document.version))
+    }
+
+    /// The parsed-document cell of the current version (for the protocol tests: one cell per
+    /// version, filled once).
+    pub fn parsed_cell(&self, uri: &Uri) -> Option<Arc<OnceLock<ParsedDocument>>> {
+        self.documents.get(uri).map(|document| document.parsed.clone())
     }
 
     pub fn version(&self, uri: &Uri) -> Option<i32> {
@@ -238,7 +276,7 @@ impl State {
     pub fn snapshot(&self, uri: &Uri, messages: &mut Vec<String>) -> Option<Snapshot> {
         // Read before the configuration, so that a change while it is read makes it stale.
         let generation = self.generation.load(Ordering::Acquire);
-        let (rope, text, version, checked) = {
+        let (rope, text, version, checked, parsed_cell) = {
             let mut document = self.documents.get_mut(uri)?;
             let text = match &document.text {
                 Some(text) => text.clone(),
@@ -253,7 +291,7 @@ impl State {
                 .as_ref()
                 .filter(|checked| checked.generation == generation)
                 .map(|checked| checked.diagnostics.clone());
-            (document.rope.clone(), text, document.version, checked)
+            (document.rope.clone(), text, document.version, checked, document.parsed.clone())
         };
         let config = self.config_for(uri, messages);
         let sets = self.code_sets_for(&config.code_files, messages);
@@ -267,6 +305,7 @@ impl State {
             sets,
             generation,
             checked,
+            parsed_cell,
         })
     }
 

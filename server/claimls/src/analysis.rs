@@ -1,0 +1,143 @@
+//! The one place the binary (server and CLI) calls the analysis: every
+//! `claimls_analysis::ide::*` feature, every `check*`, the rule catalogue's explanations and the
+//! code search; and [`ParsedDocument`], one version of an open document parsed once. When the analysis's signatures change (the format-neutral
+//! `claimls_model::Document`), this module is what changes with them.
+//!
+//! The claim tree borrows the text (`SourceFile<'a>`), and the server keeps both, for as long
+//! as the version is current, in one value: the text is an `Arc<str>` owned by a
+//! `self_cell` (the tree is built from it once and borrows it; the crate proves the borrow
+//! sound, without `unsafe` code of ours). Every request on a version uses that one tree.
+//! Parsing a large document takes a while, so it is never done on a runtime thread:
+//! [`crate::lsp::state::Snapshot::parsed`] parses on tokio's blocking pool, and the diagnostics
+//! task parses right after publishing, so the next request finds the tree ready.
+
+use std::sync::Arc;
+
+use claimls_analysis::codes::{CodeSets, SearchHit};
+use claimls_analysis::syntax::{self, SourceFile};
+use claimls_analysis::{self as analysis, Config, Diagnostic, Span, TextEdit, ide};
+
+self_cell::self_cell!(
+    /// The text and the tree parsed from it.
+    struct TextAndTree {
+        owner: Arc<str>,
+        #[covariant]
+        dependent: SourceFile,
+    }
+);
+
+/// One document version: its text and its claim tree (blocks, syntax errors and semantic
+/// tokens), made once. (The integrator adds the format-neutral `claimls_model::Document`
+/// beside the tree here.)
+pub struct ParsedDocument {
+    parsed: TextAndTree,
+}
+
+impl std::fmt::Debug for ParsedDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the text: it holds patient data.
+        f.debug_struct("ParsedDocument").field("bytes", &self.text().len()).finish()
+    }
+}
+
+impl ParsedDocument {
+    /// Parses `text` (with the semantic tokens: highlighting is asked for on every version).
+    pub fn parse(text: Arc<str>) -> ParsedDocument {
+        ParsedDocument { parsed: TextAndTree::new(text, |text| syntax::parse(text)) }
+    }
+
+    pub fn text(&self) -> &str {
+        self.parsed.borrow_owner()
+    }
+
+    pub fn tree(&self) -> &SourceFile<'_> {
+        self.parsed.borrow_dependent()
+    }
+
+    /// The hover at `offset` (a code's title, notes, …), without the diagnostics.
+    pub fn hover(&self, sets: &CodeSets, offset: usize) -> Option<ide::Hover> {
+        ide::hover(self.text(), self.tree(), sets, offset)
+    }
+
+    /// The diagnostics whose span touches `offset`, from checking only the block there.
+    pub fn check_at(&self, sets: &CodeSets, config: &Config, offset: usize) -> Vec<Diagnostic> {
+        analysis::check_at(self.text(), self.tree(), sets, config, offset)
+    }
+
+    pub fn completions(&self, sets: &CodeSets, offset: usize) -> ide::CompletionList {
+        ide::completions(self.text(), self.tree(), sets, offset)
+    }
+
+    pub fn inlay_hints(&self, sets: &CodeSets, range: Span) -> Vec<ide::InlayHint> {
+        ide::inlay_hints(self.text(), self.tree(), sets, range)
+    }
+
+    pub fn document_symbols(&self) -> Vec<ide::Symbol> {
+        ide::document_symbols(self.tree())
+    }
+
+    /// Block folds, then comment folds (each with whether it is a comment).
+    pub fn folding_ranges(&self) -> Vec<(Span, bool)> {
+        let blocks = ide::folding_ranges(self.tree()).into_iter().map(|span| (span, false));
+        let comments =
+            ide::comment_folding_ranges(self.text()).into_iter().map(|span| (span, true));
+        blocks.chain(comments).collect()
+    }
+
+    pub fn definition(&self, offset: usize) -> Option<Span> {
+        ide::definition(self.tree(), offset)
+    }
+
+    pub fn references(&self, offset: usize, include_declaration: bool) -> Vec<Span> {
+        ide::references(self.tree(), offset, include_declaration)
+    }
+
+    pub fn highlights(&self, offset: usize) -> Vec<(Span, ide::HighlightKind)> {
+        ide::highlights(self.tree(), offset)
+    }
+
+    pub fn rename(&self, offset: usize, new_name: &str) -> Result<Vec<TextEdit>, String> {
+        ide::rename(self.text(), self.tree(), offset, new_name)
+    }
+
+    pub fn format(&self) -> Vec<TextEdit> {
+        ide::format(self.text(), self.tree())
+    }
+
+    pub fn semantic_tokens(&self) -> &[syntax::SemanticToken] {
+        &self.tree().tokens
+    }
+}
+
+/// Every diagnostic of `text`: checked in pieces of blocks, a large text on several threads
+/// (faster than one pass over the kept tree). Call it off the runtime's threads.
+pub fn check(text: &str, sets: &CodeSets, config: &Config) -> Vec<Diagnostic> {
+    analysis::check(text, sets, config)
+}
+
+/// [`check`] handed over a piece at a time, in order, while the rest is checked (`claimls
+/// check` prints each piece as it comes).
+pub fn check_each_piece(
+    text: &str,
+    sets: &CodeSets,
+    config: &Config,
+    each: impl FnMut(Vec<Diagnostic>),
+) {
+    analysis::check_each_piece(text, sets, config, each)
+}
+
+/// The one diagnostic of a document over the editor's size limit.
+pub fn too_large(text: &str, config: &Config) -> Vec<Diagnostic> {
+    analysis::too_large(text, config)
+}
+
+/// What a rule means, why payers reject it and how to fix it (the catalogue's explanation).
+pub fn rule_explanation(rule: &str) -> Option<&'static str> {
+    analysis::rules::rule(rule).map(|rule| rule.explanation)
+}
+
+/// Codes matching `query` as `claimls lookup` finds them (the code itself in every system,
+/// then by code prefix or words of the title), at most `limit`.
+pub fn search_codes(sets: &CodeSets, query: &str, limit: usize) -> Vec<SearchHit> {
+    crate::cli::find_codes(sets, query, limit).0
+}
