@@ -417,10 +417,10 @@ fn startup(binary: &Path, root: &Path, plan: &Plan) -> Result<Value, String> {
     }))
 }
 
-/// A word search (`workspace/symbol`), which waits for the word index the server starts
+/// A word search (`claimls/searchCodes`), which waits for the word index the server starts
 /// building at `initialize`.
 fn wait_for_word_index(server: &mut Server) -> Result<(), String> {
-    server.request("workspace/symbol", json!({ "query": "diabetes" })).map(drop)
+    server.request("claimls/searchCodes", json!({ "query": "diabetes" })).map(drop)
 }
 
 /// Milliseconds of `runs` calls of `f`.

@@ -8,10 +8,15 @@
 //! `self_cell` (the tree is built from it once and borrows it; the crate proves the borrow
 //! sound, without `unsafe` code of ours). Every request on a version uses that one tree.
 //! Parsing a large document takes a while, so it is never done on a runtime thread:
-//! [`crate::lsp::state::Snapshot::parsed`] parses on tokio's blocking pool, and the diagnostics
-//! task parses right after publishing, so the next request finds the tree ready.
+//! [`crate::lsp::state::Snapshot::parsed`] parses on tokio's blocking pool, for the first
+//! request on a version. (Not right after the diagnostics: while someone types, that parse
+//! would compete with the next version's check for the CPU, for no request.)
+//!
+//! The kept tree has no semantic tokens: they are a third of a tree's memory and only
+//! highlighting needs them. The first `semanticTokens` request of a version makes them (one
+//! more pass that keeps only the tokens) and they are kept with the tree from then on.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use claimls_analysis::codes::{CodeSets, SearchHit};
 use claimls_analysis::syntax::{self, SourceFile};
@@ -26,11 +31,12 @@ self_cell::self_cell!(
     }
 );
 
-/// One document version: its text and its claim tree (blocks, syntax errors and semantic
-/// tokens), made once. (The integrator adds the format-neutral `claimls_model::Document`
-/// beside the tree here.)
+/// One document version: its text and its claim tree (blocks and syntax errors), made once,
+/// and its semantic tokens once asked for. (The integrator adds the format-neutral
+/// `claimls_model::Document` beside the tree here.)
 pub struct ParsedDocument {
     parsed: TextAndTree,
+    tokens: OnceLock<Vec<syntax::SemanticToken>>,
 }
 
 impl std::fmt::Debug for ParsedDocument {
@@ -41,9 +47,12 @@ impl std::fmt::Debug for ParsedDocument {
 }
 
 impl ParsedDocument {
-    /// Parses `text` (with the semantic tokens: highlighting is asked for on every version).
+    /// Parses `text` (without the semantic tokens: see the module documentation).
     pub fn parse(text: Arc<str>) -> ParsedDocument {
-        ParsedDocument { parsed: TextAndTree::new(text, |text| syntax::parse(text)) }
+        ParsedDocument {
+            parsed: TextAndTree::new(text, |text| syntax::parse_without_tokens(text)),
+            tokens: OnceLock::new(),
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -104,8 +113,21 @@ impl ParsedDocument {
         ide::format(self.text(), self.tree())
     }
 
+    /// Where the patient data is (names, dates of birth, member ids, names in comments).
+    /// Comments are found through the semantic tokens: call it off the runtime's threads.
+    pub fn phi_spans(&self) -> Vec<Span> {
+        syntax::phi_spans(self.text(), self.tree(), self.semantic_tokens())
+    }
+
+    /// The semantic tokens, made on the first call (a pass over the whole text: call it off
+    /// the runtime's threads).
     pub fn semantic_tokens(&self) -> &[syntax::SemanticToken] {
-        &self.tree().tokens
+        self.tokens.get_or_init(|| syntax::parse(self.text()).tokens)
+    }
+
+    /// Whether [`ParsedDocument::semantic_tokens`] has made them already.
+    pub fn has_semantic_tokens(&self) -> bool {
+        self.tokens.get().is_some()
     }
 }
 

@@ -7,7 +7,6 @@ use std::time::Duration;
 use claimls::lsp;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
-use tower_lsp_server::LspService;
 use tower_lsp_server::ls_types::Uri;
 
 use lsp::state::{Options, State};
@@ -34,10 +33,7 @@ impl Client {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
         let state = Arc::new(State::new(Options { debounce: Duration::from_millis(debounce_ms) }));
-        let (service, socket) = LspService::new({
-            let state = state.clone();
-            move |client| lsp::Backend::with_state(client, state)
-        });
+        let (service, socket) = lsp::service_with_state(state.clone());
         tokio::spawn(lsp::transport::serve(server_read, server_write, service, socket));
         let (read, write) = tokio::io::split(client_end);
         Client {
@@ -318,9 +314,73 @@ async fn quick_fixes_fix_all_and_code_look_up() {
     let edits = fix_all["edit"]["changes"][URI].as_array().unwrap();
     assert_eq!(edits.len(), 2, "{fix_all}");
 
-    let symbols = client.request("workspace/symbol", json!({ "query": "E11.65" })).await;
-    let name = symbols[0]["name"].as_str().unwrap();
-    assert!(name.starts_with("E11.65 ") && name.len() > 10, "{name}");
+    let codes = client.request("claimls/searchCodes", json!({ "query": "E11.65" })).await;
+    assert_eq!(codes[0]["code"], "E11.65", "{codes}");
+    assert_eq!(codes[0]["system"], "ICD-10-CM", "{codes}");
+    assert!(codes[0]["title"].as_str().unwrap().len() > 10, "{codes}");
+    assert_eq!(codes[0]["billable"], true, "{codes}");
+}
+
+#[tokio::test]
+async fn search_codes_answers_as_claimls_lookup_finds() {
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    let codes = client
+        .request("claimls/searchCodes", json!({ "query": "type 2 diabetes", "limit": 5 }))
+        .await;
+    let codes = codes.as_array().unwrap();
+    assert_eq!(codes.len(), 5, "{codes:?}");
+    assert!(codes.iter().all(|c| c["code"].as_str().unwrap().starts_with("E1")), "{codes:?}");
+    // The same list `claimls lookup` prints.
+    let (expected, _) =
+        claimls::cli::find_codes(&claimls_codes::CodeSets::bundled(), "type 2 diabetes", 5);
+    let got: Vec<&str> = codes.iter().map(|c| c["code"].as_str().unwrap()).collect();
+    let want: Vec<&str> = expected.iter().map(|hit| hit.code.as_str()).collect();
+    assert_eq!(got, want);
+    // A header is not billable.
+    let header = client.request("claimls/searchCodes", json!({ "query": "E11" })).await;
+    assert_eq!(header[0]["code"], "E11", "{header}");
+    assert_eq!(header[0]["billable"], false, "{header}");
+    let nothing = client.request("claimls/searchCodes", json!({ "query": "  " })).await;
+    assert_eq!(nothing, json!([]));
+}
+
+#[tokio::test]
+async fn workspace_symbols_are_the_claims_and_orders_of_open_documents() {
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    client.did_open("claim CLM-1\n  dx A  E11.9\nend\norder ORD-7\nend\n").await;
+    let all = client.request("workspace/symbol", json!({ "query": "" })).await;
+    let names: Vec<&str> =
+        all.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["claim CLM-1", "order ORD-7"]);
+    assert_eq!(all[1]["location"]["uri"], URI);
+    assert_eq!(all[1]["location"]["range"]["start"], json!({ "line": 3, "character": 6 }));
+    let one = client.request("workspace/symbol", json!({ "query": "ord" })).await;
+    assert_eq!(one.as_array().unwrap().len(), 1, "{one}");
+    // Codes are not symbols any more.
+    let codes = client.request("workspace/symbol", json!({ "query": "E11.9" })).await;
+    assert_eq!(codes, json!([]));
+}
+
+#[tokio::test]
+async fn phi_ranges_cover_a_patient_line_with_a_no_break_space() {
+    let mut client = Client::start(20);
+    client.initialize(&["utf-16"], Value::Null).await;
+    let text = "claim C1\n  patient\u{a0}\"Zoë Doe\"\u{a0}dob\t1980-04-12  member\u{a0}XJ1\nend\n";
+    client.did_open(text).await;
+    let ranges =
+        client.request("claimls/phiRanges", json!({ "textDocument": { "uri": URI } })).await;
+    let range = |line: u32, start: u32, end: u32| json!({ "start": { "line": line, "character": start }, "end": { "line": line, "character": end } });
+    // In UTF-16 units: the name inside its quotes, the date of birth, the member id.
+    assert_eq!(ranges, json!([range(1, 11, 18), range(1, 24, 34), range(1, 43, 46)]));
+    let unknown = client
+        .request(
+            "claimls/phiRanges",
+            json!({ "textDocument": { "uri": "file:///not/open.claim" } }),
+        )
+        .await;
+    assert_eq!(unknown, json!([]));
 }
 
 #[tokio::test]

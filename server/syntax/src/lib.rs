@@ -9,12 +9,14 @@
 mod ast;
 mod lexer;
 mod parser;
+mod phi;
 mod statement;
 
 pub use ast::{
     Block, BlockKind, Pointers, ProviderRole, SemanticToken, ServiceCode, SourceFile, Span,
     Statement, StatementKind, SyntaxError, SyntaxErrorKind, Token, TokenKind,
 };
+pub use phi::phi_spans;
 
 /// Parses a whole file. Errors are reported in [`SourceFile::errors`]; whatever could
 /// be recognised is kept.

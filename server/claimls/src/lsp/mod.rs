@@ -25,15 +25,25 @@ pub mod to_proto;
 pub mod transport;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use tower_lsp_server::{ClientSocket, LspService};
 
 pub use server::Backend;
-pub use state::Options;
+pub use state::{Options, State};
 
 /// The service and the socket for messages to the client, for any transport.
 pub fn service(options: Options) -> (LspService<Backend>, ClientSocket) {
-    LspService::new(move |client| Backend::new(client, options))
+    service_with_state(Arc::new(State::new(options)))
+}
+
+/// [`service`] over state the caller keeps a handle on (the protocol tests look at it), with
+/// the custom requests (`claimls/searchCodes`, `claimls/phiRanges`).
+pub fn service_with_state(state: Arc<State>) -> (LspService<Backend>, ClientSocket) {
+    LspService::build(move |client| Backend::with_state(client, state))
+        .custom_method("claimls/searchCodes", Backend::search_codes)
+        .custom_method("claimls/phiRanges", Backend::phi_ranges)
+        .finish()
 }
 
 /// Serves the protocol on `input`/`output` until the client says `exit` or the input ends.

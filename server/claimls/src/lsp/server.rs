@@ -112,8 +112,6 @@ impl Backend {
             }
             let started = Instant::now();
             let checking = state.clone();
-            let snapshot = Arc::new(snapshot);
-            let (parse_later, snapshot_too_large) = (snapshot.clone(), snapshot.too_large());
             let diagnostics =
                 tokio::task::spawn_blocking(move || diagnostics(&checking, &snapshot))
                     .await
@@ -130,17 +128,9 @@ impl Backend {
                 elapsed = ?started.elapsed(),
                 "publishing diagnostics"
             );
-            {
-                // In a block of its own: the diagnostics are freed before the parse below.
-                let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
-                if !outbox.notify(PublishDiagnostics::METHOD, &params) {
-                    let (uri, diagnostics) = (params.uri, params.diagnostics);
-                    client.publish_diagnostics(uri, diagnostics, params.version).await;
-                }
-            }
-            // Parse this version now, so that the requests that follow find its tree ready.
-            if !snapshot_too_large {
-                let _ = tokio::task::spawn_blocking(move || parse_later.parse_now()).await;
+            let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
+            if !outbox.notify(PublishDiagnostics::METHOD, &params) {
+                client.publish_diagnostics(params.uri, params.diagnostics, params.version).await;
             }
         });
     }
@@ -171,6 +161,88 @@ impl Backend {
         let errors = errors.iter().map(ToString::to_string).collect();
         self.state.invalidate_configs(true);
         self.show_warnings(errors);
+    }
+}
+
+/// The parameters of `claimls/searchCodes`.
+#[derive(Debug, serde::Deserialize)]
+pub struct SearchCodesParams {
+    pub query: String,
+    /// At most this many codes (default [`SEARCH_CODES_LIMIT`], at most 200).
+    pub limit: Option<usize>,
+}
+
+/// One code of a `claimls/searchCodes` answer.
+#[derive(Debug, serde::Serialize)]
+pub struct CodeHit {
+    /// As written in a claim (ICD-10-CM with its dot).
+    pub code: String,
+    /// `ICD-10-CM`, `ICD-10-PCS`, `HCPCS`, `CPT`, `modifier` or `place of service`.
+    pub system: &'static str,
+    pub title: String,
+    /// False for an ICD-10-CM category or other header that cannot be billed.
+    pub billable: bool,
+}
+
+/// The parameters of `claimls/phiRanges`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhiRangesParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
+/// How many codes `claimls/searchCodes` answers when the client names no limit.
+pub const SEARCH_CODES_LIMIT: usize = 50;
+/// The most it answers.
+const SEARCH_CODES_MAX: usize = 200;
+
+/// The custom requests (`docs/claim-format.md`, "Custom LSP requests").
+impl Backend {
+    /// `claimls/searchCodes`: codes by code, code prefix or words of the title, as
+    /// `claimls lookup` finds them, in the code sets of the editor's settings.
+    pub async fn search_codes(&self, params: SearchCodesParams) -> Result<Vec<CodeHit>> {
+        let started = Instant::now();
+        let limit = params.limit.unwrap_or(SEARCH_CODES_LIMIT).min(SEARCH_CODES_MAX);
+        if params.query.trim().is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let editor_files = self
+            .state
+            .session
+            .read()
+            .map(|session| session.editor_code_files.clone())
+            .unwrap_or_default();
+        let mut messages = Vec::new();
+        let sets = self.state.code_sets_for(&editor_files, &mut messages);
+        self.show_warnings(messages);
+        // The first search builds the word index: not on a runtime thread.
+        let query = params.query;
+        let hits =
+            tokio::task::spawn_blocking(move || analysis::search_codes(&sets, &query, limit))
+                .await
+                .unwrap_or_default();
+        tracing::debug!(count = hits.len(), elapsed = ?started.elapsed(), "claimls/searchCodes");
+        Ok(hits
+            .into_iter()
+            .map(|hit| CodeHit {
+                code: hit.code,
+                system: hit.system.name(),
+                title: hit.title,
+                billable: hit.billable,
+            })
+            .collect())
+    }
+
+    /// `claimls/phiRanges`: the ranges of patient data in an open document (what the
+    /// editor's presentation mode masks), as the server's parser reads it. Empty for a
+    /// document that is not open or over the size limit.
+    pub async fn phi_ranges(&self, params: PhiRangesParams) -> Result<Vec<Range>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(Vec::new());
+        };
+        let Some(parsed) = snapshot.parsed_with_tokens().await else { return Ok(Vec::new()) };
+        let index = snapshot.index();
+        Ok(parsed.phi_spans().into_iter().map(|span| index.range(span)).collect())
     }
 }
 
@@ -718,54 +790,45 @@ impl LanguageServer for Backend {
         Ok(Some(edits.iter().map(|edit| to_proto::text_edit(&index, edit)).collect()))
     }
 
+    /// Real symbols only: the claims and orders of the open documents whose id contains the
+    /// query (any case), at most [`WORKSPACE_SYMBOL_LIMIT`]. Codes are looked up with the
+    /// `claimls/searchCodes` request, not here: they have no place in the workspace.
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         let started = Instant::now();
-        let sets = CodeSets::bundled();
-        let editor_files = self
-            .state
-            .session
-            .read()
-            .map(|session| session.editor_code_files.clone())
-            .unwrap_or_default();
-        let mut messages = Vec::new();
-        let sets = if editor_files.is_empty() {
-            sets
-        } else {
-            self.state.code_sets_for(&editor_files, &mut messages)
-        };
-        self.show_warnings(messages);
-        let hits = ide::workspace_symbols(&sets, &params.query, WORKSPACE_SYMBOL_LIMIT);
-        tracing::debug!(count = hits.len(), elapsed = ?started.elapsed(), "workspace/symbol");
-        // Codes have no place in the workspace: the location is a stand-in (the workspace
-        // root or an open document); the extension's look-up reads the name.
-        let uri = self
-            .state
-            .session
-            .read()
-            .ok()
-            .and_then(|session| session.root_uri.clone())
-            .or_else(|| self.state.any_document())
-            .or_else(|| "file:///".parse().ok());
-        let Some(uri) = uri else { return Ok(None) };
-        #[allow(deprecated)]
-        let symbols = hits
-            .into_iter()
-            .map(|hit| SymbolInformation {
-                name: format!("{} {}", hit.code, hit.title).trim().to_string(),
-                kind: SymbolKind::CONSTANT,
-                tags: None,
-                deprecated: None,
-                location: Location::new(uri.clone(), Range::default()),
-                container_name: Some(if hit.billable {
-                    hit.system.name().to_string()
-                } else {
-                    format!("{} (not billable)", hit.system.name())
-                }),
-            })
-            .collect();
+        let query = params.query.trim().to_lowercase();
+        let mut symbols = Vec::new();
+        let mut open = self.state.open_documents();
+        open.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        for (uri, _) in open {
+            if symbols.len() >= WORKSPACE_SYMBOL_LIMIT {
+                break;
+            }
+            let Some(snapshot) = self.snapshot(&uri) else { continue };
+            let Some(parsed) = snapshot.parsed().await else { continue };
+            let index = snapshot.index();
+            for symbol in parsed.document_symbols() {
+                if symbols.len() >= WORKSPACE_SYMBOL_LIMIT {
+                    break;
+                }
+                if !query.is_empty() && !symbol.name.to_lowercase().contains(&query) {
+                    continue;
+                }
+                let symbol = to_proto::document_symbol(&index, &symbol);
+                #[allow(deprecated)]
+                symbols.push(SymbolInformation {
+                    name: symbol.name,
+                    kind: symbol.kind,
+                    tags: None,
+                    deprecated: None,
+                    location: Location::new(uri.clone(), symbol.selection_range),
+                    container_name: None,
+                });
+            }
+        }
+        tracing::debug!(count = symbols.len(), elapsed = ?started.elapsed(), "workspace/symbol");
         Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
     }
 
@@ -776,7 +839,7 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        let Some(parsed) = snapshot.parsed_with_tokens().await else { return Ok(None) };
         let data =
             to_proto::semantic_tokens(&snapshot.index(), parsed.text(), parsed.semantic_tokens());
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data })))

@@ -61,8 +61,8 @@ struct Document {
     version: i32,
     /// The text of this version, made on first use.
     text: Option<Arc<str>>,
-    /// This version parsed, once (by the first request, or after its diagnostics); a change
-    /// puts a new, empty cell here.
+    /// This version parsed, once, by the first request that needs it; a change puts a new,
+    /// empty cell here.
     parsed: Arc<OnceLock<ParsedDocument>>,
     /// Whether non-empty diagnostics were pushed for it.
     pushed: bool,
@@ -138,10 +138,19 @@ impl Snapshot {
         self.parsed_cell.get()
     }
 
-    /// Parses this version now, on this thread, unless done already (the diagnostics task,
-    /// on the blocking pool, after publishing).
-    pub fn parse_now(&self) {
-        self.parsed_cell.get_or_init(|| ParsedDocument::parse(self.text.clone()));
+    /// [`Snapshot::parsed`] with its semantic tokens made too (on the blocking pool).
+    pub async fn parsed_with_tokens(&self) -> Option<&ParsedDocument> {
+        let ready = self.parsed_cell.get().is_some_and(ParsedDocument::has_semantic_tokens);
+        if !ready {
+            let cell = self.parsed_cell.clone();
+            let text = self.text.clone();
+            tokio::task::spawn_blocking(move || {
+                cell.get_or_init(|| ParsedDocument::parse(text)).semantic_tokens();
+            })
+            .await
+            .ok()?;
+        }
+        self.parsed_cell.get()
     }
 }
 
