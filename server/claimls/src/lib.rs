@@ -7,12 +7,14 @@
 //!
 //! - [`analysis`]: every call into `claimls_analysis` (checks, editor features), and the
 //!   parsed document the server keeps per version;
+//! - [`config_files`]: finding and reading `claimls.toml` files;
 //! - [`cli`]: `check`, `lookup`, `explain` and the version text;
 //! - [`lsp`]: the language server, and [`lsp::test_client`], the LSP client over a server
 //!   process's stdio that the stdio tests and the benchmark share.
 
 pub mod analysis;
 pub mod cli;
+pub mod config_files;
 pub mod lsp;
 
 use std::process::ExitCode;

@@ -408,6 +408,94 @@ async fn each_version_is_parsed_once_and_every_request_uses_it() {
     assert_eq!(edited.get().map(|p| p.text()), Some("claim C1\n  dx A  I10\nend\n"));
 }
 
+/// A workspace on disk: a `claimls.toml` with a bad key next to `visit.claim`.
+fn workspace_with_a_bad_config() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("claimls.toml"), "[rules]\nno-such-rule = \"off\"\n").unwrap();
+    let uri = format!("file://{}/visit.claim", dir.path().display());
+    (dir, uri)
+}
+
+/// Counts the `window/showMessage` notifications that arrive within `wait`.
+async fn messages_within(client: &mut Client, wait: Duration) -> Vec<String> {
+    let mut messages = Vec::new();
+    while let Some(message) = client.notification("window/showMessage", wait).await {
+        messages.push(message["message"].as_str().unwrap_or_default().to_string());
+    }
+    messages
+}
+
+#[tokio::test]
+async fn config_changes_arrive_as_watched_files_and_each_is_reported_once() {
+    let (dir, uri) = workspace_with_a_bad_config();
+    let mut client = Client::start(20);
+    let watching =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    client.initialize_with(watching, Value::Null).await;
+    // `dx B` is not pointed to: an `unused-dx` warning.
+    let text = "claim C1\n  dx A  E11.9\n  dx B  I10\n  line 2026-03-02  99213  ptr A  units 1  charge 1.00\nend\n";
+    let document = json!({ "uri": uri, "languageId": "claim", "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": document })).await;
+    let first = messages_within(&mut client, Duration::from_millis(500)).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].contains("rules.no-such-rule"), "{first:?}");
+    assert!(
+        client.server_requests.iter().any(|m| m == "client/registerCapability"),
+        "{:?}",
+        client.server_requests
+    );
+    // Saving the claim file again and again changes nothing and says nothing.
+    for _ in 0..3 {
+        client.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } })).await;
+    }
+    let on_saves = messages_within(&mut client, Duration::from_millis(300)).await;
+    assert!(on_saves.is_empty(), "{on_saves:?}");
+    // The file changes: read again, its new problem reported once, the document checked again.
+    let toml = dir.path().join("claimls.toml");
+    std::fs::write(&toml, "today = \"soon\"\n[rules]\nunused-dx = \"error\"\n").unwrap();
+    let toml_uri = format!("file://{}", toml.display());
+    let change = json!({ "changes": [{ "uri": toml_uri, "type": 2 }] });
+    client.notify("workspace/didChangeWatchedFiles", change).await;
+    let after = messages_within(&mut client, Duration::from_millis(500)).await;
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(after[0].contains("today"), "{after:?}");
+    // Checked again with the new configuration: `unused-dx` is an error now.
+    let severity_of_unused_dx = |published: &Value| {
+        published["diagnostics"]
+            .as_array()
+            .and_then(|all| all.iter().find(|d| d["code"] == "unused-dx"))
+            .map(|d| d["severity"].clone())
+    };
+    loop {
+        let published = client
+            .notification("textDocument/publishDiagnostics", WAIT)
+            .await
+            .expect("checked again with the new configuration");
+        if severity_of_unused_dx(&published) == Some(json!(1)) {
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_saved_config_is_read_again_when_the_client_cannot_watch() {
+    let (dir, uri) = workspace_with_a_bad_config();
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    let text = "claim C1\nend\n";
+    let document = json!({ "uri": uri, "languageId": "claim", "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": document })).await;
+    assert_eq!(messages_within(&mut client, Duration::from_millis(500)).await.len(), 1);
+    assert!(!client.server_requests.iter().any(|m| m == "client/registerCapability"));
+    let toml = dir.path().join("claimls.toml");
+    std::fs::write(&toml, "[rules]\nother-bad-rule = \"off\"\n").unwrap();
+    let toml_uri = format!("file://{}", toml.display());
+    client.notify("textDocument/didSave", json!({ "textDocument": { "uri": toml_uri } })).await;
+    let after = messages_within(&mut client, Duration::from_millis(500)).await;
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(after[0].contains("other-bad-rule"), "{after:?}");
+}
+
 #[tokio::test]
 async fn an_opened_document_is_checked_without_the_debounce() {
     // A debounce far longer than the wait: only a check on open can answer in time.

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use claimls_analysis::{Severity, config};
+use claimls_analysis::Severity;
 use claimls_codes::{CodeSets, Date};
 
 use super::output::{self, LineMap, Style};
@@ -66,7 +66,7 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
                 continue;
             }
         };
-        let (mut settings, config_errors) = config::load_for_path(path);
+        let (mut settings, config_errors) = crate::config_files::load_for_path(path);
         for error in config_errors {
             let line = error.to_string();
             if reported_config_errors.insert(line.clone()) {

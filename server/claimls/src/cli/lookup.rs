@@ -3,7 +3,6 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use claimls_analysis::config;
 use claimls_codes::{CmKind, CodeSets, CodeSystem, SearchHit, normalize_code};
 
 #[derive(clap::Args)]
@@ -20,7 +19,7 @@ pub struct LookupArguments {
 pub fn lookup(arguments: LookupArguments) -> ExitCode {
     let query = arguments.query.join(" ");
     let here = std::env::current_dir().unwrap_or_default().join("claimls.toml");
-    let (settings, config_errors) = config::load_for_path(&here);
+    let (settings, config_errors) = crate::config_files::load_for_path(&here);
     for error in config_errors {
         eprintln!("claimls: warning: {error}");
     }

@@ -23,6 +23,8 @@ use super::state::{Options, Snapshot, State, log_id};
 use super::to_proto;
 use super::transport::Outbox;
 use crate::analysis;
+use crate::config_files::is_config_file;
+use claimls_analysis::config::CONFIG_FILE_NAME;
 
 /// The title of the source action that applies every `code-format` fix.
 pub const FIX_ALL_CODE_FORMAT: &str = "Fix all code-format issues in this file";
@@ -133,6 +135,16 @@ impl Backend {
                 client.publish_diagnostics(params.uri, params.diagnostics, params.version).await;
             }
         });
+    }
+
+    /// The configuration files changed: forget what was read, check every open document
+    /// again (which reads the files again and shows their problems) and have a pulling client
+    /// pull again.
+    async fn configuration_files_changed(&self) {
+        tracing::info!("claimls.toml changed");
+        self.state.invalidate_configs(false);
+        self.recheck_all();
+        self.refresh_pulled().await;
     }
 
     fn recheck_all(&self) {
@@ -388,12 +400,20 @@ impl LanguageServer for Backend {
             .and_then(|w| w.diagnostics.as_ref())
             .and_then(|d| d.refresh_support)
             .unwrap_or(false);
+        let client_can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
         if let Ok(mut session) = self.state.session.write() {
             session.encoding = encoding;
             session.root = root;
             session.root_uri = root_uri;
             session.client_can_pull = client_can_pull;
             session.client_can_refresh = client_can_refresh;
+            session.client_can_watch = client_can_watch;
         }
         if let Some(options) = &params.initialization_options {
             self.set_editor_settings(claimls_section(options).unwrap_or(options));
@@ -411,6 +431,31 @@ impl LanguageServer for Backend {
             }),
             offset_encoding: None,
         })
+    }
+
+    /// Asks a client that can watch files to report `claimls.toml` changes.
+    async fn initialized(&self, _: InitializedParams) {
+        if !self.state.session.read().is_ok_and(|session| session.client_can_watch) {
+            return;
+        }
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")),
+                kind: None,
+            }],
+        };
+        let registration = Registration {
+            id: "claimls-watch-config".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        // Not awaited here: the client's answer must not hold a request slot.
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if let Err(error) = client.register_capability(vec![registration]).await {
+                tracing::warn!(code = ?error.code, "the client refused to watch claimls.toml");
+            }
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -436,14 +481,23 @@ impl LanguageServer for Backend {
         self.schedule_diagnostics(uri, version, Delay::Debounce);
     }
 
+    /// Saving a claim file changes nothing the server uses (it has the text already, and the
+    /// configuration is not read again for it). A saved `claimls.toml` is a configuration
+    /// change for a client that does not watch files for us; one that does reports it as a
+    /// watched-file change, which is taken instead (so it is taken once).
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        // A saved claimls.toml (or any file) may change the configuration.
-        self.state.invalidate_configs(false);
-        if params.text_document.uri.as_str().ends_with(claimls_analysis::config::CONFIG_FILE_NAME) {
-            self.recheck_all();
-            self.refresh_pulled().await;
-        } else if let Some(version) = self.state.version(&params.text_document.uri) {
-            self.schedule_diagnostics(params.text_document.uri, version, Delay::Debounce);
+        let watches = self.state.session.read().is_ok_and(|session| session.client_can_watch);
+        if !watches && is_config_file(params.text_document.uri.as_str()) {
+            self.configuration_files_changed().await;
+        }
+    }
+
+    /// A `claimls.toml` was created, changed or deleted: read the configuration again, show its
+    /// problems (once for this change) and check the open documents with it.
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let changed = params.changes.iter().filter(|change| is_config_file(change.uri.as_str()));
+        if changed.count() > 0 {
+            self.configuration_files_changed().await;
         }
     }
 

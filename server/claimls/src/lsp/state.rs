@@ -91,6 +91,9 @@ pub struct Session {
     pub client_can_pull: bool,
     /// The client announced `workspace.diagnostics.refreshSupport`.
     pub client_can_refresh: bool,
+    /// The client can watch files for us (`workspace.didChangeWatchedFiles.dynamicRegistration`):
+    /// `claimls.toml` changes then arrive as `workspace/didChangeWatchedFiles`.
+    pub client_can_watch: bool,
 }
 
 /// One version of a document with everything a request needs, owned: no lock is held.
@@ -325,9 +328,9 @@ impl State {
         let toml = match path.as_deref().and_then(Path::parent) {
             Some(directory) => {
                 let mut cache = self.toml_configs.lock().unwrap_or_else(|e| e.into_inner());
-                let (config, errors) = cache
-                    .entry(directory.to_path_buf())
-                    .or_insert_with(|| config::load_for_path(path.as_deref().unwrap_or(directory)));
+                let (config, errors) = cache.entry(directory.to_path_buf()).or_insert_with(|| {
+                    crate::config_files::load_for_path(path.as_deref().unwrap_or(directory))
+                });
                 messages.extend(errors.iter().map(ToString::to_string));
                 config.clone()
             }
@@ -358,7 +361,9 @@ impl State {
             .clone()
     }
 
-    /// Forgets cached `claimls.toml` files and code sets (settings changed, a file was saved).
+    /// Forgets cached `claimls.toml` files and code sets, and which messages were shown (the
+    /// settings or a `claimls.toml` changed): each file is read again when next needed, and
+    /// its problems are shown once more, once for this change.
     pub fn invalidate_configs(&self, code_sets_too: bool) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.toml_configs.lock().unwrap_or_else(|e| e.into_inner()).clear();
