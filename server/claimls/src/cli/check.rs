@@ -51,7 +51,8 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
     let mut code_sets: HashMap<Vec<PathBuf>, CodeSets> = HashMap::new();
     let mut reported_config_errors: HashSet<String> = HashSet::new();
     let mut counts: HashMap<Severity, usize> = HashMap::new();
-    let mut json_items = Vec::new();
+    // The JSON array is written as the pieces are checked, like the human output.
+    let mut json_array = output::JsonArray::default();
     let mut checked_files = 0;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -96,7 +97,10 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
                         output::human(&mut block, &shown_path, &map, diagnostic, &style);
                         let _ = writeln!(out, "{block}");
                     }
-                    Format::Json => json_items.push(output::json(&shown_path, &map, diagnostic)),
+                    Format::Json => {
+                        let item = output::json(&shown_path, &map, diagnostic);
+                        let _ = json_array.push(&mut out, &item);
+                    }
                 }
             }
         });
@@ -104,8 +108,7 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
 
     match arguments.format {
         Format::Json => {
-            let _ = serde_json::to_writer_pretty(&mut out, &json_items);
-            let _ = writeln!(out);
+            let _ = json_array.finish(&mut out);
         }
         Format::Human => {
             let count = |s| counts.get(&s).copied().unwrap_or(0);
