@@ -1,4 +1,9 @@
 //! The language server in-process: real framed JSON-RPC over `tokio::io::duplex`.
+//!
+//! Every test runs on tokio's paused clock: time stands still while anything runs (the
+//! server's checks on the blocking pool too) and jumps to the next timer when all wait, so a
+//! debounce or a window in which nothing may arrive takes no real time and cannot be missed
+//! on a busy machine.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -198,7 +203,7 @@ impl Client {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn diagnostics_arrive_with_rule_ids_as_codes() {
     let mut client = Client::start(20);
     let result = client.initialize(&["utf-16"], Value::Null).await;
@@ -212,7 +217,7 @@ async fn diagnostics_arrive_with_rule_ids_as_codes() {
     assert!(codes.iter().any(|c| c == "unclosed-block"), "{codes:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn incremental_edits_in_utf16_and_utf8() {
     let text = "claim C1\n  patient \"Zoë 𝄞 Doe\" dob 1980-04-12\nend\n";
     for (encoding, after_name) in [("utf-16", 21), ("utf-8", 24)] {
@@ -235,7 +240,7 @@ async fn incremental_edits_in_utf16_and_utf8() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn only_the_latest_version_is_published() {
     let mut client = Client::start(100);
     client.initialize(&[], Value::Null).await;
@@ -253,7 +258,7 @@ async fn only_the_latest_version_is_published() {
     assert_eq!(later.await, None, "a stale version was published");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn initialization_options_turn_a_rule_off() {
     let mut client = Client::start(20);
     client.initialize(&["utf-8"], json!({ "rules": { "unclosed-block": "off" } })).await;
@@ -263,7 +268,7 @@ async fn initialization_options_turn_a_rule_off() {
     assert!(!codes.iter().any(|c| c == "unclosed-block"), "{codes:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn bad_settings_are_shown_and_the_server_keeps_running() {
     let mut client = Client::start(20);
     client
@@ -275,7 +280,7 @@ async fn bad_settings_are_shown_and_the_server_keeps_running() {
     client.diagnostics().await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn requests_for_unknown_documents_answer_null() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -291,7 +296,7 @@ async fn requests_for_unknown_documents_answer_null() {
     assert_eq!(&data[..5], &[0, 0, 5, 0, 0]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn quick_fixes_fix_all_and_code_look_up() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -321,7 +326,7 @@ async fn quick_fixes_fix_all_and_code_look_up() {
     assert_eq!(codes[0]["billable"], true, "{codes}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn search_codes_answers_as_claimls_lookup_finds() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -345,7 +350,7 @@ async fn search_codes_answers_as_claimls_lookup_finds() {
     assert_eq!(nothing, json!([]));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn workspace_symbols_are_the_claims_and_orders_of_open_documents() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -363,7 +368,7 @@ async fn workspace_symbols_are_the_claims_and_orders_of_open_documents() {
     assert_eq!(codes, json!([]));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn phi_ranges_cover_a_patient_line_with_a_no_break_space() {
     let mut client = Client::start(20);
     client.initialize(&["utf-16"], Value::Null).await;
@@ -383,7 +388,7 @@ async fn phi_ranges_cover_a_patient_line_with_a_no_break_space() {
     assert_eq!(unknown, json!([]));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn each_version_is_parsed_once_and_every_request_uses_it() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -425,7 +430,7 @@ async fn messages_within(client: &mut Client, wait: Duration) -> Vec<String> {
     messages
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn config_changes_arrive_as_watched_files_and_each_is_reported_once() {
     let (dir, uri) = workspace_with_a_bad_config();
     let mut client = Client::start(20);
@@ -477,7 +482,7 @@ async fn config_changes_arrive_as_watched_files_and_each_is_reported_once() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_saved_config_is_read_again_when_the_client_cannot_watch() {
     let (dir, uri) = workspace_with_a_bad_config();
     let mut client = Client::start(20);
@@ -496,7 +501,7 @@ async fn a_saved_config_is_read_again_when_the_client_cannot_watch() {
     assert!(after[0].contains("other-bad-rule"), "{after:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_opened_document_is_checked_without_the_debounce() {
     // A debounce far longer than the wait: only a check on open can answer in time.
     let mut client = Client::start(60_000);
@@ -514,7 +519,7 @@ async fn an_opened_document_is_checked_without_the_debounce() {
 /// A claim whose dx letter `A` is pointed to twice.
 const POINTED: &str = "claim C1\n  dx  A E11.9\n  line 2026-07-14  99213  ptr A\n  line 2026-07-14  82947 ptr A\nend\n";
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn rename_a_dx_letter_updates_every_pointer() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -541,7 +546,7 @@ async fn rename_a_dx_letter_updates_every_pointer() {
     assert_eq!(definition["range"]["start"], json!({ "line": 1, "character": 6 }), "{definition}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn formatting_aligns_and_is_stable() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -575,7 +580,7 @@ async fn formatting_aligns_and_is_stable() {
     assert!(again.is_null() || again.as_array().is_some_and(Vec::is_empty), "{again}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn inlay_hints_give_titles_and_can_be_turned_off() {
     for (options, expected) in
         [(Value::Null, true), (json!({ "inlayHints": { "codeTitles": false } }), false)]
@@ -600,7 +605,7 @@ async fn inlay_hints_give_titles_and_can_be_turned_off() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn diagnostics_refresh_is_asked_only_of_clients_that_support_it() {
     for refresh_support in [false, true] {
         let mut client = Client::start(20);
@@ -622,7 +627,7 @@ async fn diagnostics_refresh_is_asked_only_of_clients_that_support_it() {
 
 /// A hover shows the diagnostics of the document's current version with the current settings:
 /// those kept from the last check, never stale ones after a setting or the text changed.
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn hover_explains_the_diagnostics_of_this_version_and_these_settings() {
     const HEADER: &str = "claim C1\n  dx A E11\n  line 2026-07-14  99213  ptr A\nend\n";
     let mut client = Client::start(20);
