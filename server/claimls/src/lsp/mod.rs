@@ -1,7 +1,8 @@
 //! The language server over stdio (tower-lsp-server on tokio).
 //!
 //! - `line_index`: every byte offset ↔ LSP position conversion (UTF-8 or UTF-16, clamped).
-//! - `state`: open documents (ropes + versions), settings, configuration and code sets.
+//! - `state`: open documents (ropes, versions, each version's parsed document and
+//!   diagnostics), settings, configuration and code sets.
 //! - `settings`: the editor's settings and how they combine with `claimls.toml`.
 //! - `to_proto`: analysis results → LSP types.
 //! - `server`: the `LanguageServer` implementation.

@@ -1,5 +1,7 @@
 //! The `LanguageServer` implementation: text sync, diagnostics (pushed after a debounce and
-//! pulled), configuration, and each request handed to the analysis.
+//! pulled), configuration (the editor's settings, watched `claimls.toml` files), each request
+//! handed to the analysis (through `crate::analysis`, on the version's one parsed document),
+//! and the custom requests `claimls/searchCodes` and `claimls/phiRanges`.
 //!
 //! Text-sync notifications change the state synchronously, before their first `.await`, so
 //! they apply in arrival order even though tower-lsp runs handlers concurrently. No lock or
@@ -30,7 +32,8 @@ use claimls_analysis::config::CONFIG_FILE_NAME;
 pub const FIX_ALL_CODE_FORMAT: &str = "Fix all code-format issues in this file";
 /// Its kind.
 pub const FIX_ALL_KIND: &str = "source.fixAll.claimls";
-/// At most this many codes answer a workspace-symbol query.
+/// At most this many symbols (claims and orders of the open documents) answer a
+/// workspace-symbol query.
 const WORKSPACE_SYMBOL_LIMIT: usize = 100;
 
 pub struct Backend {
