@@ -12,6 +12,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use claimls_analysis::codes::CodeSets;
+use claimls_analysis::config::CONFIG_FILE_NAME;
 use claimls_analysis::ide;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
@@ -26,7 +27,6 @@ use super::to_proto;
 use super::transport::Outbox;
 use crate::analysis;
 use crate::config_files::is_config_file;
-use claimls_analysis::config::CONFIG_FILE_NAME;
 
 /// The title of the source action that applies every `code-format` fix.
 pub const FIX_ALL_CODE_FORMAT: &str = "Fix all code-format issues in this file";
