@@ -5,22 +5,16 @@
 //! converted to an LSP range, as the server publishes it.
 #![no_main]
 
-#[allow(dead_code, unused_imports)]
-#[path = "../../server/claimls/src/lsp/mod.rs"]
-mod lsp;
-#[allow(dead_code)]
-#[path = "../../server/claimls/tests/support/model.rs"]
-mod model;
-
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use claimls_analysis::codes::CodeSets;
 use claimls_analysis::{Config, check};
 use libfuzzer_sys::fuzz_target;
-use lsp::line_index::{Encoding, LineIndex};
-use lsp::state::{Options, State};
-use model::Units;
+use claimls::lsp;
+use claimls::lsp::line_index::{Encoding, LineIndex};
+use claimls::lsp::state::{Options, State};
+use claimls::lsp::test_client::model::{self, Units};
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 /// A line or character: 255 means far past the end.

@@ -507,27 +507,38 @@ async function main() {
       return `${labels.length} entries, all E11.6…: ${labels.slice(0, 3).join(' | ')} …`;
     });
 
-    await check('presentation mode masks the patient name (display only)', async () => {
-      const nameColours = () =>
+    await check('presentation mode masks the patient names the server finds, also after a no-break space (display only)', async () => {
+      const nameColours = (name) =>
         page
           .locator('.monaco-editor .view-line span')
-          .filter({ hasText: /^"?Doe,[\s\u00a0]Jane"?$/ })
+          .filter({ hasText: name })
           .evaluateAll((els) => els.map((e) => getComputedStyle(e).color).join(','));
       const masked = (s) => /rgba\(0, 0, 0, 0\)|transparent/.test(s);
+      const DOE = /^"?Doe,[\s\u00a0]Jane"?$/;
+      const ROE = /^"?Roe,[\s\u00a0]Richard"?$/;
       await runCommand('Claim: Toggle presentation mode (mask patient data)');
       await until('the patient name drawn transparent', async () => {
-        const s = await nameColours();
+        const s = await nameColours(DOE);
         return { ok: masked(s), seen: s || '(name not found)' };
       }, 10000);
       await screenshot('presentation-mode');
+      // A patient line written with no-break spaces and tabs (fixtures/nbsp.claim).
+      const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: 'nbsp.claim' }).first();
+      await row.waitFor({ timeout: 30000 });
+      await row.dblclick();
+      await until('the no-break-space patient name drawn transparent', async () => {
+        const s = await nameColours(ROE);
+        return { ok: masked(s), seen: s || '(name not found)' };
+      }, 10000);
+      await screenshot('presentation-mode-nbsp');
       await runCommand('Claim: Toggle presentation mode (mask patient data)');
       await until('the patient name visible again', async () => {
-        const s = await nameColours();
+        const s = await nameColours(ROE);
         return { ok: s !== '' && !masked(s), seen: s || '(name not found)' };
       }, 10000);
       const text = readFileSync(fixturePath, 'utf8');
       if (!text.includes('"Doe, Jane"')) throw new Error('the file lost the patient name');
-      return 'name drawn transparent over the mask bar, and back';
+      return 'both names drawn transparent over the mask bar (one after a no-break space), and back';
     });
   } finally {
     await browser?.close().catch(() => {});

@@ -1,105 +1,45 @@
-//! A scripted LSP client over a real server process's stdio: `Content-Length` framing, and each
-//! message stamped by the reader thread the moment its bytes have arrived, so a request's time
-//! runs from just before its write to the arrival of its answer.
+//! A scripted LSP client over a real server process's stdio for the benchmark: the shared
+//! client of the server's library (`claimls::lsp::test_client`: framing, each message stamped
+//! the moment its bytes have arrived, so a request's time runs from just before its write to
+//! the arrival of its answer), with errors returned and a request's error as an error.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use claimls::lsp::test_client::{Client, Stderr};
 use serde_json::{Value, json};
 
 /// How long any one answer may take before the run is given up.
 const WAIT: Duration = Duration::from_secs(60);
 
 pub struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<(Instant, Value)>,
-    next_id: i64,
+    client: Client,
     /// Just before the process was spawned.
     pub spawned: Instant,
-}
-
-/// Reads framed messages into buffers it keeps (no allocation per header line), so that the
-/// reader thread stamps each message as soon as its last byte is in.
-struct Frames<R> {
-    reader: R,
-    header: Vec<u8>,
-    body: Vec<u8>,
-}
-
-impl<R: BufRead> Frames<R> {
-    /// The next message and when its bytes had all arrived; `None` at the end of the stream
-    /// or on a frame that is not JSON-RPC.
-    fn next(&mut self) -> Option<(Instant, Value)> {
-        let mut length: Option<usize> = None;
-        loop {
-            self.header.clear();
-            if self.reader.read_until(b'\n', &mut self.header).ok()? == 0 {
-                return None;
-            }
-            let field = self.header.trim_ascii();
-            if field.is_empty() {
-                break;
-            }
-            let (name, value) = field.split_at(field.iter().position(|&b| b == b':')?);
-            if name.eq_ignore_ascii_case(b"content-length") {
-                length = std::str::from_utf8(&value[1..]).ok()?.trim().parse().ok();
-            }
-        }
-        self.body.resize(length?, 0);
-        self.reader.read_exact(&mut self.body).ok()?;
-        let arrived = Instant::now();
-        Some((arrived, serde_json::from_slice(&self.body).ok()?))
-    }
 }
 
 impl Server {
     /// Starts `binary` (the language server on stdio) with extra environment variables.
     pub fn spawn(binary: &Path, env: &[(&str, &str)]) -> Result<Server, String> {
         let mut command = Command::new(binary);
-        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
         command.env_remove("CLAIMLS_DEBOUNCE_MS").env_remove("CLAIMLS_LOG");
         for (key, value) in env {
             command.env(key, value);
         }
-        let spawned = Instant::now();
-        let mut child = command.spawn().map_err(|e| format!("{}: {e}", binary.display()))?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let stdin = child.stdin.take().ok_or("no stdin")?;
-        let (sender, messages) = channel();
-        std::thread::spawn(move || {
-            let reader = BufReader::with_capacity(1 << 20, stdout);
-            let mut frames = Frames { reader, header: Vec::new(), body: Vec::new() };
-            while let Some(message) = frames.next() {
-                if sender.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        Ok(Server { child, stdin, messages, next_id: 1, spawned })
+        let mut client = Client::spawn(command, Stderr::Discard)
+            .map_err(|e| format!("{}: {e}", binary.display()))?;
+        client.answer_server_requests = true;
+        let spawned = client.spawned;
+        Ok(Server { client, spawned })
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Writes one message; returns the moment just before the write.
-    fn send(&mut self, message: &Value) -> Result<Instant, String> {
-        let body = message.to_string();
-        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        let started = Instant::now();
-        self.stdin
-            .write_all(framed.as_bytes())
-            .and_then(|()| self.stdin.flush())
-            .map_err(|e| format!("writing to the server: {e}"))?;
-        Ok(started)
+        self.client.pid()
     }
 
     pub fn notify(&mut self, method: &str, params: Value) -> Result<Instant, String> {
-        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }))
+        self.client.notify(method, params)
     }
 
     /// The next message for which `matches` holds; requests from the server are answered with
@@ -107,38 +47,14 @@ impl Server {
     pub fn wait_for(
         &mut self,
         what: &str,
-        mut matches: impl FnMut(&Value) -> bool,
+        matches: impl FnMut(&Value) -> bool,
     ) -> Result<(Instant, Value), String> {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let (arrived, message) = self
-                .messages
-                .recv_timeout(left)
-                .map_err(|_| format!("no {what} from the server within {WAIT:?}"))?;
-            if message.get("method").is_some() && message.get("id").is_some() {
-                let id = message["id"].clone();
-                self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": null }))?;
-                continue;
-            }
-            if matches(&message) {
-                return Ok((arrived, message));
-            }
-        }
+        self.client.wait_for(what, WAIT, matches)
     }
 
     /// Sends a request and waits for its answer: the result and the round trip.
     pub fn request(&mut self, method: &str, params: Value) -> Result<(Value, Duration), String> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let started =
-            self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))?;
-        let (arrived, response) =
-            self.wait_for(method, |m| m["id"] == id && m.get("method").is_none())?;
-        if let Some(error) = response.get("error") {
-            return Err(format!("{method}: {error}"));
-        }
-        Ok((response["result"].clone(), arrived - started))
+        self.client.request_ok(method, params, WAIT)
     }
 
     /// `initialize` and `initialized`. Returns the time from the spawn to the `initialize`
@@ -182,26 +98,7 @@ impl Server {
     pub fn stop(mut self) -> Result<(), String> {
         self.request("shutdown", Value::Null)?;
         self.notify("exit", Value::Null)?;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if self.child.try_wait().map_err(|e| e.to_string())?.is_some() {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                return Err("the server did not exit after `exit`".to_string());
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        self.client.wait_exit(Duration::from_secs(10)).map(drop)
     }
 }
 

@@ -8,13 +8,12 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
-  WorkspaceSymbolRequest,
 } from 'vscode-languageclient/node';
-import { findMaskRanges } from './mask';
+import { maskRanges, PHI_RANGES } from './mask';
 import { findServer } from './serverPath';
 import { serverSettings, ServerSettings } from './settings';
 import { editionLabel, editionTooltip } from './status';
-import { codePrefixAt, CodePick, symbolToPick } from './symbols';
+import { codePrefixAt, CodeHit, CodePick, hitToPick, SEARCH_CODES } from './symbols';
 
 const SECTION = 'claimls';
 /** Settings that change what the server computes (sent via didChangeConfiguration). */
@@ -25,6 +24,7 @@ let output: vscode.OutputChannel;
 let statusItem: vscode.StatusBarItem;
 let extensionPath = '';
 let starting: Promise<void> | undefined;
+let masker: Masker | undefined;
 
 function workspaceFolderPath(): string | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -123,6 +123,8 @@ async function startClient(): Promise<void> {
   });
   try {
     await c.start();
+    // Presentation mode asks the server what to mask: now it can answer.
+    masker?.refresh();
   } catch (err) {
     const msg = `The claimls server (${command}) failed to start: ${err instanceof Error ? err.message : String(err)}`;
     output.appendLine(msg);
@@ -224,11 +226,11 @@ async function lookupCode(): Promise<void> {
     }
     cts = new vscode.CancellationTokenSource();
     qp.busy = true;
-    c.sendRequest(WorkspaceSymbolRequest.type, { query: value.trim() }, cts.token).then(
-      (symbols) => {
+    c.sendRequest<CodeHit[]>(SEARCH_CODES, { query: value.trim(), limit: 50 }, cts.token).then(
+      (hits) => {
         if (my !== seq) return;
-        qp.items = (symbols ?? []).map((s) => {
-          const pick = symbolToPick(s);
+        qp.items = (Array.isArray(hits) ? hits : []).map((hit) => {
+          const pick = hitToPick(hit);
           // The server already filtered (by code prefix or title words): show all it returned.
           return { label: pick.label, description: pick.description, detail: pick.detail, alwaysShow: true, pick };
         });
@@ -237,7 +239,7 @@ async function lookupCode(): Promise<void> {
       (err) => {
         if (my !== seq) return;
         qp.busy = false;
-        output.appendLine(`workspace/symbol failed: ${err instanceof Error ? err.message : String(err)}`);
+        output.appendLine(`${SEARCH_CODES} failed: ${err instanceof Error ? err.message : String(err)}`);
       },
     );
   };
@@ -316,8 +318,8 @@ class Masker implements vscode.Disposable {
   private schedule(doc: vscode.TextDocument): void {
     if (doc.languageId !== 'claim' || !this.enabled) return;
     const key = doc.uri.toString();
-    // Mask immediately (no flash of a name while typing), then settle.
-    for (const editor of vscode.window.visibleTextEditors) if (editor.document === doc) this.apply(editor, true);
+    // The masks already shown grow with text typed inside them (no flash of a name while
+    // typing); the server's answer for the new text follows shortly.
     const t = this.pending.get(key);
     if (t) clearTimeout(t);
     this.pending.set(
@@ -329,14 +331,32 @@ class Masker implements vscode.Disposable {
     );
   }
 
+  /**
+   * Masks what the server's `claimls/phiRanges` answers for the document. Until it answers
+   * (and while it cannot: the server is not running), the previous ranges stay, growing with
+   * the text typed inside them (ClosedClosed); a stale answer (the document changed since the
+   * request) is dropped, the next one follows.
+   */
   private apply(editor: vscode.TextEditor, on: boolean): void {
     if (!on || editor.document.languageId !== 'claim') {
       editor.setDecorations(this.decoration, []);
       return;
     }
     const doc = editor.document;
-    const ranges = findMaskRanges(doc.getText()).map((r) => new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)));
-    editor.setDecorations(this.decoration, ranges);
+    const c = client;
+    if (!c || !c.isRunning()) {
+      void vscode.window.setStatusBarMessage('Presentation mode: the claimls server is not running, so patient data cannot be found to mask', 5000);
+      return;
+    }
+    const version = doc.version;
+    c.sendRequest(PHI_RANGES, { textDocument: { uri: c.code2ProtocolConverter.asUri(doc.uri) } }).then(
+      (answer) => {
+        if (doc.version !== version || !this.enabled) return;
+        const ranges = maskRanges(answer).map((r) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character));
+        for (const shown of vscode.window.visibleTextEditors) if (shown.document === doc) shown.setDecorations(this.decoration, ranges);
+      },
+      (err) => output.appendLine(`${PHI_RANGES} failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 
   dispose(): void {
@@ -364,19 +384,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   statusItem = vscode.window.createStatusBarItem('claimls.server', vscode.StatusBarAlignment.Right, 100);
   statusItem.name = 'claimls server';
   statusItem.command = 'claimls.showOutput';
-  const masker = new Masker();
+  const presentation = new Masker();
+  masker = presentation;
 
   context.subscriptions.push(
     output,
     statusItem,
-    masker,
+    presentation,
     vscode.commands.registerCommand('claimls.lookupCode', lookupCode),
     vscode.commands.registerCommand('claimls.restartServer', () => restart()),
     vscode.commands.registerCommand('claimls.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('claimls.togglePresentationMode', togglePresentationMode),
     vscode.window.onDidChangeActiveTextEditor(updateStatusVisibility),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('claimls.presentationMode')) masker.refresh();
+      if (e.affectsConfiguration('claimls.presentationMode')) masker?.refresh();
       if (e.affectsConfiguration('claimls.server.path')) {
         void restart();
         return;

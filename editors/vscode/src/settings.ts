@@ -1,19 +1,19 @@
 // Turns the extension's `claimls.*` settings into the object the server reads
 // (initializationOptions, and `settings.claimls` in didChangeConfiguration).
+// Every value is passed through as the user wrote it: the server checks them and reports a
+// bad one (by its key) instead of the extension dropping it without a word. Only paths are
+// expanded (`~`, `${workspaceFolder}`, relative to the workspace), as the server cannot know
+// the editor's workspace variables.
 // Pure: the caller passes a getter, so this is unit-tested without VS Code.
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export type Severity = 'error' | 'warning' | 'info' | 'hint' | 'off';
-
 export interface ServerSettings {
-  rules: Record<string, Severity>;
-  codeFiles: string[];
-  today?: string;
-  inlayHints: { codeTitles: boolean };
+  rules?: unknown;
+  codeFiles?: unknown;
+  today?: unknown;
+  inlayHints?: { codeTitles?: unknown };
 }
-
-const SEVERITIES = new Set<string>(['error', 'warning', 'info', 'hint', 'off']);
 
 /** Reads a setting below `claimls.`; returns undefined when unset. */
 export type SettingGetter = (key: string) => unknown;
@@ -28,21 +28,22 @@ export function expandPath(p: string, workspaceFolder: string | undefined): stri
 }
 
 export function serverSettings(get: SettingGetter, workspaceFolder?: string): ServerSettings {
-  const rules: Record<string, Severity> = {};
-  const rawRules = get('rules');
-  if (rawRules && typeof rawRules === 'object') {
-    for (const [id, sev] of Object.entries(rawRules as Record<string, unknown>)) {
-      if (typeof sev === 'string' && SEVERITIES.has(sev.toLowerCase())) rules[id] = sev.toLowerCase() as Severity;
-    }
+  const settings: ServerSettings = {};
+  const rules = get('rules');
+  if (rules !== undefined) settings.rules = rules;
+  const codeFiles = get('codeFiles');
+  if (codeFiles !== undefined) {
+    // Paths are expanded; an empty entry is no file; anything else goes to the server as is.
+    settings.codeFiles = Array.isArray(codeFiles)
+      ? codeFiles
+          .filter((f) => !(typeof f === 'string' && f.trim() === ''))
+          .map((f) => (typeof f === 'string' ? expandPath(f, workspaceFolder) : f))
+      : codeFiles;
   }
-  const rawFiles = get('codeFiles');
-  const codeFiles = Array.isArray(rawFiles)
-    ? rawFiles.filter((f): f is string => typeof f === 'string' && f.trim() !== '').map((f) => expandPath(f, workspaceFolder))
-    : [];
-  const rawToday = get('today');
-  const today = typeof rawToday === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(rawToday.trim()) ? rawToday.trim() : undefined;
+  const today = get('today');
+  // VS Code's default for an unset string setting is "": that means "not set".
+  if (today !== undefined && today !== '') settings.today = typeof today === 'string' ? today.trim() : today;
   const codeTitles = get('inlayHints.codeTitles');
-  const settings: ServerSettings = { rules, codeFiles, inlayHints: { codeTitles: codeTitles !== false } };
-  if (today) settings.today = today;
+  if (codeTitles !== undefined) settings.inlayHints = { codeTitles };
   return settings;
 }

@@ -1,10 +1,15 @@
-// Turns workspace/symbol results (code look-up) into quick-pick entries.
+// Turns `claimls/searchCodes` answers (code look-up) into quick-pick entries.
 
-export interface SymbolLike {
-  name: string;
-  containerName?: string;
-  detail?: string;
+/** One code of a `claimls/searchCodes` answer (docs/claim-format.md, "Custom LSP requests"). */
+export interface CodeHit {
+  code: string;
+  system: string;
+  title: string;
+  billable: boolean;
 }
+
+/** The request the look-up sends: `{ query, limit? }` → `CodeHit[]`. */
+export const SEARCH_CODES = 'claimls/searchCodes';
 
 export interface CodePick {
   label: string;
@@ -14,16 +19,9 @@ export interface CodePick {
   code: string;
 }
 
-const CODE_AT_START = /^([A-Za-z0-9][A-Za-z0-9.]*)(?:\s+[-–—:]?\s*(.*))?$/s;
-
-export function symbolToPick(sym: SymbolLike): CodePick {
-  const name = sym.name.trim();
-  const m = CODE_AT_START.exec(name);
-  const code = m ? m[1] : name.split(/\s+/)[0];
-  const titleInName = m && m[2] ? m[2].trim() : '';
-  const description = titleInName || sym.detail || sym.containerName || undefined;
-  const detail = titleInName && (sym.detail || sym.containerName) ? sym.detail || sym.containerName : undefined;
-  return { label: code, description, detail, code };
+export function hitToPick(hit: CodeHit): CodePick {
+  const system = hit.billable ? hit.system : `${hit.system} (not billable)`;
+  return { label: hit.code, description: hit.title || undefined, detail: system, code: hit.code };
 }
 
 /** The code-like word ending at `col` in `line` (to prefill the look-up and be replaced). */

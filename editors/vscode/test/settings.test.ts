@@ -4,32 +4,36 @@ import * as path from 'node:path';
 import { serverSettings } from '../src/settings.ts';
 import { findServer } from '../src/serverPath.ts';
 import { editionLabel } from '../src/status.ts';
-import { codePrefixAt, symbolToPick } from '../src/symbols.ts';
+import { codePrefixAt, hitToPick } from '../src/symbols.ts';
 
 const getter = (o: Record<string, unknown>) => (k: string) => o[k];
 
-test('serverSettings: defaults', () => {
-  assert.deepEqual(serverSettings(getter({})), { rules: {}, codeFiles: [], inlayHints: { codeTitles: true } });
+test('serverSettings: nothing set sends nothing', () => {
+  assert.deepEqual(serverSettings(getter({})), {});
+  assert.deepEqual(serverSettings(getter({ today: '' })), {}, 'an empty today is VS Code\'s "unset"');
 });
 
-test('serverSettings: rules, code files, today, inlay hints', () => {
+test('serverSettings: every value goes to the server as written (it reports bad ones)', () => {
   const s = serverSettings(
     getter({
       rules: { 'unused-dx': 'off', 'cpt-unverified': 'Warning', bogus: 'loud' },
-      codeFiles: ['codes/cpt.tsv', '/abs/icd10cm_order_2026.txt', ''],
-      today: '2026-03-10',
-      'inlayHints.codeTitles': false,
+      codeFiles: ['codes/cpt.tsv', '/abs/icd10cm_order_2026.txt', '', 7],
+      today: ' tomorrow ',
+      'inlayHints.codeTitles': 'yes',
     }),
     '/ws',
   );
   assert.deepEqual(s, {
-    rules: { 'unused-dx': 'off', 'cpt-unverified': 'warning' },
-    codeFiles: [path.join('/ws', 'codes/cpt.tsv'), '/abs/icd10cm_order_2026.txt'],
+    rules: { 'unused-dx': 'off', 'cpt-unverified': 'Warning', bogus: 'loud' },
+    codeFiles: [path.join('/ws', 'codes/cpt.tsv'), '/abs/icd10cm_order_2026.txt', 7],
+    today: 'tomorrow',
+    inlayHints: { codeTitles: 'yes' },
+  });
+  assert.deepEqual(serverSettings(getter({ codeFiles: 'one.txt', rules: 3 })), { codeFiles: 'one.txt', rules: 3 });
+  assert.deepEqual(serverSettings(getter({ today: '2026-03-10', 'inlayHints.codeTitles': false })), {
     today: '2026-03-10',
     inlayHints: { codeTitles: false },
   });
-  assert.equal(serverSettings(getter({ today: '' })).today, undefined);
-  assert.equal(serverSettings(getter({ today: 'tomorrow' })).today, undefined);
 });
 
 test('findServer: setting, bundled, PATH, none', () => {
@@ -71,15 +75,14 @@ test('editionLabel shortens serverInfo.version', () => {
   assert.ok(long.length <= 36 && long.endsWith('…'), long);
 });
 
-test('symbolToPick and codePrefixAt', () => {
-  assert.deepEqual(symbolToPick({ name: 'E11.9', containerName: 'Type 2 diabetes mellitus without complications' }), {
+test('hitToPick and codePrefixAt', () => {
+  assert.deepEqual(hitToPick({ code: 'E11.9', system: 'ICD-10-CM', title: 'Type 2 diabetes mellitus without complications', billable: true }), {
     label: 'E11.9',
     description: 'Type 2 diabetes mellitus without complications',
-    detail: undefined,
+    detail: 'ICD-10-CM',
     code: 'E11.9',
   });
-  assert.equal(symbolToPick({ name: 'E11.9 Type 2 diabetes mellitus', containerName: 'ICD-10-CM' }).description, 'Type 2 diabetes mellitus');
-  assert.equal(symbolToPick({ name: 'E11.9 Type 2 diabetes mellitus', containerName: 'ICD-10-CM' }).code, 'E11.9');
+  assert.equal(hitToPick({ code: 'E11', system: 'ICD-10-CM', title: 'Type 2 diabetes mellitus', billable: false }).detail, 'ICD-10-CM (not billable)');
   assert.deepEqual(codePrefixAt('  dx A  E11', 11), { start: 8, end: 11, text: 'E11' });
   assert.equal(codePrefixAt('  dx A  ', 8), undefined);
   assert.equal(codePrefixAt('  line', 6), undefined);

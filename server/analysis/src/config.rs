@@ -1,6 +1,8 @@
 //! Settings: per-rule severity, extra code files, the date to treat as today, inlay hints.
-//! Read from `claimls.toml` (found from a file's directory upward) or from the editor's
-//! settings (JSON); unknown keys and bad values are reported, never ignored.
+//! Parsed from the text of a `claimls.toml` ([`from_toml`]) or from the editor's settings
+//! (JSON, [`from_json`]); unknown keys and bad values are reported, never ignored. Finding and
+//! reading the files (from a file's directory upward) is the binary's job: this crate does no
+//! file I/O for the configuration.
 //!
 //! # `claimls.toml`
 //!
@@ -92,36 +94,6 @@ impl Config {
 
 /// The name of the configuration file looked for from a checked file's directory upward.
 pub const CONFIG_FILE_NAME: &str = "claimls.toml";
-
-/// The `claimls.toml` that applies to `path` (a file or a directory): the nearest one in its
-/// directory or above.
-pub fn find_config_file(path: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let start = if absolute.is_dir() { Some(absolute.as_path()) } else { absolute.parent() };
-    start?.ancestors().map(|dir| dir.join(CONFIG_FILE_NAME)).find(|candidate| candidate.is_file())
-}
-
-/// The configuration for a file on disk: the nearest `claimls.toml` in its directory or above,
-/// or the defaults when there is none. Problems with the file are returned, not fatal.
-pub fn load_for_path(path: &std::path::Path) -> (Config, Vec<ConfigError>) {
-    match find_config_file(path) {
-        Some(file) => load_file(&file),
-        None => (Config::default(), Vec::new()),
-    }
-}
-
-/// Reads one `claimls.toml`. An unreadable or unparsable file gives the defaults and an error;
-/// a bad key or value is reported and the rest still applies.
-pub fn load_file(file: &Path) -> (Config, Vec<ConfigError>) {
-    let origin = file.display().to_string();
-    match std::fs::read_to_string(file) {
-        Ok(text) => from_toml(&text, &origin, file.parent()),
-        Err(error) => (
-            Config::default(),
-            vec![ConfigError { origin, message: format!("cannot be read: {error}") }],
-        ),
-    }
-}
 
 /// Parses the text of a `claimls.toml`. `origin` names it in errors; relative code files are
 /// resolved against `base_dir`.

@@ -9,9 +9,11 @@ pub mod language;
 pub mod rules;
 
 pub use claimls_codes as codes;
+pub use claimls_hl7 as hl7;
 pub use claimls_model as model;
 pub use claimls_model::{Diagnostic, Fix, Related, Severity, Span, TextEdit};
 pub use claimls_syntax as syntax;
+pub use claimls_x12 as x12;
 pub use config::{Config, ConfigError};
 pub use language::{LANGUAGES, Language};
 

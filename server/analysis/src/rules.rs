@@ -45,6 +45,17 @@ pub struct RuleInfo {
 /// Every rule, in the order of the catalogue.
 pub const RULES: &[RuleInfo] = catalogue::CATALOGUE;
 
+/// The rules only X12 837 files have (contract section 6).
+pub const X12_RULES: [&str; 5] = ["envelope", "hierarchy", "segment", "qualifier", "claim-total"];
+
+/// The rules only HL7 v2 messages have (contract section 7).
+pub const HL7_RULES: [&str; 2] = ["coding-system", "segment"];
+
+/// Whether a rule belongs to X12 or HL7 alone (a claim-language file never fires it).
+pub fn is_other_format_rule(id: &str) -> bool {
+    X12_RULES.contains(&id) || HL7_RULES.contains(&id)
+}
+
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|rule| rule.id == id)

@@ -1,5 +1,6 @@
-//! `claimls.toml` and editor settings: parsing, errors that name the file and key, discovery
-//! from a file's directory upward, and merging editor settings over the file.
+//! `claimls.toml` and editor settings: parsing, errors that name the file and key, and merging
+//! editor settings over the file. (Finding the files is the binary's:
+//! `server/claimls/tests/config_files.rs`.)
 
 use std::path::Path;
 
@@ -87,48 +88,6 @@ fn invalid_toml_gives_defaults_and_one_error() {
 }
 
 #[test]
-fn discovery_walks_up_from_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::create_dir_all(root.join("a/b/c")).unwrap();
-    std::fs::write(
-        root.join("a").join(CONFIG_FILE_NAME),
-        "today = \"2026-11-01\"\ncode-files = [\"cpt.txt\"]\n[rules]\nunused-dx = \"off\"\n",
-    )
-    .unwrap();
-    let claim = root.join("a/b/c/visit.claim");
-    std::fs::write(&claim, "").unwrap();
-
-    let (config, errors) = config::load_for_path(&claim);
-    assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(config.today, Date::parse("2026-11-01").ok());
-    assert_eq!(config.code_files, [root.join("a/cpt.txt")]);
-    assert_eq!(config.severity_of("unused-dx", Severity::Warning), None);
-    assert_eq!(config::find_config_file(&claim), Some(root.join("a").join(CONFIG_FILE_NAME)));
-    // A directory is searched from itself.
-    assert_eq!(
-        config::find_config_file(&root.join("a")),
-        Some(root.join("a").join(CONFIG_FILE_NAME))
-    );
-
-    // A nearer file wins, and its errors name it.
-    std::fs::write(root.join("a/b").join(CONFIG_FILE_NAME), "[rules]\nnope = \"off\"\n").unwrap();
-    let (config, errors) = config::load_for_path(&claim);
-    assert_eq!(config.today, None);
-    assert_eq!(errors.len(), 1);
-    assert!(errors[0].origin.ends_with("claimls.toml: rules.nope"), "{}", errors[0].origin);
-    assert!(errors[0].origin.contains("b"), "{}", errors[0].origin);
-
-    // Nothing above a directory without one: the defaults.
-    let other = tempfile::tempdir().unwrap();
-    let lonely = other.path().join("x.claim");
-    std::fs::write(&lonely, "").unwrap();
-    if config::find_config_file(&lonely).is_none() {
-        assert_eq!(config::load_for_path(&lonely), (Config::default(), Vec::new()));
-    }
-}
-
-#[test]
 fn editor_settings_json() {
     let settings = json!({
         "rules": { "cpt-unverified": "off", "duplicate-dx": "error", "code-format": null },
@@ -203,7 +162,8 @@ fn editor_settings_win_over_the_file() {
 #[test]
 fn examples_config_parses() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(CONFIG_FILE_NAME);
-    let (config, errors) = config::load_file(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (config, errors) = config::from_toml(&text, "examples/claimls.toml", path.parent());
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(config.today, Date::parse("2026-11-01").ok());
 }

@@ -4,9 +4,6 @@
 //! same text as a plain string edited by the rules of LSP (`support::model`). And the server's
 //! offset ↔ position conversions agree with that model at every character.
 
-#[allow(dead_code)]
-#[path = "../src/lsp/mod.rs"]
-mod lsp;
 mod support;
 
 use proptest::prelude::*;
@@ -14,8 +11,8 @@ use ropey::Rope;
 use support::model::{self, Units};
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
-use lsp::line_index::{Encoding, LineIndex};
-use lsp::state::{Options, State};
+use claimls::lsp::line_index::{Encoding, LineIndex};
+use claimls::lsp::state::{Options, State};
 
 /// Pieces of text: ASCII, 2-, 3- and 4-byte characters (the last two UTF-16 units), and every
 /// kind of line break, so edits split and join `\r\n` pairs.

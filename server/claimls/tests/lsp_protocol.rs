@@ -1,16 +1,17 @@
 //! The language server in-process: real framed JSON-RPC over `tokio::io::duplex`.
-
-#[allow(dead_code)]
-#[path = "../src/lsp/mod.rs"]
-mod lsp;
+//!
+//! Every test runs on tokio's paused clock: time stands still while anything runs (the
+//! server's checks on the blocking pool too) and jumps to the next timer when all wait, so a
+//! debounce or a window in which nothing may arrive takes no real time and cannot be missed
+//! on a busy machine.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
+use claimls::lsp;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
-use tower_lsp_server::LspService;
 use tower_lsp_server::ls_types::Uri;
 
 use lsp::state::{Options, State};
@@ -37,10 +38,7 @@ impl Client {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
         let state = Arc::new(State::new(Options { debounce: Duration::from_millis(debounce_ms) }));
-        let (service, socket) = LspService::new({
-            let state = state.clone();
-            move |client| lsp::Backend::with_state(client, state)
-        });
+        let (service, socket) = lsp::service_with_state(state.clone());
         tokio::spawn(lsp::transport::serve(server_read, server_write, service, socket));
         let (read, write) = tokio::io::split(client_end);
         Client {
@@ -205,7 +203,7 @@ impl Client {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn diagnostics_arrive_with_rule_ids_as_codes() {
     let mut client = Client::start(20);
     let result = client.initialize(&["utf-16"], Value::Null).await;
@@ -219,7 +217,7 @@ async fn diagnostics_arrive_with_rule_ids_as_codes() {
     assert!(codes.iter().any(|c| c == "unclosed-block"), "{codes:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn incremental_edits_in_utf16_and_utf8() {
     let text = "claim C1\n  patient \"Zoë 𝄞 Doe\" dob 1980-04-12\nend\n";
     for (encoding, after_name) in [("utf-16", 21), ("utf-8", 24)] {
@@ -242,7 +240,7 @@ async fn incremental_edits_in_utf16_and_utf8() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn only_the_latest_version_is_published() {
     let mut client = Client::start(100);
     client.initialize(&[], Value::Null).await;
@@ -260,7 +258,7 @@ async fn only_the_latest_version_is_published() {
     assert_eq!(later.await, None, "a stale version was published");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn initialization_options_turn_a_rule_off() {
     let mut client = Client::start(20);
     client.initialize(&["utf-8"], json!({ "rules": { "unclosed-block": "off" } })).await;
@@ -270,7 +268,7 @@ async fn initialization_options_turn_a_rule_off() {
     assert!(!codes.iter().any(|c| c == "unclosed-block"), "{codes:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn bad_settings_are_shown_and_the_server_keeps_running() {
     let mut client = Client::start(20);
     client
@@ -282,7 +280,7 @@ async fn bad_settings_are_shown_and_the_server_keeps_running() {
     client.diagnostics().await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn requests_for_unknown_documents_answer_null() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -298,7 +296,7 @@ async fn requests_for_unknown_documents_answer_null() {
     assert_eq!(&data[..5], &[0, 0, 5, 0, 0]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn quick_fixes_fix_all_and_code_look_up() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -321,12 +319,189 @@ async fn quick_fixes_fix_all_and_code_look_up() {
     let edits = fix_all["edit"]["changes"][URI].as_array().unwrap();
     assert_eq!(edits.len(), 2, "{fix_all}");
 
-    let symbols = client.request("workspace/symbol", json!({ "query": "E11.65" })).await;
-    let name = symbols[0]["name"].as_str().unwrap();
-    assert!(name.starts_with("E11.65 ") && name.len() > 10, "{name}");
+    let codes = client.request("claimls/searchCodes", json!({ "query": "E11.65" })).await;
+    assert_eq!(codes[0]["code"], "E11.65", "{codes}");
+    assert_eq!(codes[0]["system"], "ICD-10-CM", "{codes}");
+    assert!(codes[0]["title"].as_str().unwrap().len() > 10, "{codes}");
+    assert_eq!(codes[0]["billable"], true, "{codes}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
+async fn search_codes_answers_as_claimls_lookup_finds() {
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    let codes = client
+        .request("claimls/searchCodes", json!({ "query": "type 2 diabetes", "limit": 5 }))
+        .await;
+    let codes = codes.as_array().unwrap();
+    assert_eq!(codes.len(), 5, "{codes:?}");
+    assert!(codes.iter().all(|c| c["code"].as_str().unwrap().starts_with("E1")), "{codes:?}");
+    // The same list `claimls lookup` prints.
+    let (expected, _) =
+        claimls::cli::find_codes(&claimls_codes::CodeSets::bundled(), "type 2 diabetes", 5);
+    let got: Vec<&str> = codes.iter().map(|c| c["code"].as_str().unwrap()).collect();
+    let want: Vec<&str> = expected.iter().map(|hit| hit.code.as_str()).collect();
+    assert_eq!(got, want);
+    // A header is not billable.
+    let header = client.request("claimls/searchCodes", json!({ "query": "E11" })).await;
+    assert_eq!(header[0]["code"], "E11", "{header}");
+    assert_eq!(header[0]["billable"], false, "{header}");
+    let nothing = client.request("claimls/searchCodes", json!({ "query": "  " })).await;
+    assert_eq!(nothing, json!([]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn workspace_symbols_are_the_claims_and_orders_of_open_documents() {
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    client.did_open("claim CLM-1\n  dx A  E11.9\nend\norder ORD-7\nend\n").await;
+    let all = client.request("workspace/symbol", json!({ "query": "" })).await;
+    let names: Vec<&str> =
+        all.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["claim CLM-1", "order ORD-7"]);
+    assert_eq!(all[1]["location"]["uri"], URI);
+    assert_eq!(all[1]["location"]["range"]["start"], json!({ "line": 3, "character": 6 }));
+    let one = client.request("workspace/symbol", json!({ "query": "ord" })).await;
+    assert_eq!(one.as_array().unwrap().len(), 1, "{one}");
+    // Codes are not symbols any more.
+    let codes = client.request("workspace/symbol", json!({ "query": "E11.9" })).await;
+    assert_eq!(codes, json!([]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn phi_ranges_cover_a_patient_line_with_a_no_break_space() {
+    let mut client = Client::start(20);
+    client.initialize(&["utf-16"], Value::Null).await;
+    let text = "claim C1\n  patient\u{a0}\"Zoë Doe\"\u{a0}dob\t1980-04-12  member\u{a0}XJ1\nend\n";
+    client.did_open(text).await;
+    let ranges =
+        client.request("claimls/phiRanges", json!({ "textDocument": { "uri": URI } })).await;
+    let range = |line: u32, start: u32, end: u32| json!({ "start": { "line": line, "character": start }, "end": { "line": line, "character": end } });
+    // In UTF-16 units: the name inside its quotes, the date of birth, the member id.
+    assert_eq!(ranges, json!([range(1, 11, 18), range(1, 24, 34), range(1, 43, 46)]));
+    let unknown = client
+        .request(
+            "claimls/phiRanges",
+            json!({ "textDocument": { "uri": "file:///not/open.claim" } }),
+        )
+        .await;
+    assert_eq!(unknown, json!([]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_version_is_parsed_once_and_every_request_uses_it() {
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    let uri: Uri = URI.parse().unwrap();
+    client.did_open("claim C1\n  dx A  E11.9\nend\n").await;
+    client.diagnostics().await;
+    client.hover(1, 8).await;
+    let first = client.state.parsed_cell(&uri).expect("open");
+    let parsed = first.get().expect("parsed for the hover").text().as_ptr();
+    for method in ["textDocument/documentSymbol", "textDocument/foldingRange"] {
+        client.request(method, json!({ "textDocument": { "uri": URI } })).await;
+    }
+    client.hover(1, 9).await;
+    let again = client.state.parsed_cell(&uri).expect("open");
+    assert!(Arc::ptr_eq(&first, &again), "a request made a new parse");
+    assert_eq!(again.get().map(|p| p.text().as_ptr()), Some(parsed));
+    // A new version gets a new, empty cell, filled by the next request.
+    client.did_change(2, ((1, 8), (1, 13)), "I10").await;
+    assert_eq!(client.server_text().await, "claim C1\n  dx A  I10\nend\n");
+    let edited = client.state.parsed_cell(&uri).expect("open");
+    assert!(!Arc::ptr_eq(&first, &edited));
+    assert_eq!(edited.get().map(|p| p.text()), Some("claim C1\n  dx A  I10\nend\n"));
+}
+
+/// A workspace on disk: a `claimls.toml` with a bad key next to `visit.claim`.
+fn workspace_with_a_bad_config() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("claimls.toml"), "[rules]\nno-such-rule = \"off\"\n").unwrap();
+    let uri = format!("file://{}/visit.claim", dir.path().display());
+    (dir, uri)
+}
+
+/// Counts the `window/showMessage` notifications that arrive within `wait`.
+async fn messages_within(client: &mut Client, wait: Duration) -> Vec<String> {
+    let mut messages = Vec::new();
+    while let Some(message) = client.notification("window/showMessage", wait).await {
+        messages.push(message["message"].as_str().unwrap_or_default().to_string());
+    }
+    messages
+}
+
+#[tokio::test(start_paused = true)]
+async fn config_changes_arrive_as_watched_files_and_each_is_reported_once() {
+    let (dir, uri) = workspace_with_a_bad_config();
+    let mut client = Client::start(20);
+    let watching =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    client.initialize_with(watching, Value::Null).await;
+    // `dx B` is not pointed to: an `unused-dx` warning.
+    let text = "claim C1\n  dx A  E11.9\n  dx B  I10\n  line 2026-03-02  99213  ptr A  units 1  charge 1.00\nend\n";
+    let document = json!({ "uri": uri, "languageId": "claim", "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": document })).await;
+    let first = messages_within(&mut client, Duration::from_millis(500)).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].contains("rules.no-such-rule"), "{first:?}");
+    assert!(
+        client.server_requests.iter().any(|m| m == "client/registerCapability"),
+        "{:?}",
+        client.server_requests
+    );
+    // Saving the claim file again and again changes nothing and says nothing.
+    for _ in 0..3 {
+        client.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } })).await;
+    }
+    let on_saves = messages_within(&mut client, Duration::from_millis(300)).await;
+    assert!(on_saves.is_empty(), "{on_saves:?}");
+    // The file changes: read again, its new problem reported once, the document checked again.
+    let toml = dir.path().join("claimls.toml");
+    std::fs::write(&toml, "today = \"soon\"\n[rules]\nunused-dx = \"error\"\n").unwrap();
+    let toml_uri = format!("file://{}", toml.display());
+    let change = json!({ "changes": [{ "uri": toml_uri, "type": 2 }] });
+    client.notify("workspace/didChangeWatchedFiles", change).await;
+    let after = messages_within(&mut client, Duration::from_millis(500)).await;
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(after[0].contains("today"), "{after:?}");
+    // Checked again with the new configuration: `unused-dx` is an error now.
+    let severity_of_unused_dx = |published: &Value| {
+        published["diagnostics"]
+            .as_array()
+            .and_then(|all| all.iter().find(|d| d["code"] == "unused-dx"))
+            .map(|d| d["severity"].clone())
+    };
+    loop {
+        let published = client
+            .notification("textDocument/publishDiagnostics", WAIT)
+            .await
+            .expect("checked again with the new configuration");
+        if severity_of_unused_dx(&published) == Some(json!(1)) {
+            break;
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_saved_config_is_read_again_when_the_client_cannot_watch() {
+    let (dir, uri) = workspace_with_a_bad_config();
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    let text = "claim C1\nend\n";
+    let document = json!({ "uri": uri, "languageId": "claim", "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": document })).await;
+    assert_eq!(messages_within(&mut client, Duration::from_millis(500)).await.len(), 1);
+    assert!(!client.server_requests.iter().any(|m| m == "client/registerCapability"));
+    let toml = dir.path().join("claimls.toml");
+    std::fs::write(&toml, "[rules]\nother-bad-rule = \"off\"\n").unwrap();
+    let toml_uri = format!("file://{}", toml.display());
+    client.notify("textDocument/didSave", json!({ "textDocument": { "uri": toml_uri } })).await;
+    let after = messages_within(&mut client, Duration::from_millis(500)).await;
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(after[0].contains("other-bad-rule"), "{after:?}");
+}
+
+#[tokio::test(start_paused = true)]
 async fn an_opened_document_is_checked_without_the_debounce() {
     // A debounce far longer than the wait: only a check on open can answer in time.
     let mut client = Client::start(60_000);
@@ -344,7 +519,7 @@ async fn an_opened_document_is_checked_without_the_debounce() {
 /// A claim whose dx letter `A` is pointed to twice.
 const POINTED: &str = "claim C1\n  dx  A E11.9\n  line 2026-07-14  99213  ptr A\n  line 2026-07-14  82947 ptr A\nend\n";
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn rename_a_dx_letter_updates_every_pointer() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -371,7 +546,7 @@ async fn rename_a_dx_letter_updates_every_pointer() {
     assert_eq!(definition["range"]["start"], json!({ "line": 1, "character": 6 }), "{definition}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn formatting_aligns_and_is_stable() {
     let mut client = Client::start(20);
     client.initialize(&[], Value::Null).await;
@@ -405,7 +580,7 @@ async fn formatting_aligns_and_is_stable() {
     assert!(again.is_null() || again.as_array().is_some_and(Vec::is_empty), "{again}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn inlay_hints_give_titles_and_can_be_turned_off() {
     for (options, expected) in
         [(Value::Null, true), (json!({ "inlayHints": { "codeTitles": false } }), false)]
@@ -430,7 +605,7 @@ async fn inlay_hints_give_titles_and_can_be_turned_off() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn diagnostics_refresh_is_asked_only_of_clients_that_support_it() {
     for refresh_support in [false, true] {
         let mut client = Client::start(20);
@@ -452,7 +627,7 @@ async fn diagnostics_refresh_is_asked_only_of_clients_that_support_it() {
 
 /// A hover shows the diagnostics of the document's current version with the current settings:
 /// those kept from the last check, never stale ones after a setting or the text changed.
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn hover_explains_the_diagnostics_of_this_version_and_these_settings() {
     const HEADER: &str = "claim C1\n  dx A E11\n  line 2026-07-14  99213  ptr A\nend\n";
     let mut client = Client::start(20);

@@ -11,12 +11,14 @@ mod lexer;
 mod lower;
 mod naming;
 mod parser;
+mod phi;
 mod statement;
 
 pub use ast::{
     Block, BlockKind, Pointers, ProviderRole, SemanticToken, ServiceCode, SourceFile, Span,
     Statement, StatementKind, SyntaxError, SyntaxErrorKind, Token, TokenKind,
 };
+pub use phi::phi_spans;
 
 pub use lower::{letter_key, lower};
 pub use naming::{ClaimLanguage, NAMING};

@@ -1,5 +1,5 @@
 -- The plugin's setup() against the real server: attach, diagnostics, hover, completion,
--- code action, go-to-definition, workspace/symbol and :ClaimLookup.
+-- code action, go-to-definition, claimls/searchCodes, workspace/symbol and :ClaimLookup.
 -- CLAIMLS_NVIM_METHOD=start exercises the Neovim 0.10 code path (vim.lsp.start from a
 -- FileType autocmd) on this Neovim; the default uses vim.lsp.config/enable on 0.11+.
 local H = dofile(os.getenv("CLAIMLS_REPO") .. "/tests/editors/nvim/helpers.lua")
@@ -118,14 +118,22 @@ H.run("lsp", function()
     return gone, "still: " .. H.codes_string(bufnr)
   end)
 
-  H.check("workspace/symbol E11.65 finds the code", function()
-    local result, err = H.request(bufnr, "workspace/symbol", { query = "E11.65" })
-    for _, sym in ipairs(result or {}) do
-      if require("claimls").symbol_parts(sym) == "E11.65" then
+  H.check("claimls/searchCodes E11.65 finds the code", function()
+    local result, err = H.request(bufnr, "claimls/searchCodes", { query = "E11.65" })
+    for _, hit in ipairs(result or {}) do
+      if require("claimls").hit_parts(hit) == "E11.65" and hit.system == "ICD-10-CM" then
         return true
       end
     end
     return false, err or vim.inspect(result)
+  end)
+
+  H.check("workspace/symbol lists the claims of open buffers, not codes", function()
+    local claims = H.request(bufnr, "workspace/symbol", { query = "" })
+    local codes, err = H.request(bufnr, "workspace/symbol", { query = "E11.65" })
+    local first = (claims or {})[1] or {}
+    local ok = first.name ~= nil and first.name:match("^claim ") ~= nil and #(codes or { 1 }) == 0
+    return ok, err or vim.inspect({ claims = claims, codes = codes })
   end)
 
   H.check(":ClaimLookup E11.65 inserts the chosen code at the cursor", function()
@@ -139,7 +147,7 @@ H.run("lsp", function()
         table.insert(offered, opts.format_item(it))
       end
       for _, it in ipairs(items) do
-        if require("claimls").symbol_parts(it) == "E11.65" then
+        if require("claimls").hit_parts(it) == "E11.65" then
           return on_choice(it)
         end
       end

@@ -269,15 +269,14 @@ function M.code_word_at(line, col)
   return s, e, text
 end
 
---- Splits a workspace/symbol result into the code and its title.
-function M.symbol_parts(sym)
-  local name = vim.trim(sym.name or "")
-  local code, rest = name:match("^([%w][%w.]*)%s+[-–—:]?%s*(.*)$")
-  if not code then
-    code, rest = name:match("^([%w][%w.]*)$"), ""
+--- The code and its title (with "not billable" for a header) of one
+--- `claimls/searchCodes` hit ({ code, system, title, billable }).
+function M.hit_parts(hit)
+  local code = vim.trim(tostring(hit.code or ""))
+  local title = tostring(hit.title or "")
+  if hit.billable == false then
+    title = title .. " (not billable)"
   end
-  code = code or (vim.split(name, "%s+")[1] or name)
-  local title = (rest ~= "" and rest) or sym.detail or sym.containerName or ""
   return code, title
 end
 
@@ -298,19 +297,20 @@ function M.insert_code(code, win)
   vim.api.nvim_win_set_cursor(win, { row, s + #code - 1 })
 end
 
-local function to_quickfix(query, symbols)
+local function to_quickfix(query, hits)
   local items = {}
-  for _, sym in ipairs(symbols) do
-    local code, title = M.symbol_parts(sym)
+  for _, hit in ipairs(hits) do
+    local code, title = M.hit_parts(hit)
     table.insert(items, { text = code .. "  " .. title, valid = 0 })
   end
   vim.fn.setqflist({}, " ", { title = "claimls: " .. query, items = items })
   vim.cmd("botright copen")
 end
 
---- Looks codes up with workspace/symbol. opts.quickfix: list them in the quickfix list;
---- otherwise pick one with vim.ui.select and insert it at the cursor.
---- opts.on_result(symbols) is called with the raw result (for scripting and tests).
+--- Looks codes up with the server's `claimls/searchCodes` request (as `claimls lookup`
+--- finds them). opts.quickfix: list them in the quickfix list; otherwise pick one with
+--- vim.ui.select and insert it at the cursor.
+--- opts.on_result(hits) is called with the raw result (for scripting and tests).
 function M.lookup(query, opts)
   opts = opts or {}
   local bufnr = vim.api.nvim_get_current_buf()
@@ -334,35 +334,35 @@ function M.lookup(query, opts)
     notify("no claimls server is running (open a .claim file first)", vim.log.levels.ERROR)
     return
   end
-  request(client, "workspace/symbol", { query = query }, function(err, result)
+  request(client, "claimls/searchCodes", { query = query, limit = 50 }, function(err, result)
     if err then
-      notify("workspace/symbol failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      notify("claimls/searchCodes failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
       return
     end
-    local symbols = result or {}
+    local hits = type(result) == "table" and result or {}
     if opts.on_result then
-      opts.on_result(symbols)
+      opts.on_result(hits)
     end
-    if #symbols == 0 then
+    if #hits == 0 then
       notify("no code matches " .. query, vim.log.levels.WARN)
       return
     end
     if opts.quickfix then
-      to_quickfix(query, symbols)
+      to_quickfix(query, hits)
       return
     end
-    vim.ui.select(symbols, {
+    vim.ui.select(hits, {
       prompt = "Code for " .. query .. ":",
       kind = "claimls.code",
-      format_item = function(sym)
-        local code, title = M.symbol_parts(sym)
+      format_item = function(hit)
+        local code, title = M.hit_parts(hit)
         return title ~= "" and (code .. "  " .. title) or code
       end,
     }, function(choice)
       if not choice then
         return
       end
-      local code = M.symbol_parts(choice)
+      local code = M.hit_parts(choice)
       if vim.api.nvim_win_is_valid(win) and vim.api.nvim_win_get_buf(win) == bufnr then
         M.insert_code(code, win)
       end

@@ -254,12 +254,8 @@ impl<'s, 't> Codes<'s, 't> {
     }
 
     /// The Excludes1 note of `text`'s code that names `other` (undotted), if any: the most
-    /// specific one (the code's own before its category's, a section's, the chapter's).
-    pub fn excludes1(&mut self, text: &'t str, other: &str) -> Option<&'static str> {
-        self.excludes1_note(text, other).map(|(note, _)| note)
-    }
-
-    /// Like [`Self::excludes1`], with whose note it is in words ("category E11", "section
+    /// specific one (the code's own before its category's, a section's, the chapter's), with
+    /// whose note it is in words ("category E11", "section
     /// E08-E13 (Diabetes mellitus)"), for a message that names it.
     pub fn excludes1_note(&mut self, text: &'t str, other: &str) -> Option<(&'static str, String)> {
         if !self.excludes.contains_key(text) {
@@ -875,8 +871,8 @@ mod tests {
         assert_eq!(owner, "category G63");
         let (_, owner) = codes.excludes1_note("M51.26", "M4646").expect("M50-M54's note");
         assert!(owner.starts_with("section M50-M54"), "{owner}");
-        assert!(codes.excludes1("I73.9", "I70213").is_some());
-        assert!(codes.excludes1("G63", "E119").is_none());
+        assert!(codes.excludes1_note("I73.9", "I70213").is_some());
+        assert!(codes.excludes1_note("G63", "E119").is_none());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use claimls_analysis::{Language, Severity, config};
+use claimls_analysis::{Language, Severity};
 use claimls_codes::{CodeSets, Date};
 
 use super::output::{self, LineMap, Style};
@@ -48,7 +48,8 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
     let mut code_sets: HashMap<Vec<PathBuf>, CodeSets> = HashMap::new();
     let mut reported_config_errors: HashSet<String> = HashSet::new();
     let mut counts: HashMap<Severity, usize> = HashMap::new();
-    let mut json_items = Vec::new();
+    // The JSON array is written as the pieces are checked, like the human output.
+    let mut json_array = output::JsonArray::default();
     let mut checked_files = 0;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -63,7 +64,7 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
                 continue;
             }
         };
-        let (mut settings, config_errors) = config::load_for_path(path);
+        let (mut settings, config_errors) = crate::config_files::load_for_path(path);
         for error in config_errors {
             let line = error.to_string();
             if reported_config_errors.insert(line.clone()) {
@@ -86,7 +87,7 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
         // Printed a piece at a time, while the rest of a large file is checked.
         // By its extension, else by its content (X12, HL7 v2 or the claim language).
         let language = Language::of_file(path, &text);
-        claimls_analysis::check_text_each_piece(&text, language, sets, &settings, |diagnostics| {
+        crate::analysis::check_text_each_piece(&text, language, sets, &settings, |diagnostics| {
             for diagnostic in &diagnostics {
                 *counts.entry(diagnostic.severity).or_default() += 1;
                 match arguments.format {
@@ -95,7 +96,10 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
                         output::human(&mut block, &shown_path, &map, diagnostic, &style);
                         let _ = writeln!(out, "{block}");
                     }
-                    Format::Json => json_items.push(output::json(&shown_path, &map, diagnostic)),
+                    Format::Json => {
+                        let item = output::json(&shown_path, &map, diagnostic);
+                        let _ = json_array.push(&mut out, &item);
+                    }
                 }
             }
         });
@@ -103,8 +107,7 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
 
     match arguments.format {
         Format::Json => {
-            let _ = serde_json::to_writer_pretty(&mut out, &json_items);
-            let _ = writeln!(out);
+            let _ = json_array.finish(&mut out);
         }
         Format::Human => {
             let count = |s| counts.get(&s).copied().unwrap_or(0);

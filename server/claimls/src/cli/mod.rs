@@ -11,7 +11,7 @@ use claimls_analysis::rules::{RULES, rule};
 use claimls_codes::CodeSets;
 
 pub use check::{CheckArguments, check};
-pub use lookup::{LookupArguments, lookup};
+pub use lookup::{LookupArguments, find_codes, lookup};
 
 /// `claimls --version`: the program's version and the editions of the bundled code sets.
 pub fn long_version() -> String {

@@ -235,6 +235,44 @@ fn excerpt(source: &str, column: usize, width: usize) -> (std::borrow::Cow<'_, s
     (std::borrow::Cow::Owned(shown), column - start + usize::from(start > 0))
 }
 
+/// A JSON array written an element at a time, byte for byte what
+/// `serde_json::to_writer_pretty` writes for the whole array (two-space indent, `[]` when
+/// empty), so that `check --format json` needs no more memory than one piece's diagnostics.
+#[derive(Default)]
+pub struct JsonArray {
+    written: usize,
+    /// One element's text; reused.
+    element: Vec<u8>,
+}
+
+impl JsonArray {
+    /// Writes `value` as the next element.
+    pub fn push(
+        &mut self,
+        out: &mut impl std::io::Write,
+        value: &serde_json::Value,
+    ) -> std::io::Result<()> {
+        self.element.clear();
+        serde_json::to_writer_pretty(&mut self.element, value)?;
+        out.write_all(if self.written == 0 { b"[\n  " } else { b",\n  " })?;
+        // One level deeper inside the array: every line of the element gets two more spaces.
+        // (A newline in JSON text is always a line break: in strings it is escaped.)
+        for (i, line) in self.element.split(|b| *b == b'\n').enumerate() {
+            if i > 0 {
+                out.write_all(b"\n  ")?;
+            }
+            out.write_all(line)?;
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Closes the array (and the line).
+    pub fn finish(self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +287,26 @@ mod tests {
         assert_eq!(map.position(100), (3, 2));
         assert_eq!(map.line_text(1), "ab");
         assert_eq!(map.line_text(3), "e");
+    }
+
+    #[test]
+    fn a_streamed_array_is_what_serde_json_writes_whole() {
+        let values = [
+            serde_json::json!({ "a": 1, "b": [ { "c": "x\ny" }, [] ], "d": {} }),
+            serde_json::json!([]),
+            serde_json::json!("line\n  two"),
+            serde_json::json!({ "fixes": [ { "edits": [ { "line": 1 } ] } ] }),
+        ];
+        for count in 0..=values.len() {
+            let mut whole = serde_json::to_vec_pretty(&values[..count].to_vec()).unwrap();
+            whole.push(b'\n');
+            let mut streamed = Vec::new();
+            let mut array = JsonArray::default();
+            for value in &values[..count] {
+                array.push(&mut streamed, value).unwrap();
+            }
+            array.finish(&mut streamed).unwrap();
+            assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(whole).unwrap());
+        }
     }
 }

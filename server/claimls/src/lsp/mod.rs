@@ -1,11 +1,13 @@
 //! The language server over stdio (tower-lsp-server on tokio).
 //!
 //! - `line_index`: every byte offset ↔ LSP position conversion (UTF-8 or UTF-16, clamped).
-//! - `state`: open documents (ropes + versions), settings, configuration and code sets.
+//! - `state`: open documents (ropes, versions, each version's parsed document and
+//!   diagnostics), settings, configuration and code sets.
 //! - `settings`: the editor's settings and how they combine with `claimls.toml`.
 //! - `to_proto`: analysis results → LSP types.
 //! - `server`: the `LanguageServer` implementation.
 //! - `transport`: JSON-RPC framing over stdio, robust to malformed messages.
+//! - `test_client`: an LSP client over a server process's stdio, for the tests and the bench.
 //!
 //! stdout is the protocol: nothing here prints; logs go to stderr through `tracing`
 //! (level from `CLAIMLS_LOG`: `error`, `warn` (the default), `info`, `debug` or `trace`) and
@@ -19,19 +21,30 @@ pub mod line_index;
 pub mod server;
 pub mod settings;
 pub mod state;
+pub mod test_client;
 pub mod to_proto;
 pub mod transport;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use tower_lsp_server::{ClientSocket, LspService};
 
 pub use server::Backend;
-pub use state::Options;
+pub use state::{Options, State};
 
 /// The service and the socket for messages to the client, for any transport.
 pub fn service(options: Options) -> (LspService<Backend>, ClientSocket) {
-    LspService::new(move |client| Backend::new(client, options))
+    service_with_state(Arc::new(State::new(options)))
+}
+
+/// [`service`] over state the caller keeps a handle on (the protocol tests look at it), with
+/// the custom requests (`claimls/searchCodes`, `claimls/phiRanges`).
+pub fn service_with_state(state: Arc<State>) -> (LspService<Backend>, ClientSocket) {
+    LspService::build(move |client| Backend::with_state(client, state))
+        .custom_method("claimls/searchCodes", Backend::search_codes)
+        .custom_method("claimls/phiRanges", Backend::phi_ranges)
+        .finish()
 }
 
 /// Serves the protocol on `input`/`output` until the client says `exit` or the input ends.

@@ -1,5 +1,7 @@
 //! The `LanguageServer` implementation: text sync, diagnostics (pushed after a debounce and
-//! pulled), configuration, and each request handed to the analysis.
+//! pulled), configuration (the editor's settings, watched `claimls.toml` files), each request
+//! handed to the analysis (through `crate::analysis`, on the version's one parsed document),
+//! and the custom requests `claimls/searchCodes` and `claimls/phiRanges`.
 //!
 //! Text-sync notifications change the state synchronously, before their first `.await`, so
 //! they apply in arrival order even though tower-lsp runs handlers concurrently. No lock or
@@ -10,7 +12,8 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use claimls_analysis::codes::CodeSets;
-use claimls_analysis::{self as analysis, ide, rules, syntax};
+use claimls_analysis::config::CONFIG_FILE_NAME;
+use claimls_analysis::ide;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::notification::{Notification as _, PublishDiagnostics};
@@ -22,12 +25,15 @@ use super::settings::claimls_section;
 use super::state::{Options, Snapshot, State, log_id};
 use super::to_proto;
 use super::transport::Outbox;
+use crate::analysis;
+use crate::config_files::is_config_file;
 
 /// The title of the source action that applies every `code-format` fix.
 pub const FIX_ALL_CODE_FORMAT: &str = "Fix all code-format issues in this file";
 /// Its kind.
 pub const FIX_ALL_KIND: &str = "source.fixAll.claimls";
-/// At most this many codes answer a workspace-symbol query.
+/// At most this many symbols (claims and orders of the open documents) answer a
+/// workspace-symbol query.
 const WORKSPACE_SYMBOL_LIMIT: usize = 100;
 
 pub struct Backend {
@@ -134,6 +140,16 @@ impl Backend {
         });
     }
 
+    /// The configuration files changed: forget what was read, check every open document
+    /// again (which reads the files again and shows their problems) and have a pulling client
+    /// pull again.
+    async fn configuration_files_changed(&self) {
+        tracing::info!("claimls.toml changed");
+        self.state.invalidate_configs(false);
+        self.recheck_all();
+        self.refresh_pulled().await;
+    }
+
     fn recheck_all(&self) {
         for (uri, version) in self.state.open_documents() {
             self.schedule_diagnostics(uri, version, Delay::Debounce);
@@ -152,7 +168,7 @@ impl Backend {
     /// Takes new editor settings (the `claimls` object), reporting bad values.
     fn set_editor_settings(&self, value: &Value) {
         let root = self.state.session.read().ok().and_then(|session| session.root.clone());
-        let (config, errors) = analysis::config::from_json(value, root.as_deref());
+        let (config, errors) = claimls_analysis::config::from_json(value, root.as_deref());
         if let Ok(mut session) = self.state.session.write() {
             session.editor = value.clone();
             session.editor_code_files = config.code_files;
@@ -160,6 +176,88 @@ impl Backend {
         let errors = errors.iter().map(ToString::to_string).collect();
         self.state.invalidate_configs(true);
         self.show_warnings(errors);
+    }
+}
+
+/// The parameters of `claimls/searchCodes`.
+#[derive(Debug, serde::Deserialize)]
+pub struct SearchCodesParams {
+    pub query: String,
+    /// At most this many codes (default [`SEARCH_CODES_LIMIT`], at most 200).
+    pub limit: Option<usize>,
+}
+
+/// One code of a `claimls/searchCodes` answer.
+#[derive(Debug, serde::Serialize)]
+pub struct CodeHit {
+    /// As written in a claim (ICD-10-CM with its dot).
+    pub code: String,
+    /// `ICD-10-CM`, `ICD-10-PCS`, `HCPCS`, `CPT`, `modifier` or `place of service`.
+    pub system: &'static str,
+    pub title: String,
+    /// False for an ICD-10-CM category or other header that cannot be billed.
+    pub billable: bool,
+}
+
+/// The parameters of `claimls/phiRanges`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhiRangesParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
+/// How many codes `claimls/searchCodes` answers when the client names no limit.
+pub const SEARCH_CODES_LIMIT: usize = 50;
+/// The most it answers.
+const SEARCH_CODES_MAX: usize = 200;
+
+/// The custom requests (`docs/claim-format.md`, "Custom LSP requests").
+impl Backend {
+    /// `claimls/searchCodes`: codes by code, code prefix or words of the title, as
+    /// `claimls lookup` finds them, in the code sets of the editor's settings.
+    pub async fn search_codes(&self, params: SearchCodesParams) -> Result<Vec<CodeHit>> {
+        let started = Instant::now();
+        let limit = params.limit.unwrap_or(SEARCH_CODES_LIMIT).min(SEARCH_CODES_MAX);
+        if params.query.trim().is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let editor_files = self
+            .state
+            .session
+            .read()
+            .map(|session| session.editor_code_files.clone())
+            .unwrap_or_default();
+        let mut messages = Vec::new();
+        let sets = self.state.code_sets_for(&editor_files, &mut messages);
+        self.show_warnings(messages);
+        // The first search builds the word index: not on a runtime thread.
+        let query = params.query;
+        let hits =
+            tokio::task::spawn_blocking(move || analysis::search_codes(&sets, &query, limit))
+                .await
+                .unwrap_or_default();
+        tracing::debug!(count = hits.len(), elapsed = ?started.elapsed(), "claimls/searchCodes");
+        Ok(hits
+            .into_iter()
+            .map(|hit| CodeHit {
+                code: hit.code,
+                system: hit.system.name(),
+                title: hit.title,
+                billable: hit.billable,
+            })
+            .collect())
+    }
+
+    /// `claimls/phiRanges`: the ranges of patient data in an open document (what the
+    /// editor's presentation mode masks), as the server's parser reads it. Empty for a
+    /// document that is not open or over the size limit.
+    pub async fn phi_ranges(&self, params: PhiRangesParams) -> Result<Vec<Range>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(Vec::new());
+        };
+        let Some(parsed) = snapshot.parsed_with_tokens().await else { return Ok(Vec::new()) };
+        let index = snapshot.index();
+        Ok(parsed.phi_spans().into_iter().map(|span| index.range(span)).collect())
     }
 }
 
@@ -174,17 +272,30 @@ enum Delay {
 
 /// Every diagnostic of the document (for a document over the size limit, the one that says
 /// so): those already found for this version, else found now and kept for the next request.
-fn checked(state: &State, snapshot: &Snapshot) -> Arc<Vec<analysis::Diagnostic>> {
+/// It may check the whole document: call it off the runtime's threads ([`checked_async`]).
+fn checked(state: &State, snapshot: &Snapshot) -> Arc<Vec<claimls_analysis::Diagnostic>> {
     if let Some(checked) = &snapshot.checked {
         return checked.clone();
     }
     let found = Arc::new(if snapshot.too_large() {
         analysis::too_large(&snapshot.text, &snapshot.config)
     } else {
-        analysis::check(&snapshot.text, &snapshot.sets, &snapshot.config)
+        analysis::check(&snapshot.text, snapshot.language, &snapshot.sets, &snapshot.config)
     });
     state.store_checked(&snapshot.uri, snapshot.version, snapshot.generation, &found);
     found
+}
+
+/// [`checked`] from a request handler: at once when known, else on tokio's blocking pool.
+async fn checked_async(
+    state: &Arc<State>,
+    snapshot: Snapshot,
+) -> Arc<Vec<claimls_analysis::Diagnostic>> {
+    if let Some(checked) = &snapshot.checked {
+        return checked.clone();
+    }
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || checked(&state, &snapshot)).await.unwrap_or_default()
 }
 
 /// [`checked`] as LSP diagnostics.
@@ -292,12 +403,20 @@ impl LanguageServer for Backend {
             .and_then(|w| w.diagnostics.as_ref())
             .and_then(|d| d.refresh_support)
             .unwrap_or(false);
+        let client_can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
         if let Ok(mut session) = self.state.session.write() {
             session.encoding = encoding;
             session.root = root;
             session.root_uri = root_uri;
             session.client_can_pull = client_can_pull;
             session.client_can_refresh = client_can_refresh;
+            session.client_can_watch = client_can_watch;
         }
         if let Some(options) = &params.initialization_options {
             self.set_editor_settings(claimls_section(options).unwrap_or(options));
@@ -315,6 +434,31 @@ impl LanguageServer for Backend {
             }),
             offset_encoding: None,
         })
+    }
+
+    /// Asks a client that can watch files to report `claimls.toml` changes.
+    async fn initialized(&self, _: InitializedParams) {
+        if !self.state.session.read().is_ok_and(|session| session.client_can_watch) {
+            return;
+        }
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")),
+                kind: None,
+            }],
+        };
+        let registration = Registration {
+            id: "claimls-watch-config".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        // Not awaited here: the client's answer must not hold a request slot.
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if let Err(error) = client.register_capability(vec![registration]).await {
+                tracing::warn!(code = ?error.code, "the client refused to watch claimls.toml");
+            }
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -340,14 +484,23 @@ impl LanguageServer for Backend {
         self.schedule_diagnostics(uri, version, Delay::Debounce);
     }
 
+    /// Saving a claim file changes nothing the server uses (it has the text already, and the
+    /// configuration is not read again for it). A saved `claimls.toml` is a configuration
+    /// change for a client that does not watch files for us; one that does reports it as a
+    /// watched-file change, which is taken instead (so it is taken once).
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        // A saved claimls.toml (or any file) may change the configuration.
-        self.state.invalidate_configs(false);
-        if params.text_document.uri.as_str().ends_with(claimls_analysis::config::CONFIG_FILE_NAME) {
-            self.recheck_all();
-            self.refresh_pulled().await;
-        } else if let Some(version) = self.state.version(&params.text_document.uri) {
-            self.schedule_diagnostics(params.text_document.uri, version, Delay::Debounce);
+        let watches = self.state.session.read().is_ok_and(|session| session.client_can_watch);
+        if !watches && is_config_file(params.text_document.uri.as_str()) {
+            self.configuration_files_changed().await;
+        }
+    }
+
+    /// A `claimls.toml` was created, changed or deleted: read the configuration again, show its
+    /// problems (once for this change) and check the open documents with it.
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let changed = params.changes.iter().filter(|change| is_config_file(change.uri.as_str()));
+        if changed.count() > 0 {
+            self.configuration_files_changed().await;
         }
     }
 
@@ -412,30 +565,22 @@ impl LanguageServer for Backend {
         let offset = index.offset(position.position);
         let mut sections = Vec::new();
         let mut range = None;
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        if let Some(hover) = ide::hover(
-            &snapshot.text,
-            &syntax::lower(&snapshot.text, &file),
-            &syntax::NAMING,
-            &snapshot.sets,
-            offset,
-        ) {
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        if let Some(hover) = parsed.hover(&snapshot.sets, offset) {
             sections.push(hover.markdown);
             range = Some(index.range(hover.span));
         }
         // The rule behind each diagnostic under the cursor: from the diagnostics of this
         // version when they are known, else from the block under the cursor.
-        let found: Vec<analysis::Diagnostic> = match &snapshot.checked {
+        let found: Vec<claimls_analysis::Diagnostic> = match &snapshot.checked {
             Some(all) => all.iter().filter(|d| d.span.touches(offset)).cloned().collect(),
-            None => {
-                analysis::check_at(&snapshot.text, &file, &snapshot.sets, &snapshot.config, offset)
-            }
+            None => parsed.check_at(&snapshot.sets, &snapshot.config, offset),
         };
         for diagnostic in &found {
             let mut section = format!("**{}** — {}", diagnostic.rule, diagnostic.message);
-            if let Some(rule) = rules::rule(diagnostic.rule) {
+            if let Some(explanation) = analysis::rule_explanation(diagnostic.rule) {
                 section.push_str("\n\n");
-                section.push_str(rule.explanation);
+                section.push_str(explanation);
             }
             sections.push(section);
             range.get_or_insert(index.range(diagnostic.span));
@@ -461,9 +606,11 @@ impl LanguageServer for Backend {
                     || kind.as_str().starts_with(&format!("{}.", wanted.as_str()))
             }),
         };
-        let index = snapshot.index();
-        let requested = index.span(params.range);
-        let found = checked(&self.state, &snapshot);
+        let requested = snapshot.index().span(params.range);
+        let rope = snapshot.rope.clone();
+        let encoding = snapshot.encoding;
+        let found = checked_async(&self.state, snapshot).await;
+        let index = super::line_index::LineIndex::new(&rope, encoding);
         let mut actions = Vec::new();
         if wants(&CodeActionKind::QUICKFIX) {
             for diagnostic in found
@@ -484,7 +631,7 @@ impl LanguageServer for Backend {
         }
         let fix_all_kind = CodeActionKind::from(FIX_ALL_KIND);
         if wants(&fix_all_kind) {
-            let mut edits: Vec<analysis::TextEdit> = Vec::new();
+            let mut edits: Vec<claimls_analysis::TextEdit> = Vec::new();
             let mut fixed = Vec::new();
             for diagnostic in found.iter().filter(|d| d.rule == "code-format") {
                 let Some(fix) = diagnostic.fixes.first() else { continue };
@@ -518,9 +665,9 @@ impl LanguageServer for Backend {
         };
         let index = snapshot.index();
         let offset = index.offset(position.position);
-        let file = syntax::parse_without_tokens(&snapshot.text);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
         let started = Instant::now();
-        let list = ide::completions(&snapshot.text, &file, &snapshot.sets, offset);
+        let list = parsed.completions(&snapshot.sets, offset);
         tracing::debug!(count = list.items.len(), elapsed = ?started.elapsed(), "completion");
         let items = list.items.iter().map(|item| to_proto::completion_item(&index, item)).collect();
         Ok(Some(CompletionResponse::List(CompletionList {
@@ -537,13 +684,8 @@ impl LanguageServer for Backend {
             return Ok(Some(Vec::new()));
         }
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        let hints = ide::inlay_hints(
-            &snapshot.text,
-            &syntax::lower(&snapshot.text, &file),
-            &snapshot.sets,
-            index.span(params.range),
-        );
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        let hints = parsed.inlay_hints(&snapshot.sets, index.span(params.range));
         Ok(Some(
             hints
                 .into_iter()
@@ -568,9 +710,10 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let file = syntax::parse_without_tokens(&snapshot.text);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
         let index = snapshot.index();
-        let symbols = ide::document_symbols(&file)
+        let symbols = parsed
+            .document_symbols()
             .iter()
             .map(|symbol| to_proto::document_symbol(&index, symbol))
             .collect();
@@ -581,9 +724,9 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let file = syntax::parse_without_tokens(&snapshot.text);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
         let index = snapshot.index();
-        let fold = |span: analysis::Span, kind: Option<FoldingRangeKind>| {
+        let fold = |span: claimls_analysis::Span, kind: Option<FoldingRangeKind>| {
             let range = index.range(span);
             (range.end.line > range.start.line).then(|| FoldingRange {
                 start_line: range.start.line,
@@ -592,13 +735,11 @@ impl LanguageServer for Backend {
                 ..FoldingRange::default()
             })
         };
-        let mut ranges: Vec<FoldingRange> =
-            ide::folding_ranges(&file).into_iter().filter_map(|span| fold(span, None)).collect();
-        ranges.extend(
-            ide::comment_folding_ranges(&snapshot.text)
-                .into_iter()
-                .filter_map(|span| fold(span, Some(FoldingRangeKind::Comment))),
-        );
+        let ranges = parsed
+            .folding_ranges()
+            .into_iter()
+            .filter_map(|(span, comment)| fold(span, comment.then_some(FoldingRangeKind::Comment)))
+            .collect();
         Ok(Some(ranges))
     }
 
@@ -612,8 +753,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        Ok(ide::definition(&syntax::lower(&snapshot.text, &file), index.offset(position.position))
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        Ok(parsed
+            .definition(index.offset(position.position))
             .map(|span| GotoDefinitionResponse::Scalar(Location::new(uri, index.range(span)))))
     }
 
@@ -624,12 +766,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        let spans = ide::references(
-            &syntax::lower(&snapshot.text, &file),
-            index.offset(position.position),
-            params.context.include_declaration,
-        );
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        let spans =
+            parsed.references(index.offset(position.position), params.context.include_declaration);
         Ok(Some(
             spans.into_iter().map(|span| Location::new(uri.clone(), index.range(span))).collect(),
         ))
@@ -644,18 +783,18 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        let highlights =
-            ide::highlights(&syntax::lower(&snapshot.text, &file), index.offset(position.position))
-                .into_iter()
-                .map(|(span, kind)| DocumentHighlight {
-                    range: index.range(span),
-                    kind: Some(match kind {
-                        ide::HighlightKind::Read => DocumentHighlightKind::READ,
-                        ide::HighlightKind::Write => DocumentHighlightKind::WRITE,
-                    }),
-                })
-                .collect();
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        let highlights = parsed
+            .highlights(index.offset(position.position))
+            .into_iter()
+            .map(|(span, kind)| DocumentHighlight {
+                range: index.range(span),
+                kind: Some(match kind {
+                    ide::HighlightKind::Read => DocumentHighlightKind::READ,
+                    ide::HighlightKind::Write => DocumentHighlightKind::WRITE,
+                }),
+            })
+            .collect();
         Ok(Some(highlights))
     }
 
@@ -668,13 +807,13 @@ impl LanguageServer for Backend {
         };
         let index = snapshot.index();
         let offset = index.offset(params.position);
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        let document = syntax::lower(&snapshot.text, &file);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
         // Renamable: a letter that has a `dx` in its block.
-        if ide::definition(&document, offset).is_none() {
+        if parsed.definition(offset).is_none() {
             return Ok(None);
         }
-        let under = ide::highlights(&document, offset)
+        let under = parsed
+            .highlights(offset)
             .into_iter()
             .map(|(span, _)| span)
             .find(|span| span.touches(offset));
@@ -691,14 +830,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        match ide::rename(
-            &snapshot.text,
-            &syntax::lower(&snapshot.text, &file),
-            &syntax::NAMING,
-            index.offset(position.position),
-            &params.new_name,
-        ) {
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        match parsed.rename(index.offset(position.position), &params.new_name) {
             Ok(edits) => Ok(Some(to_proto::workspace_edit(&index, &uri, &edits))),
             Err(message) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
         }
@@ -709,59 +842,50 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let index = snapshot.index();
-        let file = syntax::parse_without_tokens(&snapshot.text);
-        let edits = ide::format(&snapshot.text, &file);
+        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        let edits = parsed.format();
         Ok(Some(edits.iter().map(|edit| to_proto::text_edit(&index, edit)).collect()))
     }
 
+    /// Real symbols only: the claims and orders of the open documents whose id contains the
+    /// query (any case), at most [`WORKSPACE_SYMBOL_LIMIT`]. Codes are looked up with the
+    /// `claimls/searchCodes` request, not here: they have no place in the workspace.
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         let started = Instant::now();
-        let sets = CodeSets::bundled();
-        let editor_files = self
-            .state
-            .session
-            .read()
-            .map(|session| session.editor_code_files.clone())
-            .unwrap_or_default();
-        let mut messages = Vec::new();
-        let sets = if editor_files.is_empty() {
-            sets
-        } else {
-            self.state.code_sets_for(&editor_files, &mut messages)
-        };
-        self.show_warnings(messages);
-        let hits = ide::workspace_symbols(&sets, &params.query, WORKSPACE_SYMBOL_LIMIT);
-        tracing::debug!(count = hits.len(), elapsed = ?started.elapsed(), "workspace/symbol");
-        // Codes have no place in the workspace: the location is a stand-in (the workspace
-        // root or an open document); the extension's look-up reads the name.
-        let uri = self
-            .state
-            .session
-            .read()
-            .ok()
-            .and_then(|session| session.root_uri.clone())
-            .or_else(|| self.state.any_document())
-            .or_else(|| "file:///".parse().ok());
-        let Some(uri) = uri else { return Ok(None) };
-        #[allow(deprecated)]
-        let symbols = hits
-            .into_iter()
-            .map(|hit| SymbolInformation {
-                name: format!("{} {}", hit.code, hit.title).trim().to_string(),
-                kind: SymbolKind::CONSTANT,
-                tags: None,
-                deprecated: None,
-                location: Location::new(uri.clone(), Range::default()),
-                container_name: Some(if hit.billable {
-                    hit.system.name().to_string()
-                } else {
-                    format!("{} (not billable)", hit.system.name())
-                }),
-            })
-            .collect();
+        let query = params.query.trim().to_lowercase();
+        let mut symbols = Vec::new();
+        let mut open = self.state.open_documents();
+        open.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        for (uri, _) in open {
+            if symbols.len() >= WORKSPACE_SYMBOL_LIMIT {
+                break;
+            }
+            let Some(snapshot) = self.snapshot(&uri) else { continue };
+            let Some(parsed) = snapshot.parsed().await else { continue };
+            let index = snapshot.index();
+            for symbol in parsed.document_symbols() {
+                if symbols.len() >= WORKSPACE_SYMBOL_LIMIT {
+                    break;
+                }
+                if !query.is_empty() && !symbol.name.to_lowercase().contains(&query) {
+                    continue;
+                }
+                let symbol = to_proto::document_symbol(&index, &symbol);
+                #[allow(deprecated)]
+                symbols.push(SymbolInformation {
+                    name: symbol.name,
+                    kind: symbol.kind,
+                    tags: None,
+                    deprecated: None,
+                    location: Location::new(uri.clone(), symbol.selection_range),
+                    container_name: None,
+                });
+            }
+        }
+        tracing::debug!(count = symbols.len(), elapsed = ?started.elapsed(), "workspace/symbol");
         Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
     }
 
@@ -772,8 +896,9 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let file = syntax::parse(&snapshot.text);
-        let data = to_proto::semantic_tokens(&snapshot.index(), &snapshot.text, &file.tokens);
+        let Some(parsed) = snapshot.parsed_with_tokens().await else { return Ok(None) };
+        let data =
+            to_proto::semantic_tokens(&snapshot.index(), parsed.text(), parsed.semantic_tokens());
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data })))
     }
 }

@@ -1,21 +1,23 @@
-//! The server's state: open documents (a rope and a version each), the editor's settings,
-//! the configuration and code sets per document. Nothing here awaits: every method takes
+//! The server's state: open documents (a rope, a version, and that version's text, parsed
+//! document and diagnostics once made), the editor's settings, the configuration and code sets
+//! per document. Nothing here awaits: every method takes
 //! and drops its locks (and dashmap guards) before returning.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use claimls_analysis::codes::CodeSets;
 use claimls_analysis::config::{self, Config, ConfigError};
-use claimls_analysis::{Diagnostic, EDITOR_DOCUMENT_LIMIT};
+use claimls_analysis::{Diagnostic, EDITOR_DOCUMENT_LIMIT, Language};
 use dashmap::DashMap;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::line_index::{Encoding, LineIndex, apply_change};
+use crate::analysis::ParsedDocument;
 
 /// How logs name a document: a short hash of its URI, the same all session, so that one
 /// document's events can be followed without its path (file names can carry patient names).
@@ -59,6 +61,9 @@ struct Document {
     version: i32,
     /// The text of this version, made on first use.
     text: Option<Arc<str>>,
+    /// This version parsed, once, by the first request that needs it; a change puts a new,
+    /// empty cell here.
+    parsed: Arc<OnceLock<ParsedDocument>>,
     /// Whether non-empty diagnostics were pushed for it.
     pushed: bool,
     /// The diagnostics of this version, once checked, so that hovers and code actions do not
@@ -86,6 +91,9 @@ pub struct Session {
     pub client_can_pull: bool,
     /// The client announced `workspace.diagnostics.refreshSupport`.
     pub client_can_refresh: bool,
+    /// The client can watch files for us (`workspace.didChangeWatchedFiles.dynamicRegistration`):
+    /// `claimls.toml` changes then arrive as `workspace/didChangeWatchedFiles`.
+    pub client_can_watch: bool,
 }
 
 /// One version of a document with everything a request needs, owned: no lock is held.
@@ -101,6 +109,11 @@ pub struct Snapshot {
     pub generation: u64,
     /// The diagnostics of this version with this configuration, when already found.
     pub checked: Option<Arc<Vec<Diagnostic>>>,
+    /// This version's parsed document, shared with the state: filled once, by whoever needs
+    /// it first.
+    pub parsed_cell: Arc<OnceLock<ParsedDocument>>,
+    /// The document's syntax: by the file's extension, else by its content.
+    pub language: Language,
 }
 
 impl Snapshot {
@@ -112,6 +125,39 @@ impl Snapshot {
     /// the features answer nothing rather than parse it on every request.
     pub fn too_large(&self) -> bool {
         self.rope.len_bytes() > EDITOR_DOCUMENT_LIMIT
+    }
+
+    /// This version parsed: the tree made once per version, here on tokio's blocking pool
+    /// (never on a runtime thread: a large document takes a while) unless it is made already.
+    /// `None` only if the parse panicked (a bug; the parser never fails).
+    pub async fn parsed(&self) -> Option<&ParsedDocument> {
+        if self.parsed_cell.get().is_none() {
+            let cell = self.parsed_cell.clone();
+            let text = self.text.clone();
+            let language = self.language;
+            tokio::task::spawn_blocking(move || {
+                cell.get_or_init(|| ParsedDocument::parse(text, language));
+            })
+            .await
+            .ok()?;
+        }
+        self.parsed_cell.get()
+    }
+
+    /// [`Snapshot::parsed`] with its semantic tokens made too (on the blocking pool).
+    pub async fn parsed_with_tokens(&self) -> Option<&ParsedDocument> {
+        let ready = self.parsed_cell.get().is_some_and(ParsedDocument::has_semantic_tokens);
+        if !ready {
+            let cell = self.parsed_cell.clone();
+            let text = self.text.clone();
+            let language = self.language;
+            tokio::task::spawn_blocking(move || {
+                cell.get_or_init(|| ParsedDocument::parse(text, language)).semantic_tokens();
+            })
+            .await
+            .ok()?;
+        }
+        self.parsed_cell.get()
     }
 }
 
@@ -153,6 +199,7 @@ impl State {
             rope: Rope::from_str(text),
             version,
             text: None,
+            parsed: Arc::default(),
             pushed: false,
             checked: None,
         };
@@ -175,6 +222,7 @@ impl State {
         }
         document.version = version;
         document.text = None;
+        document.parsed = Arc::default();
         document.checked = None;
         true
     }
@@ -188,6 +236,12 @@ impl State {
     #[allow(dead_code)]
     pub fn document(&self, uri: &Uri) -> Option<(String, i32)> {
         self.documents.get(uri).map(|document| (document.rope.to_string(), document.version))
+    }
+
+    /// The parsed-document cell of the current version (for the protocol tests: one cell per
+    /// version, filled once).
+    pub fn parsed_cell(&self, uri: &Uri) -> Option<Arc<OnceLock<ParsedDocument>>> {
+        self.documents.get(uri).map(|document| document.parsed.clone())
     }
 
     pub fn version(&self, uri: &Uri) -> Option<i32> {
@@ -238,7 +292,7 @@ impl State {
     pub fn snapshot(&self, uri: &Uri, messages: &mut Vec<String>) -> Option<Snapshot> {
         // Read before the configuration, so that a change while it is read makes it stale.
         let generation = self.generation.load(Ordering::Acquire);
-        let (rope, text, version, checked) = {
+        let (rope, text, version, checked, parsed_cell) = {
             let mut document = self.documents.get_mut(uri)?;
             let text = match &document.text {
                 Some(text) => text.clone(),
@@ -253,10 +307,11 @@ impl State {
                 .as_ref()
                 .filter(|checked| checked.generation == generation)
                 .map(|checked| checked.diagnostics.clone());
-            (document.rope.clone(), text, document.version, checked)
+            (document.rope.clone(), text, document.version, checked, document.parsed.clone())
         };
         let config = self.config_for(uri, messages);
         let sets = self.code_sets_for(&config.code_files, messages);
+        let language = document_language(uri, &text);
         Some(Snapshot {
             uri: uri.clone(),
             rope,
@@ -267,6 +322,8 @@ impl State {
             sets,
             generation,
             checked,
+            parsed_cell,
+            language,
         })
     }
 
@@ -277,9 +334,9 @@ impl State {
         let toml = match path.as_deref().and_then(Path::parent) {
             Some(directory) => {
                 let mut cache = self.toml_configs.lock().unwrap_or_else(|e| e.into_inner());
-                let (config, errors) = cache
-                    .entry(directory.to_path_buf())
-                    .or_insert_with(|| config::load_for_path(path.as_deref().unwrap_or(directory)));
+                let (config, errors) = cache.entry(directory.to_path_buf()).or_insert_with(|| {
+                    crate::config_files::load_for_path(path.as_deref().unwrap_or(directory))
+                });
                 messages.extend(errors.iter().map(ToString::to_string));
                 config.clone()
             }
@@ -310,7 +367,9 @@ impl State {
             .clone()
     }
 
-    /// Forgets cached `claimls.toml` files and code sets (settings changed, a file was saved).
+    /// Forgets cached `claimls.toml` files and code sets, and which messages were shown (the
+    /// settings or a `claimls.toml` changed): each file is read again when next needed, and
+    /// its problems are shown once more, once for this change.
     pub fn invalidate_configs(&self, code_sets_too: bool) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.toml_configs.lock().unwrap_or_else(|e| e.into_inner()).clear();
@@ -329,4 +388,11 @@ impl State {
     pub fn client_pulls(&self) -> bool {
         self.client_pulls.load(Ordering::Relaxed)
     }
+}
+
+/// A document's syntax: by its file's extension (`.837`, `.hl7`, `.claims` …), else by its
+/// content (`ISA` or `ST*` starts an X12 file, `MSH` an HL7 one), as `claimls check` decides.
+fn document_language(uri: &Uri, text: &str) -> Language {
+    let path = uri.path().as_str();
+    Language::of_file(Path::new(path), text)
 }

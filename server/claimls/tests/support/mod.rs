@@ -1,48 +1,22 @@
-//! What the stdio tests share: a small client for the real `claimls` binary over real stdio
-//! (framing, requests, notifications, the exit status, everything it writes to stderr), and a
-//! plain-string model of how LSP edits change a text.
-#![allow(dead_code)] // each test file uses a part
+//! What the stdio tests share: the real `claimls` binary over real stdio through the shared
+//! client (`claimls::lsp::test_client`: framing, requests, notifications, the exit status,
+//! everything it writes to stderr), with failures that fail the test; and the plain-string
+//! model of how LSP edits change a text.
+#![allow(dead_code, unused_imports)] // each test file uses a part
 
-pub mod model;
+pub use claimls::lsp::test_client::model;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
+use claimls::lsp::test_client::{Client, Stderr};
 use serde_json::{Value, json};
+
+pub use claimls::lsp::test_client::frame;
 
 /// How long any one answer may take.
 pub const WAIT: Duration = Duration::from_secs(30);
-
-/// One LSP message, framed.
-pub fn frame(message: &Value) -> Vec<u8> {
-    let body = message.to_string();
-    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
-}
-
-/// The next framed message, or `None` at the end of the stream.
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(value) = line.strip_prefix("Content-Length:") {
-            length = value.trim().parse().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    Some(serde_json::from_slice(&body).expect("the server writes JSON"))
-}
 
 /// A fresh scratch directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
@@ -52,14 +26,10 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// The `claimls` binary speaking LSP on its stdin/stdout.
+/// The `claimls` binary speaking LSP on its stdin/stdout: the shared [`Client`], whose errors
+/// fail the test here, with everything the server wrote to stderr.
 pub struct Server {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    messages: mpsc::Receiver<Value>,
-    /// Everything the server wrote to stderr so far.
-    stderr: Arc<Mutex<Vec<u8>>>,
-    next_id: i64,
+    client: Client,
 }
 
 impl Server {
@@ -71,49 +41,31 @@ impl Server {
     /// The server, with `configure` changing the command (environment, directory) first.
     pub fn start_with(configure: impl FnOnce(&mut Command)) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_claimls"));
-        command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .env("CLAIMLS_DEBOUNCE_MS", "20");
+        command.env("CLAIMLS_DEBOUNCE_MS", "20");
         configure(&mut command);
-        let mut child = command.spawn().expect("the claimls binary starts");
-        let stdout = child.stdout.take().unwrap();
-        let (sender, messages) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if sender.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let mut pipe = child.stderr.take().unwrap();
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut buffer = [0; 8192];
-            while let Ok(n @ 1..) = pipe.read(&mut buffer) {
-                sink.lock().unwrap().extend_from_slice(&buffer[..n]);
-            }
-        });
-        Server { stdin: child.stdin.take(), child, messages, stderr, next_id: 1 }
+        let client = Client::spawn(command, Stderr::Capture).expect("the claimls binary starts");
+        Server { client }
+    }
+
+    /// Fails the test with `error` and the server's stderr.
+    fn fail(&self, error: String) -> ! {
+        panic!("{error}; stderr:\n{}", self.client.stderr())
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.client.pid()
     }
 
     /// What the server wrote to stderr so far.
     pub fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+        self.client.stderr()
     }
 
     /// Writes `bytes` as they are (a broken frame, half a message).
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        let stdin = self.stdin.as_mut().expect("stdin is open");
-        stdin.write_all(bytes).unwrap();
-        stdin.flush().unwrap();
+        if let Err(error) = self.client.send_raw(bytes) {
+            self.fail(error);
+        }
     }
 
     pub fn send(&mut self, message: &Value) {
@@ -128,30 +80,25 @@ impl Server {
     pub fn try_wait_for(
         &mut self,
         wait: Duration,
-        mut matches: impl FnMut(&Value) -> bool,
+        matches: impl FnMut(&Value) -> bool,
     ) -> Option<Value> {
-        let deadline = Instant::now() + wait;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let message = self.messages.recv_timeout(left).ok()?;
-            if matches(&message) {
-                return Some(message);
-            }
-        }
+        self.client.wait_for("message", wait, matches).ok().map(|(_, message)| message)
     }
 
     /// The next message that `matches`; fails the test after [`WAIT`].
     pub fn wait_for(&mut self, what: &str, matches: impl FnMut(&Value) -> bool) -> Value {
-        let found = self.try_wait_for(WAIT, matches);
-        found.unwrap_or_else(|| panic!("no {what}; stderr:\n{}", self.stderr()))
+        match self.client.wait_for(what, WAIT, matches) {
+            Ok((_, message)) => message,
+            Err(error) => self.fail(error),
+        }
     }
 
     /// Sends a request and waits for its response (a result or an error).
     pub fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        self.wait_for(method, |m| m["id"] == id && m.get("method").is_none())
+        match self.client.request(method, params, WAIT) {
+            Ok((response, _)) => response,
+            Err(error) => self.fail(error),
+        }
     }
 
     /// A request that must succeed: its result and how long it took.
@@ -194,22 +141,14 @@ impl Server {
 
     /// Closes the server's stdin (the editor went away).
     pub fn close_stdin(&mut self) {
-        self.stdin.take();
+        self.client.close_stdin();
     }
 
     /// Waits for the process to end; fails the test after [`WAIT`].
     pub fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the server did not exit; stderr:\n{}",
-                self.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(10));
+        match self.client.wait_exit(WAIT) {
+            Ok(status) => status,
+            Err(error) => self.fail(error),
         }
     }
 
@@ -224,11 +163,11 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            eprintln!("server stderr:\n{}", self.stderr());
-        }
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+            eprintln!(
+                "server stderr:
+{}",
+                self.stderr()
+            );
         }
     }
 }

@@ -1,0 +1,214 @@
+//! The one place the binary (server and CLI) calls the analysis: every
+//! `claimls_analysis::ide::*` feature, every `check*`, the rule catalogue's explanations and the
+//! code search; and [`ParsedDocument`], one version of an open document parsed once. When the analysis's signatures change (the format-neutral
+//! `claimls_model::Document`), this module is what changes with them.
+//!
+//! The claim tree borrows the text (`SourceFile<'a>`), and the server keeps both, for as long
+//! as the version is current, in one value: the text is an `Arc<str>` owned by a
+//! `self_cell` (the tree is built from it once and borrows it; the crate proves the borrow
+//! sound, without `unsafe` code of ours). Every request on a version uses that one tree.
+//! Parsing a large document takes a while, so it is never done on a runtime thread:
+//! [`crate::lsp::state::Snapshot::parsed`] parses on tokio's blocking pool, for the first
+//! request on a version. (Not right after the diagnostics: while someone types, that parse
+//! would compete with the next version's check for the CPU, for no request.)
+//!
+//! The kept tree has no semantic tokens: they are a third of a tree's memory and only
+//! highlighting needs them. The first `semanticTokens` request of a version makes them (one
+//! more pass that keeps only the tokens) and they are kept with the tree from then on.
+
+use std::sync::{Arc, OnceLock};
+
+use claimls_analysis::codes::{CodeSets, SearchHit};
+use claimls_analysis::model::{self, Naming};
+use claimls_analysis::syntax::{self, SourceFile};
+use claimls_analysis::{self as analysis, Config, Diagnostic, Language, Span, TextEdit, ide};
+
+self_cell::self_cell!(
+    /// The text and the tree parsed from it.
+    struct TextAndTree {
+        owner: Arc<str>,
+        #[covariant]
+        dependent: SourceFile,
+    }
+);
+
+/// One document version, made once: its text, its claim tree (blocks and syntax errors; empty
+/// for X12 and HL7, whose editor features beyond the model's are still to come), the
+/// format-neutral claim model every syntax lowers into (what hover, inlay hints and navigation
+/// work on), and its semantic tokens once asked for.
+pub struct ParsedDocument {
+    parsed: TextAndTree,
+    language: Language,
+    model: model::Document,
+    naming: &'static dyn Naming,
+    /// Where the patient data is, for an HL7 document (its parser decides, at parse time).
+    hl7_phi: Vec<Span>,
+    tokens: OnceLock<Vec<syntax::SemanticToken>>,
+}
+
+impl std::fmt::Debug for ParsedDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the text: it holds patient data.
+        f.debug_struct("ParsedDocument").field("bytes", &self.text().len()).finish()
+    }
+}
+
+impl ParsedDocument {
+    /// Parses `text` (without the semantic tokens: see the module documentation) and lowers it
+    /// into the model.
+    pub fn parse(text: Arc<str>, language: Language) -> ParsedDocument {
+        let naming = language.naming(&text);
+        let mut hl7_phi = Vec::new();
+        let model = match language {
+            Language::Claim => model::Document::default(),
+            Language::X12 => language.lower(&text),
+            Language::Hl7 => {
+                let file = claimls_analysis::hl7::parse(&text);
+                hl7_phi = claimls_analysis::hl7::phi_spans(&file);
+                claimls_analysis::hl7::lower(&text, &file)
+            }
+        };
+        let parsed = TextAndTree::new(text, |text| {
+            if language != Language::Claim {
+                return SourceFile::default();
+            }
+            let mut tree = syntax::parse_without_tokens(text);
+            // The tree is kept as long as the version is current: without the slack its
+            // vectors grew with (a block's statements are a few hundred bytes each, and
+            // up to half of a grown vector is unused), the kept tree takes a few MB less.
+            tree.blocks.shrink_to_fit();
+            tree.errors.shrink_to_fit();
+            for block in &mut tree.blocks {
+                block.statements.shrink_to_fit();
+            }
+            tree
+        });
+        // The claim language lowers the tree it has just made.
+        let model = match language {
+            Language::Claim => syntax::lower(parsed.borrow_owner(), parsed.borrow_dependent()),
+            _ => model,
+        };
+        ParsedDocument { parsed, language, model, naming, hl7_phi, tokens: OnceLock::new() }
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    pub fn text(&self) -> &str {
+        self.parsed.borrow_owner()
+    }
+
+    pub fn tree(&self) -> &SourceFile<'_> {
+        self.parsed.borrow_dependent()
+    }
+
+    /// The hover at `offset` (a code's title, notes, …), without the diagnostics.
+    pub fn hover(&self, sets: &CodeSets, offset: usize) -> Option<ide::Hover> {
+        ide::hover(self.text(), &self.model, self.naming, sets, offset)
+    }
+
+    /// The diagnostics whose span touches `offset`, from checking only the block there.
+    pub fn check_at(&self, sets: &CodeSets, config: &Config, offset: usize) -> Vec<Diagnostic> {
+        analysis::check_document_at(self.text(), &self.model, self.naming, sets, config, offset)
+    }
+
+    pub fn completions(&self, sets: &CodeSets, offset: usize) -> ide::CompletionList {
+        ide::completions(self.text(), self.tree(), sets, offset)
+    }
+
+    pub fn inlay_hints(&self, sets: &CodeSets, range: Span) -> Vec<ide::InlayHint> {
+        ide::inlay_hints(self.text(), &self.model, sets, range)
+    }
+
+    pub fn document_symbols(&self) -> Vec<ide::Symbol> {
+        ide::document_symbols(self.tree())
+    }
+
+    /// Block folds, then comment folds (each with whether it is a comment).
+    pub fn folding_ranges(&self) -> Vec<(Span, bool)> {
+        let blocks = ide::folding_ranges(self.tree()).into_iter().map(|span| (span, false));
+        let comments =
+            ide::comment_folding_ranges(self.text()).into_iter().map(|span| (span, true));
+        blocks.chain(comments).collect()
+    }
+
+    pub fn definition(&self, offset: usize) -> Option<Span> {
+        ide::definition(&self.model, offset)
+    }
+
+    pub fn references(&self, offset: usize, include_declaration: bool) -> Vec<Span> {
+        ide::references(&self.model, offset, include_declaration)
+    }
+
+    pub fn highlights(&self, offset: usize) -> Vec<(Span, ide::HighlightKind)> {
+        ide::highlights(&self.model, offset)
+    }
+
+    pub fn rename(&self, offset: usize, new_name: &str) -> Result<Vec<TextEdit>, String> {
+        ide::rename(self.text(), &self.model, self.naming, offset, new_name)
+    }
+
+    pub fn format(&self) -> Vec<TextEdit> {
+        ide::format(self.text(), self.tree())
+    }
+
+    /// Where the patient data is (names, dates of birth, member ids, names in comments).
+    /// Comments are found through the semantic tokens: call it off the runtime's threads.
+    pub fn phi_spans(&self) -> Vec<Span> {
+        match self.language {
+            Language::Claim => syntax::phi_spans(self.text(), self.tree(), self.semantic_tokens()),
+            Language::Hl7 => self.hl7_phi.clone(),
+            // The 837's patient data (NM1*IL/QC, N3/N4, DMG02, CLM01, REF*EA) is still to come.
+            Language::X12 => Vec::new(),
+        }
+    }
+
+    /// The semantic tokens, made on the first call (a pass over the whole text: call it off
+    /// the runtime's threads).
+    pub fn semantic_tokens(&self) -> &[syntax::SemanticToken] {
+        self.tokens.get_or_init(|| match self.language {
+            Language::Claim => syntax::parse(self.text()).tokens,
+            Language::X12 | Language::Hl7 => Vec::new(),
+        })
+    }
+
+    /// Whether [`ParsedDocument::semantic_tokens`] has made them already.
+    pub fn has_semantic_tokens(&self) -> bool {
+        self.tokens.get().is_some()
+    }
+}
+
+/// Every diagnostic of `text` in `language`: checked in pieces, a large text on several threads
+/// (faster than one pass over the kept tree). Call it off the runtime's threads.
+pub fn check(text: &str, language: Language, sets: &CodeSets, config: &Config) -> Vec<Diagnostic> {
+    analysis::check_text(text, language, sets, config)
+}
+
+/// [`check`] handed over a piece at a time, in order, while the rest is checked (`claimls
+/// check` prints each piece as it comes).
+pub fn check_text_each_piece(
+    text: &str,
+    language: Language,
+    sets: &CodeSets,
+    config: &Config,
+    each: impl FnMut(Vec<Diagnostic>),
+) {
+    analysis::check_text_each_piece(text, language, sets, config, each)
+}
+
+/// The one diagnostic of a document over the editor's size limit.
+pub fn too_large(text: &str, config: &Config) -> Vec<Diagnostic> {
+    analysis::too_large(text, config)
+}
+
+/// What a rule means, why payers reject it and how to fix it (the catalogue's explanation).
+pub fn rule_explanation(rule: &str) -> Option<&'static str> {
+    analysis::rules::rule(rule).map(|rule| rule.explanation)
+}
+
+/// Codes matching `query` as `claimls lookup` finds them (the code itself in every system,
+/// then by code prefix or words of the title), at most `limit`.
+pub fn search_codes(sets: &CodeSets, query: &str, limit: usize) -> Vec<SearchHit> {
+    crate::cli::find_codes(sets, query, limit).0
+}
