@@ -657,3 +657,61 @@ async fn hover_explains_the_diagnostics_of_this_version_and_these_settings() {
     let hover = client.hover(1, 8).await;
     assert!(!explains_header(&hover), "{hover}");
 }
+
+/// Opens `text` at `uri` (its extension chooses the syntax) and waits for its diagnostics.
+async fn open_other(client: &mut Client, uri: &str, language: &str, text: &str) -> Vec<String> {
+    let document = json!({ "uri": uri, "languageId": language, "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": document })).await;
+    let params = client
+        .notification("textDocument/publishDiagnostics", WAIT)
+        .await
+        .expect("no diagnostics published");
+    assert_eq!(params["uri"], uri);
+    params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn x12_and_hl7_documents_get_their_rules_and_hovers() {
+    let mut client = Client::start(20);
+    client.initialize(&["utf-16"], Value::Null).await;
+    let x12 = std::fs::read_to_string(repo_root().join("examples/x12/training.x12")).unwrap();
+    let uri = "file:///nowhere/batch.837";
+    let codes = open_other(&mut client, uri, "x12", &x12).await;
+    for rule in ["envelope", "hierarchy", "claim-total", "qualifier", "segment"] {
+        assert!(codes.iter().any(|c| c == rule), "{rule} in {codes:?}");
+    }
+    // A hover on the ICD-10-CM code of `HI*ABK:E119` (line 22, after `HI*ABK:`) gives its title.
+    let (line, column) = x12
+        .lines()
+        .enumerate()
+        .find_map(|(n, l)| l.find("ABK:E119").map(|c| (n as u32, c as u32 + 4)))
+        .unwrap();
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": column } }),
+        )
+        .await;
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.contains("E11.9") && markdown.contains("Type 2 diabetes"), "{hover}");
+
+    let hl7 =
+        std::fs::read_to_string(repo_root().join("examples/hl7/training/hl7-rules.hl7")).unwrap();
+    let uri = "file:///nowhere/orders.hl7";
+    let codes = open_other(&mut client, uri, "hl7", &hl7).await;
+    assert!(codes.iter().any(|c| c == "coding-system"), "{codes:?}");
+    assert!(codes.iter().any(|c| c == "segment"), "{codes:?}");
+    // The patient's name is patient data: presentation mode hides it.
+    let ranges =
+        client.request("claimls/phiRanges", json!({ "textDocument": { "uri": uri } })).await;
+    assert!(!ranges.as_array().unwrap().is_empty(), "{ranges}");
+}
+
+fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
