@@ -121,6 +121,7 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
     for lines in [plan.document_lines, plan.document_lines * 10] {
         memory.push(memory_with(&binary, &files[&lines].0, &files[&lines].1.text)?);
     }
+    let formats = crate::formats::measure(&binary, &corpus_dir, TODAY, arguments.smoke)?;
 
     let corpus_json: Vec<Value> = files
         .iter()
@@ -147,6 +148,7 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
         "startup": startup,
         "lsp": lsp,
         "memory": memory,
+        "formats": formats,
     });
     results["targets"] = targets(&results);
 
@@ -154,6 +156,7 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
     let text = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
     std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
     print!("{}", table(&results));
+    print!("{}", crate::formats::table(&results["formats"]));
     eprintln!("wrote {}", path.display());
     // Read it back: what CI looks at is the file.
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_default())

@@ -12,6 +12,7 @@
 
 mod bench;
 mod corpus;
+mod formats;
 mod hl7_corpus;
 mod lsp_client;
 mod stats;
