@@ -17,6 +17,8 @@ pub use claimls_x12 as x12;
 pub use config::{Config, ConfigError};
 pub use language::{LANGUAGES, Language};
 
+use std::borrow::Cow;
+
 /// The largest document an editor gets checked, in bytes (8 MiB). A larger one gets
 /// [`too_large`] instead: checking it on every keystroke would make the editor slow and the
 /// server's memory grow with the document. `claimls check` has no limit.
@@ -87,8 +89,9 @@ pub fn check_text_each_piece(
     let pieces = |each_piece: &mut dyn FnMut(model::Document)| {
         language::pieces(document, PIECE_BLOCKS, each_piece);
     };
-    rules::run_in_pieces(text, naming, sets, config, workers, pieces, |piece| {
-        each(with_severities(piece, config));
+    let lower = |piece: model::Document| piece;
+    rules::run_in_pieces(text, naming, sets, config, workers, pieces, model_outline, lower, |p| {
+        each(with_severities(p, config));
     });
 }
 
@@ -128,24 +131,44 @@ const MAX_WORKERS: usize = 4;
 /// [`check_each_piece`] with pieces of `blocks_per_piece` blocks, checked on `workers` threads
 /// (0: on this one); what `each` gets is the same for any sizes: for tests and benchmarks.
 #[doc(hidden)]
-pub fn check_in_pieces(
-    text: &str,
+pub fn check_in_pieces<'t>(
+    text: &'t str,
     sets: &codes::CodeSets,
     config: &Config,
     blocks_per_piece: usize,
     workers: usize,
     mut each: impl FnMut(Vec<Diagnostic>),
 ) {
-    // Each piece of the tree is lowered into the model as it is parsed, and its tree dropped.
-    let pieces = |each_piece: &mut dyn FnMut(model::Document)| {
-        syntax::parse_in_pieces(text, blocks_per_piece, |piece| {
-            each_piece(syntax::lower(text, &piece));
-        });
+    // Each piece of the tree goes to a worker, which lowers it into the model and checks it;
+    // the file-wide checks here need only its outline (the blocks' ids and the syntax errors).
+    let pieces = |each_piece: &mut dyn FnMut(syntax::SourceFile<'t>)| {
+        syntax::parse_in_pieces(text, blocks_per_piece, each_piece);
     };
+    let lower = |piece: syntax::SourceFile<'t>| syntax::lower(text, &piece);
     // Sorting each piece sorts the whole: a piece's diagnostics lie in its own text.
-    rules::run_in_pieces(text, &syntax::NAMING, sets, config, workers, pieces, |piece| {
-        each(with_severities(piece, config));
-    });
+    rules::run_in_pieces(
+        text,
+        &syntax::NAMING,
+        sets,
+        config,
+        workers,
+        pieces,
+        tree_outline,
+        lower,
+        |p| {
+            each(with_severities(p, config));
+        },
+    );
+}
+
+/// What the file-wide checks look at in a piece of a model made already: the piece itself.
+fn model_outline(piece: &model::Document) -> Cow<'_, model::Document> {
+    Cow::Borrowed(piece)
+}
+
+/// What the file-wide checks look at in a piece of the claim-language tree.
+fn tree_outline<'p>(piece: &'p syntax::SourceFile<'_>) -> Cow<'p, model::Document> {
+    Cow::Owned(syntax::lower_outline(piece))
 }
 
 /// [`check`] for a file already parsed.
@@ -179,7 +202,8 @@ pub fn check_at(
     config: &Config,
     offset: usize,
 ) -> Vec<Diagnostic> {
-    let document = syntax::lower(text, file);
+    // Only the blocks at `offset` in full (and the other blocks' ids, for `duplicate-id`).
+    let document = syntax::lower_around(text, file, Span::new(offset, offset));
     check_document_at(text, &document, &syntax::NAMING, sets, config, offset)
 }
 

@@ -80,23 +80,29 @@ pub fn run_all(
 /// `each` gets the diagnostics of each piece, in the order of the pieces; every diagnostic lies
 /// in the text of its piece.
 ///
-/// With `workers` > 0, the claims of each piece are checked on that many threads while this
-/// one makes the next piece, runs the file-wide checks (the syntax's problems, `duplicate-id`)
-/// and hands over the pieces already checked, so `each` overlaps with the checking.
-pub fn run_in_pieces(
+/// A piece is whatever the syntax hands over (a piece of its tree, or of a model already
+/// made): `outline` gives what the file-wide checks (the syntax's problems, `duplicate-id`) look
+/// at, and `lower` the piece's model in full. With `workers` > 0 the pieces are lowered and
+/// their claims checked on that many threads while this one makes the next piece, runs the
+/// file-wide checks and hands over the pieces already checked, so `each` overlaps with the
+/// checking.
+#[allow(clippy::too_many_arguments)]
+pub fn run_in_pieces<P: Send>(
     text: &str,
     naming: &dyn Naming,
     sets: &CodeSets,
     config: &Config,
     workers: usize,
-    pieces: impl FnOnce(&mut dyn FnMut(Document)),
+    pieces: impl FnOnce(&mut dyn FnMut(P)),
+    outline: impl Fn(&P) -> std::borrow::Cow<'_, Document>,
+    lower: impl Fn(P) -> Document + Sync,
     mut each: impl FnMut(Vec<Diagnostic>),
 ) {
     let mut file_wide = Checker::new(text, naming, sets, config);
     if workers == 0 {
         pieces(&mut |piece| {
-            file_wide.file_checks(&piece);
-            file_wide.claims(&piece);
+            file_wide.file_checks(&outline(&piece));
+            file_wide.claims(&lower(piece));
             each(std::mem::take(&mut file_wide.out));
         });
         return;
@@ -104,10 +110,11 @@ pub fn run_in_pieces(
     // A bounded queue of pieces: the producer waits rather than run ahead of the workers.
     // Only the workers hold its receiving end, so that if they all stop (a panic), sending
     // fails instead of waiting for ever; the scope then re-raises the panic.
-    let (send, receive) = mpsc::sync_channel::<(usize, Document)>(workers);
+    let (send, receive) = mpsc::sync_channel::<(usize, P)>(workers);
     let receive = Arc::new(Mutex::new(receive));
     let (send_checked, checked) = mpsc::channel::<(usize, Vec<Diagnostic>)>();
     let mut in_order = InOrder::default();
+    let lower = &lower;
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let receive = receive.clone();
@@ -118,7 +125,7 @@ pub fn run_in_pieces(
                     // The lock is held only to take the next piece.
                     let next = receive.lock().unwrap_or_else(PoisonError::into_inner).recv();
                     let Ok((index, piece)) = next else { break };
-                    checker.claims(&piece);
+                    checker.claims(&lower(piece));
                     if send_checked.send((index, std::mem::take(&mut checker.out))).is_err() {
                         break;
                     }
@@ -128,7 +135,7 @@ pub fn run_in_pieces(
         drop((receive, send_checked));
         let mut index = 0;
         pieces(&mut |piece| {
-            file_wide.file_checks(&piece);
+            file_wide.file_checks(&outline(&piece));
             in_order.file_wide.push_back(std::mem::take(&mut file_wide.out));
             let _ = send.send((index, piece));
             index += 1;
@@ -971,9 +978,9 @@ impl<'s, 't> Checker<'s, 't> {
             // An inpatient claim is coded on its discharge date; a dx of another claim must be
             // valid on the date of every line that points to it (on the claim's date if none).
             let dates = match facts.discharge {
-                Some(discharge) => vec![discharge],
-                None if dx.used_on.is_empty() => vec![fallback],
-                None => dx.used_on.clone(),
+                Some(ref discharge) => std::slice::from_ref(discharge),
+                None if dx.used_on.is_empty() => std::slice::from_ref(&fallback),
+                None => &dx.used_on[..],
             };
             if !dx.first_with_label {
                 let related = facts
@@ -1033,7 +1040,7 @@ impl<'s, 't> Checker<'s, 't> {
             if dx.icd9 && dates.iter().all(|&date| date < codes::icd10_start()) {
                 continue;
             }
-            let (verdict, date) = self.dx_verdict(dx.code, &dates);
+            let (verdict, date) = self.dx_verdict(dx.code, dates);
             self.push_verdict(dx.code_span, &verdict);
             let norm = self.codes.cm_norm(dx.code).to_string();
             if let Some((_, first)) = norms.iter().find(|(n, _)| *n == norm) {
@@ -1217,6 +1224,10 @@ impl<'s, 't> Checker<'s, 't> {
     /// checks judge the code on (the first date it is valid on).
     fn dx_verdict(&mut self, code: &'t str, dates: &[Date]) -> (Verdict, Date) {
         let first = dates.first().copied().unwrap_or(self.today);
+        // The everyday case, one date: no lists to make.
+        if dates.len() <= 1 {
+            return (self.codes.cm_verdict(code, first), first);
+        }
         let verdicts: Vec<(Date, Verdict)> =
             dates.iter().map(|&date| (date, self.codes.cm_verdict(code, date))).collect();
         let Some(bad) = verdicts.iter().position(|(_, verdict)| verdict.problem.is_some()) else {

@@ -33,9 +33,11 @@ self_cell::self_cell!(
 );
 
 /// One document version, made once: its text, its claim tree (blocks and syntax errors; empty
-/// for X12 and HL7, whose editor features beyond the model's are still to come), the
-/// format-neutral claim model every syntax lowers into (what hover, inlay hints and navigation
-/// work on), and its semantic tokens once asked for.
+/// for X12 and HL7, whose editor features beyond the model's are still to come), for X12 and
+/// HL7 the format-neutral claim model it lowers into (what hover, inlay hints and navigation
+/// work on), and its semantic tokens once asked for. A claim-language document keeps no whole
+/// model: each request lowers the blocks it is about (`syntax::lower_around`), which costs
+/// little, while a model of a 100,000-line document would take some 45 MB beside its tree.
 pub struct ParsedDocument {
     parsed: TextAndTree,
     language: Language,
@@ -83,16 +85,26 @@ impl ParsedDocument {
             }
             tree
         });
-        // The claim language lowers the tree it has just made.
-        let model = match language {
-            Language::Claim => syntax::lower(parsed.borrow_owner(), parsed.borrow_dependent()),
-            _ => model,
-        };
         ParsedDocument { parsed, language, model, naming, hl7_phi, tokens: OnceLock::new() }
     }
 
     pub fn language(&self) -> Language {
         self.language
+    }
+
+    /// The model of what touches `range`: for the claim language the blocks there (and the
+    /// ids of the others), lowered now; for X12 and HL7 the whole kept model.
+    fn model_around(&self, range: Span) -> std::borrow::Cow<'_, model::Document> {
+        match self.language {
+            Language::Claim => {
+                std::borrow::Cow::Owned(syntax::lower_around(self.text(), self.tree(), range))
+            }
+            Language::X12 | Language::Hl7 => std::borrow::Cow::Borrowed(&self.model),
+        }
+    }
+
+    fn model_at(&self, offset: usize) -> std::borrow::Cow<'_, model::Document> {
+        self.model_around(Span::new(offset, offset))
     }
 
     pub fn text(&self) -> &str {
@@ -105,12 +117,13 @@ impl ParsedDocument {
 
     /// The hover at `offset` (a code's title, notes, …), without the diagnostics.
     pub fn hover(&self, sets: &CodeSets, offset: usize) -> Option<ide::Hover> {
-        ide::hover(self.text(), &self.model, self.naming, sets, offset)
+        ide::hover(self.text(), &self.model_at(offset), self.naming, sets, offset)
     }
 
     /// The diagnostics whose span touches `offset`, from checking only the block there.
     pub fn check_at(&self, sets: &CodeSets, config: &Config, offset: usize) -> Vec<Diagnostic> {
-        analysis::check_document_at(self.text(), &self.model, self.naming, sets, config, offset)
+        let model = self.model_at(offset);
+        analysis::check_document_at(self.text(), &model, self.naming, sets, config, offset)
     }
 
     pub fn completions(&self, sets: &CodeSets, offset: usize) -> ide::CompletionList {
@@ -118,7 +131,7 @@ impl ParsedDocument {
     }
 
     pub fn inlay_hints(&self, sets: &CodeSets, range: Span) -> Vec<ide::InlayHint> {
-        ide::inlay_hints(self.text(), &self.model, sets, range)
+        ide::inlay_hints(self.text(), &self.model_around(range), sets, range)
     }
 
     pub fn document_symbols(&self) -> Vec<ide::Symbol> {
@@ -134,19 +147,19 @@ impl ParsedDocument {
     }
 
     pub fn definition(&self, offset: usize) -> Option<Span> {
-        ide::definition(&self.model, offset)
+        ide::definition(&self.model_at(offset), offset)
     }
 
     pub fn references(&self, offset: usize, include_declaration: bool) -> Vec<Span> {
-        ide::references(&self.model, offset, include_declaration)
+        ide::references(&self.model_at(offset), offset, include_declaration)
     }
 
     pub fn highlights(&self, offset: usize) -> Vec<(Span, ide::HighlightKind)> {
-        ide::highlights(&self.model, offset)
+        ide::highlights(&self.model_at(offset), offset)
     }
 
     pub fn rename(&self, offset: usize, new_name: &str) -> Result<Vec<TextEdit>, String> {
-        ide::rename(self.text(), &self.model, self.naming, offset, new_name)
+        ide::rename(self.text(), &self.model_at(offset), self.naming, offset, new_name)
     }
 
     pub fn format(&self) -> Vec<TextEdit> {

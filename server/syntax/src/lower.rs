@@ -16,23 +16,86 @@ use crate::ast::{
 
 /// The model of a parsed file (or of a piece of one, from [`crate::parse_in_pieces`]).
 pub fn lower(text: &str, file: &SourceFile<'_>) -> Document {
-    let problems = file
-        .errors
-        .iter()
-        .map(|error| Diagnostic {
-            rule: match error.kind {
-                SyntaxErrorKind::Syntax => "syntax",
-                SyntaxErrorKind::UnclosedBlock => "unclosed-block",
-            },
-            severity: Severity::Error,
-            span: error.span,
-            message: error.message.clone(),
-            fixes: Vec::new(),
-            related: Vec::new(),
-        })
-        .collect();
+    let problems = file.errors.iter().map(problem).collect();
     let claims = file.blocks.iter().map(|block| lower_block(text, file, block)).collect();
     Document { claims, problems }
+}
+
+/// The model of what touches `range` in a parsed file, for an editor request there: the blocks
+/// that touch it in full, every other block by its id alone (what `duplicate-id` compares across
+/// the file), and the syntax errors that touch it. Cheaper than [`lower`] by the size of the
+/// file, so that an open document need not keep a whole model beside its tree.
+pub fn lower_around(text: &str, file: &SourceFile<'_>, range: claimls_model::Span) -> Document {
+    let touches = |span: claimls_model::Span| span.start <= range.end && range.start <= span.end;
+    lower_where(text, file, touches)
+}
+
+/// The outline of a parsed file (or piece): every block by its id alone, and every syntax
+/// error: what the checks across a whole file (`duplicate-id`, the syntax's problems) look at,
+/// for almost nothing; the blocks themselves can then be lowered and checked elsewhere.
+pub fn lower_outline(file: &SourceFile<'_>) -> Document {
+    Document {
+        claims: file.blocks.iter().map(block_outline).collect(),
+        problems: file.errors.iter().map(problem).collect(),
+    }
+}
+
+/// Lowers the blocks whose span `full` accepts in full, the others by their id alone, with
+/// the errors `full` accepts.
+fn lower_where(
+    text: &str,
+    file: &SourceFile<'_>,
+    full: impl Fn(claimls_model::Span) -> bool,
+) -> Document {
+    let problems = file.errors.iter().filter(|error| full(error.span)).map(problem).collect();
+    let claims =
+        file.blocks
+            .iter()
+            .map(|block| {
+                if full(block.span) { lower_block(text, file, block) } else { block_outline(block) }
+            })
+            .collect();
+    Document { claims, problems }
+}
+
+/// A block by its kind, id and spans alone.
+fn block_outline(block: &Block<'_>) -> Claim {
+    Claim {
+        kind: block_kind(block.kind),
+        id: optional(&block.id),
+        header: header(block),
+        span: block.span,
+        ..Claim::default()
+    }
+}
+
+fn problem(error: &crate::ast::SyntaxError) -> Diagnostic {
+    Diagnostic {
+        rule: match error.kind {
+            SyntaxErrorKind::Syntax => "syntax",
+            SyntaxErrorKind::UnclosedBlock => "unclosed-block",
+        },
+        severity: Severity::Error,
+        span: error.span,
+        message: error.message.clone(),
+        fixes: Vec::new(),
+        related: Vec::new(),
+    }
+}
+
+fn block_kind(kind: BlockKind) -> ClaimKind {
+    match kind {
+        BlockKind::Claim => ClaimKind::Professional,
+        BlockKind::Order => ClaimKind::Order,
+    }
+}
+
+/// A block's header: its keyword and id.
+fn header(block: &Block<'_>) -> claimls_model::Span {
+    claimls_model::Span::new(
+        block.keyword.start,
+        block.id.as_ref().map_or(block.keyword.end, |id| id.span.end),
+    )
 }
 
 fn field(token: &Token<'_>) -> Field {
@@ -53,15 +116,9 @@ pub fn letter_key(text: &str) -> Option<u32> {
 
 fn lower_block(text: &str, file: &SourceFile<'_>, block: &Block<'_>) -> Claim {
     let mut claim = Claim {
-        kind: match block.kind {
-            BlockKind::Claim => ClaimKind::Professional,
-            BlockKind::Order => ClaimKind::Order,
-        },
+        kind: block_kind(block.kind),
         id: optional(&block.id),
-        header: claimls_model::Span::new(
-            block.keyword.start,
-            block.id.as_ref().map_or(block.keyword.end, |id| id.span.end),
-        ),
+        header: header(block),
         span: block.span,
         ..Claim::default()
     };

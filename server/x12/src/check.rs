@@ -7,6 +7,8 @@
 //! recognised by segment id and qualifier alone. The same pass records, for each `CLM`, the
 //! segments that [`crate::lower`] reads.
 
+use std::collections::HashMap;
+
 use claimls_model::{Diagnostic, Fix, Related, Severity, Span, TextEdit};
 
 use crate::describe::{self, ElementType};
@@ -1496,6 +1498,24 @@ impl<'a> Tx837<'a> {
     fn check_hierarchy(&mut self) {
         let hls = std::mem::take(&mut self.hls);
         let text = self.text;
+        // What each HL's checks look back (or ahead) for, found in one pass rather than by a
+        // scan per HL (a transaction holds thousands of HLs): the latest earlier HL whose HL01
+        // this HL02 names, the latest earlier HL of the level this one belongs to, and the last
+        // HL whose HL02 names each id.
+        let mut by_id: HashMap<&str, usize> = HashMap::new();
+        let mut by_level: HashMap<&str, usize> = HashMap::new();
+        let mut named_last: HashMap<&str, usize> = HashMap::new();
+        let mut earlier_of = Vec::with_capacity(hls.len());
+        let mut nearest_of = Vec::with_capacity(hls.len());
+        for (i, hl) in hls.iter().enumerate() {
+            let segment = self.seg(hl.seg);
+            let parent_id = segment.text(2, text);
+            earlier_of.push(by_id.get(parent_id).copied());
+            nearest_of.push(parent_level(&hl.level).and_then(|w| by_level.get(w).copied()));
+            by_id.insert(segment.text(1, text), i);
+            by_level.insert(hl.level.as_str(), i);
+            named_last.insert(parent_id, i);
+        }
         for (i, hl) in hls.iter().enumerate() {
             let segment = self.seg(hl.seg);
             let id = segment.text(1, text);
@@ -1512,7 +1532,7 @@ impl<'a> Tx837<'a> {
                 );
                 // Renumbering one HL would break what names it; offer it only when nothing
                 // later names this id as its parent.
-                let named = hls[i + 1..].iter().any(|h| self.seg(h.seg).text(2, text) == id);
+                let named = named_last.get(id).is_some_and(|&last| last > i);
                 if !named || id.is_empty() {
                     d.fixes.push(set_fix(format!("Set HL01 to {expected}"), segment, 1, &expected));
                 }
@@ -1545,8 +1565,7 @@ impl<'a> Tx837<'a> {
                     continue;
                 }
             };
-            let earlier =
-                hls[..i].iter().rev().find(|h| self.seg(h.seg).text(1, text) == parent_id);
+            let earlier = earlier_of[i].map(|j| &hls[j]);
             match (wanted_parent, parent_id.is_empty()) {
                 (None, true) => {}
                 (None, false) => {
@@ -1562,7 +1581,8 @@ impl<'a> Tx837<'a> {
                     self.out.push(d);
                 }
                 (Some(level), _) => {
-                    let nearest = hls[..i].iter().rev().find(|h| h.level == level);
+                    debug_assert_eq!(parent_level(&hl.level), Some(level));
+                    let nearest = nearest_of[i].map(|j| &hls[j]);
                     let nearest_id = nearest.map(|h| self.seg(h.seg).text(1, text));
                     let problem = match earlier {
                         None if parent_id.is_empty() => Some(format!(
@@ -1605,28 +1625,23 @@ impl<'a> Tx837<'a> {
         }
         // HL04: children or none, by the parent each HL names, or, when it names none that
         // exists, the one its HL02 fix would name (so that one mistake is reported once).
-        let parents: Vec<Option<usize>> = hls
-            .iter()
-            .enumerate()
-            .map(|(i, hl)| {
-                let parent_id = self.seg(hl.seg).text(2, text);
-                let named = (!parent_id.is_empty())
-                    .then(|| {
-                        (0..i).rev().find(|&j| self.seg(hls[j].seg).text(1, text) == parent_id)
-                    })
-                    .flatten();
-                let wanted = match hl.level.as_str() {
-                    "22" => "20",
-                    "23" => "22",
-                    _ => return named,
-                };
-                named.or_else(|| (0..i).rev().find(|&j| hls[j].level == wanted))
-            })
-            .collect();
+        let mut children = vec![0usize; hls.len()];
+        for (i, hl) in hls.iter().enumerate() {
+            let parent_id = self.seg(hl.seg).text(2, text);
+            let named = if parent_id.is_empty() { None } else { earlier_of[i] };
+            let parent = match parent_level(&hl.level) {
+                Some(_) => named.or(nearest_of[i]),
+                None => named,
+            };
+            // A parent stands before its child, so counting as we go finds every child.
+            if let Some(parent) = parent {
+                children[parent] += 1;
+            }
+        }
         for (i, hl) in hls.iter().enumerate() {
             let segment = self.seg(hl.seg);
             let id = segment.text(1, text);
-            let has_children = parents[i + 1..].contains(&Some(i));
+            let has_children = children[i] > 0;
             let written = segment.text(4, text);
             let right = if has_children { "1" } else { "0" };
             if written == right {
@@ -2346,5 +2361,15 @@ impl<'a> Envelope<'a> {
             "the functional groups (GS … GE) in this interchange number",
         );
         self.control_problem(iea, 2, "IEA02", isa, 13, "ISA13");
+    }
+}
+
+/// The level an HL of `level` belongs to: a subscriber (22) to a billing provider (20), a patient
+/// (23) to a subscriber; `None` for the top and for levels an 837 does not use.
+fn parent_level(level: &str) -> Option<&'static str> {
+    match level {
+        "22" => Some("20"),
+        "23" => Some("22"),
+        _ => None,
     }
 }
