@@ -51,9 +51,10 @@ pub(crate) fn sort_diagnostics(diagnostics: &mut [claimls_model::Diagnostic]) {
 }
 
 /// True when a file's content is X12 (as `claimls check` decides for an unknown extension): it
-/// starts with `ISA`, or with `ST*` for a transaction without an envelope, after an optional
-/// byte-order mark and white space.
+/// starts with `ISA`, or with `GS*` or `ST*` for a group or transaction without its envelope,
+/// after an optional byte-order mark and white space.
 pub fn looks_like_x12(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
-    text.starts_with("ISA") || text.starts_with("ST*")
+    // `GS*`: an interchange whose ISA line was lost (the parser reports the missing envelope).
+    text.starts_with("ISA") || text.starts_with("ST*") || text.starts_with("GS*")
 }
