@@ -222,8 +222,10 @@ struct Checker<'s, 't> {
 /// A diagnosis of the claim being checked.
 struct Dx<'t> {
     key: Option<u32>,
-    /// The label as a message writes it ("A", "1").
-    label: String,
+    /// The label as written; [`Checker::label`] gives it as a message writes it ("A", "1"),
+    /// made only when a message needs it.
+    written_label: &'t str,
+    label: std::cell::OnceCell<String>,
     label_span: Span,
     code: &'t str,
     code_span: Span,
@@ -323,6 +325,11 @@ impl<'s, 't> Checker<'s, 't> {
             line_keys: HashMap::default(),
             ids: HashMap::default(),
         }
+    }
+
+    /// A diagnosis's label as a message writes it ("A", "1"), made the first time it is asked.
+    fn label<'d>(&self, dx: &'d Dx<'t>) -> &'d str {
+        dx.label.get_or_init(|| self.naming.label(dx.key, dx.written_label))
     }
 
     /// The text of a field as written. The rules judge what was written, so a value the syntax
@@ -552,7 +559,8 @@ impl<'s, 't> Checker<'s, 't> {
             }
             facts.dxs.push(Dx {
                 key: dx.key,
-                label: self.naming.label(dx.key, self.raw(&dx.label)),
+                written_label: self.raw(&dx.label),
+                label: std::cell::OnceCell::new(),
                 label_span: dx.label.span,
                 code: self.raw(&dx.code),
                 code_span: dx.code.span,
@@ -889,14 +897,13 @@ impl<'s, 't> Checker<'s, 't> {
         };
         let items = &pointers.items;
         let mut kept: Vec<u32> = Vec::with_capacity(4);
-        let mut kept_labels: Vec<String> = Vec::with_capacity(4);
         let mut problems = false;
         for (index, pointer) in items.iter().enumerate() {
             let written = self.raw(&pointer.field);
-            let label = self.naming.label(pointer.key, written);
             let known = facts.dx_index(pointer.key).is_some();
-            if kept_labels.contains(&label) {
+            if pointer.key.is_some_and(|key| kept.contains(&key)) {
                 problems = true;
+                let label = self.naming.label(pointer.key, written);
                 let message = format!(
                     "{} names {label} twice: each diagnosis is pointed to once",
                     words.pointers
@@ -911,7 +918,7 @@ impl<'s, 't> Checker<'s, 't> {
                     .dxs
                     .iter()
                     .filter(|dx| dx.first_with_label)
-                    .map(|dx| dx.label.clone())
+                    .map(|dx| self.label(dx).to_string())
                     .collect::<Vec<_>>()
                     .join(", ");
                 let which = if defined.is_empty() {
@@ -939,7 +946,6 @@ impl<'s, 't> Checker<'s, 't> {
                 }
             } else if let Some(key) = pointer.key {
                 kept.push(key);
-                kept_labels.push(label);
             }
         }
         if problems
@@ -995,9 +1001,9 @@ impl<'s, 't> Checker<'s, 't> {
                     "{} {} is used twice in this {}: pointers to {} would be ambiguous; give \
                      this dx a {} of its own",
                     words.dx_label,
-                    dx.label,
+                    self.label(dx),
                     words.block,
-                    dx.label,
+                    self.label(dx),
                     words.dx_label.rsplit(' ').next().unwrap_or(words.dx_label),
                 );
                 self.push_full(
@@ -1023,7 +1029,7 @@ impl<'s, 't> Checker<'s, 't> {
                         "{} {} is past {}: {article} {noun} holds at most {limit} diagnoses, {range}; keep \
                          the {limit} that support the services, or split the claim",
                         words.dx_label,
-                        dx.label,
+                        self.label(dx),
                         self.naming.label(u32::try_from(limit - 1).ok(), ""),
                     )
                 } else {
@@ -1051,13 +1057,13 @@ impl<'s, 't> Checker<'s, 't> {
                     claimls_codes::dotted_icd10cm(&norm),
                     words.block,
                     words.dx,
-                    first.label,
+                    self.label(first),
                     words.dx,
-                    first.label
+                    self.label(first)
                 );
                 let related = vec![Related {
                     span: first.code_span,
-                    message: format!("first listed here as {} {}", words.dx, first.label),
+                    message: format!("first listed here as {} {}", words.dx, self.label(first)),
                 }];
                 self.push_full(
                     "duplicate-dx",
@@ -1094,12 +1100,12 @@ impl<'s, 't> Checker<'s, 't> {
                          says \"{note}\"; keep the one the record supports",
                         self.codes.cm_display(b.code),
                         words.dx,
-                        a.label,
+                        self.label(a),
                         self.codes.cm_display(a.code),
                     );
                     let related = vec![Related {
                         span: a.code_span,
-                        message: format!("the other code, {} {}", words.dx, a.label),
+                        message: format!("the other code, {} {}", words.dx, self.label(a)),
                     }];
                     self.push_full(
                         "excludes1",
@@ -1138,9 +1144,9 @@ impl<'s, 't> Checker<'s, 't> {
                     "{} {}, {}, is not pointed to by any line: add {} to the {} of the line it \
                      supports, or remove it",
                     words.dx,
-                    dx.label,
+                    self.label(dx),
                     self.codes.cm_display(dx.code),
-                    dx.label,
+                    self.label(dx),
                     words.pointers,
                 );
                 self.push("unused-dx", Severity::Warning, dx.code_span, message);
@@ -1172,7 +1178,7 @@ impl<'s, 't> Checker<'s, 't> {
                      \"code first {note}\": list {} first and {} after it (ICD-10-CM guideline \
                      I.A.13)",
                     words.dx,
-                    b.label,
+                    self.label(b),
                     dotted(&b_norm),
                     dotted(&a_norm),
                 );
@@ -1205,7 +1211,7 @@ impl<'s, 't> Checker<'s, 't> {
                 };
                 let related = vec![Related {
                     span: b.code_span,
-                    message: format!("the code to list first, {} {}", words.dx, b.label),
+                    message: format!("the code to list first, {} {}", words.dx, self.label(b)),
                 }];
                 self.push_full(
                     "code-first",
@@ -1278,29 +1284,32 @@ impl<'s, 't> Checker<'s, 't> {
         inpatient: bool,
     ) {
         let flags = self.codes.cm_flags(dx.code, date);
-        let first = format!("{} {}", self.naming.words().dx, self.naming.label(Some(0), ""));
+        let first = || format!("{} {}", self.naming.words().dx, self.naming.label(Some(0), ""));
         if principal {
             let first_char = self.codes.cm_norm(dx.code).as_bytes().first().copied();
             if flags & flag::MANIFESTATION != 0 {
                 let message = format!(
                     "{} is a manifestation code and may not be listed first: list the underlying \
-                     disease (the etiology) as {first} and this code after it",
-                    self.codes.cm_display(dx.code)
+                     disease (the etiology) as {} and this code after it",
+                    self.codes.cm_display(dx.code),
+                    first()
                 );
                 self.push("manifestation-first", Severity::Error, dx.code_span, message);
             } else if matches!(first_char, Some(b'V'..=b'Y')) {
                 let message = format!(
                     "{} is an external-cause code (V00–Y99) and may not be listed first: list the \
-                     injury or condition treated as {first} and the external cause after it",
-                    self.codes.cm_display(dx.code)
+                     injury or condition treated as {} and the external cause after it",
+                    self.codes.cm_display(dx.code),
+                    first()
                 );
                 self.push("external-cause-first", Severity::Error, dx.code_span, message);
             } else if inpatient && flags & flag::UNACCEPTABLE != 0 {
                 let message = format!(
                     "{} is not acceptable as the principal diagnosis of an inpatient claim \
                      (Medicare Code Editor): list the condition that occasioned the admission as \
-                     {first}",
-                    self.codes.cm_display(dx.code)
+                     {}",
+                    self.codes.cm_display(dx.code),
+                    first()
                 );
                 self.push("unacceptable-principal", Severity::Warning, dx.code_span, message);
             }
