@@ -642,16 +642,22 @@ impl<'s, 't> Checker<'s, 't> {
                 "the stay {admitted}..{discharged} ends before it starts: write the admission \
                  date first"
             );
-            let fix = Fix {
-                label: format!("Swap to {discharged}..{admitted}"),
-                edits: vec![
-                    TextEdit { span: from.span, new_text: self.raw(to).to_string() },
-                    TextEdit { span: to.span, new_text: self.raw(from).to_string() },
-                ],
-            };
-            let span = Span::new(from.span.start, to.span.end);
-            self.push_full("date", Severity::Error, span, message, vec![fix], vec![]);
+            self.reversed_range(from, to, (admitted, discharged), message);
         }
+    }
+
+    /// `date` on a range `from..to` that ends before it starts, with the fix that swaps them.
+    fn reversed_range(&mut self, from: &Field, to: &Field, dates: (Date, Date), message: String) {
+        let (first, last) = dates;
+        let fix = Fix {
+            label: format!("Swap to {last}..{first}"),
+            edits: vec![
+                TextEdit { span: from.span, new_text: self.raw(to).to_string() },
+                TextEdit { span: to.span, new_text: self.raw(from).to_string() },
+            ],
+        };
+        let span = Span::new(from.span.start, to.span.end);
+        self.push_full("date", Severity::Error, span, message, vec![fix], vec![]);
     }
 
     fn date_of_birth(&mut self, dob: &Field) {
@@ -681,15 +687,7 @@ impl<'s, 't> Checker<'s, 't> {
                     "the range {from_value}..{to_value} ends before it starts: write the first \
                      day of service first"
                 );
-                let fix = Fix {
-                    label: format!("Swap to {to_value}..{from_value}"),
-                    edits: vec![
-                        TextEdit { span: from.span, new_text: self.raw(to).to_string() },
-                        TextEdit { span: to.span, new_text: self.raw(from).to_string() },
-                    ],
-                };
-                let span = Span::new(from.span.start, to.span.end);
-                self.push_full("date", Severity::Error, span, message, vec![fix], vec![]);
+                self.reversed_range(from, to, (from_value, to_value), message);
             } else if from_value <= self.today && to_value > self.today {
                 let message = format!(
                     "the range ends on {to_value}, after today ({}): bill a service only once \

@@ -16,7 +16,7 @@ mod naming;
 mod span;
 
 pub use diagnostic::{Diagnostic, Fix, Related, Severity, TextEdit};
-pub use naming::{DateOrder, Naming, Part, Words};
+pub use naming::{DateOrder, Naming, Part, Words, position_label};
 pub use span::Span;
 
 /// A value as written: where it is, and its text when the syntax had to decode it (an HL7

@@ -124,3 +124,12 @@ pub trait Naming: Send + Sync + std::fmt::Debug {
     /// or without (X12, HL7).
     fn dotted_codes(&self) -> bool;
 }
+
+/// A label that counts positions from 1 (an HI position, a DG1 set id) as a message writes it:
+/// key 0 is `1`; a label that could not be read is shown as written.
+pub fn position_label(key: Option<u32>, written: &str) -> String {
+    match key {
+        Some(key) => (u64::from(key) + 1).to_string(),
+        None => written.to_string(),
+    }
+}

@@ -67,10 +67,7 @@ impl Naming for X12Naming {
     }
 
     fn label(&self, key: Option<u32>, written: &str) -> String {
-        match key {
-            Some(key) => (u64::from(key) + 1).to_string(),
-            None => written.to_string(),
-        }
+        claimls_model::position_label(key, written)
     }
 
     fn dx_reference(&self, label: &str) -> String {
