@@ -904,6 +904,15 @@ impl<'a> Tx837<'a> {
 
     fn check_clm(&mut self, index: usize) {
         let segment = self.seg(index);
+        if let Some(clm05) = segment.element(5)
+            && clm05.component_count() == 1
+            && let Some(foreign) = foreign_separator(clm05.text(self.text), segment.delimiters())
+        {
+            let d =
+                self.separator_problem(index, clm05.span(), "CLM05", clm05.text(self.text), foreign);
+            self.out.push(d);
+            return;
+        }
         let facility = self.component(index, 5, 2);
         let (wanted, transaction) = match self.kind {
             TransactionKind::Institutional => ("A", "837I"),

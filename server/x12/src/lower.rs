@@ -68,7 +68,14 @@ impl<'a> Lowering<'a> {
 
     fn claim(&self, node: &ClaimNode) -> Claim {
         let clm = self.seg(node.clm);
-        let place = self.component(node.clm, 5, 1);
+        let mut place = self.component(node.clm, 5, 1);
+        // A place written with other separators than the file's (`11>B>1`) cannot be read.
+        let unreadable_place = place
+            .as_ref()
+            .is_some_and(|p| !p.text(self.text).bytes().all(|b| b.is_ascii_alphanumeric()));
+        if unreadable_place {
+            place = None;
+        }
         let kind = match self.kind {
             TransactionKind::Institutional => {
                 if place.as_ref().is_some_and(|p| crate::check::is_inpatient(p.text(self.text))) {
@@ -125,6 +132,9 @@ impl<'a> Lowering<'a> {
         }
         if !node.unknown.is_empty() {
             claim.unreadable.push(Part::Line);
+        }
+        if unreadable_place {
+            claim.unreadable.push(Part::Place);
         }
         claim
     }
