@@ -908,8 +908,13 @@ impl<'a> Tx837<'a> {
             && clm05.component_count() == 1
             && let Some(foreign) = foreign_separator(clm05.text(self.text), segment.delimiters())
         {
-            let d =
-                self.separator_problem(index, clm05.span(), "CLM05", clm05.text(self.text), foreign);
+            let d = self.separator_problem(
+                index,
+                clm05.span(),
+                "CLM05",
+                clm05.text(self.text),
+                foreign,
+            );
             self.out.push(d);
             return;
         }
@@ -1315,6 +1320,8 @@ impl<'a> Tx837<'a> {
     fn check_hi(&mut self, claim: &ClaimNode, his: &[usize], claim_dates: &[usize]) {
         let date = self.code_set_date(claim, claim_dates);
         let mut first_dx = true;
+        // The diagnosis's position among the claim's diagnosis codes (what SV107 points to).
+        let mut dx_position = 0usize;
         for &hi in his {
             let segment = self.seg(hi);
             // A qualifier written alone: the next element is its code (reported with it).
@@ -1361,6 +1368,14 @@ impl<'a> Tx837<'a> {
                     continue;
                 }
                 let is_dx = ICD10_DX.contains(&qualifier) || ICD9_DX.contains(&qualifier);
+                if is_dx {
+                    dx_position += 1;
+                }
+                let named = if is_dx {
+                    format!("HI position {dx_position} ({position})")
+                } else {
+                    position.clone()
+                };
                 if element.component(2).is_none_or(|c| c.is_empty()) {
                     bare_qualifier = element.component_count() == 1;
                     first_dx &= !is_dx;
@@ -1397,7 +1412,7 @@ impl<'a> Tx837<'a> {
                             "qualifier",
                             span,
                             format!(
-                                "The first diagnosis of the claim ({position}) has qualifier \
+                                "The first diagnosis of the claim, {named}, has qualifier \
                                  `{qualifier}`: an {} claim starts with its principal diagnosis, \
                                  `ABK` (ICD-10-CM; `BK` for ICD-9-CM before 2015-10-01).",
                                 self.kind.name()
@@ -1419,7 +1434,7 @@ impl<'a> Tx837<'a> {
                         "qualifier",
                         span,
                         format!(
-                            "{position} is `{qualifier}`, a second principal diagnosis: a claim \
+                            "{named} is `{qualifier}`, a second principal diagnosis: a claim \
                              has one; the others are `{}`.",
                             if qualifier == "ABK" { "ABF" } else { "BF" }
                         ),
@@ -1443,7 +1458,7 @@ impl<'a> Tx837<'a> {
                         "qualifier",
                         span,
                         format!(
-                            "{position} is `{qualifier}`, a qualifier of institutional claims \
+                            "{named} is `{qualifier}`, a qualifier of institutional claims \
                              (837I): an 837P lists its diagnoses as `ABK` (the first) and `ABF`."
                         ),
                     ));
@@ -1458,7 +1473,7 @@ impl<'a> Tx837<'a> {
                         "qualifier",
                         span,
                         format!(
-                            "{position} is `{qualifier}`, an ICD-9-CM qualifier, but the claim's \
+                            "{named} is `{qualifier}`, an ICD-9-CM qualifier, but the claim's \
                              date ({shown}) is on or after 2015-10-01, when ICD-10 replaced \
                              ICD-9: code it in ICD-10 with qualifier `{right}`."
                         ),
@@ -1476,7 +1491,7 @@ impl<'a> Tx837<'a> {
                         "qualifier",
                         span,
                         format!(
-                            "{position} is `{qualifier}`, an ICD-10 qualifier, but the claim's \
+                            "{named} is `{qualifier}`, an ICD-10 qualifier, but the claim's \
                              date ({shown}) is before 2015-10-01, when ICD-9-CM still applied \
                              (qualifier `{right}`)."
                         ),
