@@ -958,6 +958,10 @@ impl<'a> Tx837<'a> {
                     self.kind.name()
                 ),
             ));
+            // The line is written, but not in a way this transaction reads.
+            if let Some(line) = self.line.as_mut() {
+                line.unknown = true;
+            }
             return;
         }
         match self.ctx {
@@ -1602,13 +1606,10 @@ impl<'a> Tx837<'a> {
                             hl.level
                         )),
                         Some(parent) if parent.level != level => Some(format!(
-                            "HL02 names HL {parent_id}, a level {} ({}), but a level {} ({}) \
-                             belongs to a level {level} ({}).",
-                            parent.level,
-                            level_name(&parent.level),
-                            hl.level,
-                            level_name(&hl.level),
-                            level_name(level)
+                            "HL02 names HL {parent_id}, {}, but {} belongs to {}.",
+                            level_phrase(&parent.level),
+                            level_phrase(&hl.level),
+                            level_phrase(level)
                         )),
                         Some(_) => None,
                     };
@@ -1807,6 +1808,16 @@ fn required_elements(id: &str) -> &'static [usize] {
         "SV2" => &[1, 3, 4, 5],
         "SV3" => &[1, 2],
         _ => &[],
+    }
+}
+
+/// "a subscriber (level 22, loop 2000B)".
+fn level_phrase(level: &str) -> String {
+    match level {
+        "20" => "a billing provider (level 20, loop 2000A)".into(),
+        "22" => "a subscriber (level 22, loop 2000B)".into(),
+        "23" => "a patient (level 23, loop 2000C)".into(),
+        other => format!("a level {other}"),
     }
 }
 

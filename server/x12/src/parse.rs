@@ -817,7 +817,8 @@ fn push_segment(
         elements,
         delimiters: current,
     });
-    let id = &text[start..id_end];
+    let raw_id = &text[start..id_end];
+    let id = &*unwrapped(raw_id);
     if id.is_empty() {
         // Nothing before the first separator: mark the separator itself.
         let end = (start + 1).min(end.max(start + 1)).min(text.len());
@@ -836,10 +837,12 @@ fn push_segment(
         });
     } else if !is_segment_id(id) {
         let shown: String = id.chars().take(12).collect();
+        // The span covers at most the first 12 characters of the id as written.
+        let raw_len: usize = raw_id.chars().take(12).map(char::len_utf8).sum();
         file.problems.push(Diagnostic {
             rule: "segment",
             severity: Severity::Error,
-            span: Span::new(start, id_end.min(start + shown.len())),
+            span: Span::new(start, start + raw_len),
             message: format!(
                 "`{shown}` is not a segment id: a segment starts with an id of 2 or 3 upper-case \
                  letters and digits (NM1, CLM, SV1) followed by the element separator `{}`. If \
