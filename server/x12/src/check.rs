@@ -101,8 +101,9 @@ pub(crate) struct ClaimNode {
     /// NM1*PR of the 2330B loops (other payers).
     pub other_payers: Vec<usize>,
     pub lines: Vec<LineNode>,
-    /// Segments in the claim whose id is unknown (they may have been a part of it).
-    pub unknown: Vec<usize>,
+    /// Segments in the claim whose id is unknown (they may have been a part of it), with the
+    /// known id one letter away that fits there, if there is one.
+    pub unknown: Vec<(usize, Option<&'static str>)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -596,10 +597,12 @@ impl<'a> Tx837<'a> {
                 "segment",
                 segment.id_span(),
                 format!(
-                    "`{id}` is not an X12 segment id{}.",
+                    "`{id}` is not an X12 segment id{}",
                     match near_segment(id, self.ctx, self.kind) {
                         Some(near) => format!(": did you mean {near}?"),
-                        None => String::new(),
+                        None => ": check its spelling (ids are 2 or 3 letters and digits, \
+                                   such as HI, NM1, SV1), or remove the segment."
+                            .to_string(),
                     }
                 ),
             );
@@ -680,7 +683,8 @@ impl<'a> Tx837<'a> {
         if let Some(line) = self.line.as_mut() {
             line.unknown = true;
         } else if let Some(claim) = self.claim.as_mut() {
-            claim.unknown.push(index);
+            let id = self.file.segment(index).id(self.text);
+            claim.unknown.push((index, near_segment(id, self.ctx, self.kind)));
         }
     }
 
@@ -1210,7 +1214,7 @@ impl<'a> Tx837<'a> {
         // Required segments.
         if his.is_empty()
             && matches!(kind, TransactionKind::Professional | TransactionKind::Institutional)
-            && claim.unknown.is_empty()
+            && claim.unknown.iter().all(|(_, near)| near.is_some_and(|n| n != "HI"))
         {
             self.out.push(error(
                 "segment",
@@ -1279,6 +1283,10 @@ impl<'a> Tx837<'a> {
         let clm = self.seg(claim.clm);
         let written = clm.text(2, self.text);
         if parse_decimal(written) == Some(sum) {
+            return;
+        }
+        if !written.is_empty() && parse_decimal(written).is_none() {
+            // Not a number at all: the element check says so.
             return;
         }
         let right = format_decimal(sum);
@@ -1916,7 +1924,13 @@ fn near_segment(id: &str, ctx: Ctx, kind: TransactionKind) -> Option<&'static st
                     || *c == kind.service())
         })
         .collect();
-    (candidates.len() == 1).then(|| candidates[0])
+    // The one that fits here, or else the one that fits anywhere.
+    let fitting: Vec<&'static str> =
+        candidates.iter().copied().filter(|c| allowed(ctx, c, kind)).collect();
+    match (fitting.as_slice(), candidates.as_slice()) {
+        ([one], _) | ([], [one]) => Some(one),
+        _ => None,
+    }
 }
 
 /// The open envelopes.
