@@ -103,8 +103,9 @@ pub(crate) struct ClaimNode {
     /// NM1*PR of the 2330B loops (other payers).
     pub other_payers: Vec<usize>,
     pub lines: Vec<LineNode>,
-    /// Segments in the claim whose id is unknown (they may have been a part of it).
-    pub unknown: Vec<usize>,
+    /// Segments in the claim whose id is unknown (they may have been a part of it), with the
+    /// known id one letter away that fits there, if there is one.
+    pub unknown: Vec<(usize, Option<&'static str>)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -598,10 +599,12 @@ impl<'a> Tx837<'a> {
                 "segment",
                 segment.id_span(),
                 format!(
-                    "`{id}` is not an X12 segment id{}.",
+                    "`{id}` is not an X12 segment id{}",
                     match near_segment(id, self.ctx, self.kind) {
                         Some(near) => format!(": did you mean {near}?"),
-                        None => String::new(),
+                        None => ": check its spelling (ids are 2 or 3 letters and digits, \
+                                   such as HI, NM1, SV1), or remove the segment."
+                            .to_string(),
                     }
                 ),
             );
@@ -682,7 +685,8 @@ impl<'a> Tx837<'a> {
         if let Some(line) = self.line.as_mut() {
             line.unknown = true;
         } else if let Some(claim) = self.claim.as_mut() {
-            claim.unknown.push(index);
+            let id = self.file.segment(index).id(self.text);
+            claim.unknown.push((index, near_segment(id, self.ctx, self.kind)));
         }
     }
 
@@ -906,6 +910,20 @@ impl<'a> Tx837<'a> {
 
     fn check_clm(&mut self, index: usize) {
         let segment = self.seg(index);
+        if let Some(clm05) = segment.element(5)
+            && clm05.component_count() == 1
+            && let Some(foreign) = foreign_separator(clm05.text(self.text), segment.delimiters())
+        {
+            let d = self.separator_problem(
+                index,
+                clm05.span(),
+                "CLM05",
+                clm05.text(self.text),
+                foreign,
+            );
+            self.out.push(d);
+            return;
+        }
         let facility = self.component(index, 5, 2);
         let (wanted, transaction) = match self.kind {
             TransactionKind::Institutional => ("A", "837I"),
@@ -946,6 +964,10 @@ impl<'a> Tx837<'a> {
                     self.kind.name()
                 ),
             ));
+            // The line is written, but not in a way this transaction reads.
+            if let Some(line) = self.line.as_mut() {
+                line.unknown = true;
+            }
             return;
         }
         match self.ctx {
@@ -1194,7 +1216,7 @@ impl<'a> Tx837<'a> {
         // Required segments.
         if his.is_empty()
             && matches!(kind, TransactionKind::Professional | TransactionKind::Institutional)
-            && claim.unknown.is_empty()
+            && claim.unknown.iter().all(|(_, near)| near.is_some_and(|n| n != "HI"))
         {
             self.out.push(error(
                 "segment",
@@ -1265,6 +1287,10 @@ impl<'a> Tx837<'a> {
         if parse_decimal(written) == Some(sum) {
             return;
         }
+        if !written.is_empty() && parse_decimal(written).is_none() {
+            // Not a number at all: the element check says so.
+            return;
+        }
         let right = format_decimal(sum);
         let mut d = error(
             "claim-total",
@@ -1308,6 +1334,8 @@ impl<'a> Tx837<'a> {
     fn check_hi(&mut self, claim: &ClaimNode, his: &[usize], claim_dates: &[usize]) {
         let date = self.code_set_date(claim, claim_dates);
         let mut first_dx = true;
+        // The diagnosis's position among the claim's diagnosis codes (what SV107 points to).
+        let mut dx_position = 0usize;
         for &hi in his {
             let segment = self.seg(hi);
             // A qualifier written alone: the next element is its code (reported with it).
@@ -1354,6 +1382,14 @@ impl<'a> Tx837<'a> {
                     continue;
                 }
                 let is_dx = ICD10_DX.contains(&qualifier) || ICD9_DX.contains(&qualifier);
+                if is_dx {
+                    dx_position += 1;
+                }
+                let named = if is_dx {
+                    format!("HI position {dx_position} ({position})")
+                } else {
+                    position.clone()
+                };
                 if element.component(2).is_none_or(|c| c.is_empty()) {
                     bare_qualifier = element.component_count() == 1;
                     first_dx &= !is_dx;
@@ -1390,7 +1426,7 @@ impl<'a> Tx837<'a> {
                             "qualifier",
                             span,
                             format!(
-                                "The first diagnosis of the claim ({position}) has qualifier \
+                                "The first diagnosis of the claim, {named}, has qualifier \
                                  `{qualifier}`: an {} claim starts with its principal diagnosis, \
                                  `ABK` (ICD-10-CM; `BK` for ICD-9-CM before 2015-10-01).",
                                 self.kind.name()
@@ -1412,7 +1448,7 @@ impl<'a> Tx837<'a> {
                         "qualifier",
                         span,
                         format!(
-                            "{position} is `{qualifier}`, a second principal diagnosis: a claim \
+                            "{named} is `{qualifier}`, a second principal diagnosis: a claim \
                              has one; the others are `{}`.",
                             if qualifier == "ABK" { "ABF" } else { "BF" }
                         ),
@@ -1436,7 +1472,7 @@ impl<'a> Tx837<'a> {
                         "qualifier",
                         span,
                         format!(
-                            "{position} is `{qualifier}`, a qualifier of institutional claims \
+                            "{named} is `{qualifier}`, a qualifier of institutional claims \
                              (837I): an 837P lists its diagnoses as `ABK` (the first) and `ABF`."
                         ),
                     ));
@@ -1451,7 +1487,7 @@ impl<'a> Tx837<'a> {
                         "qualifier",
                         span,
                         format!(
-                            "{position} is `{qualifier}`, an ICD-9-CM qualifier, but the claim's \
+                            "{named} is `{qualifier}`, an ICD-9-CM qualifier, but the claim's \
                              date ({shown}) is on or after 2015-10-01, when ICD-10 replaced \
                              ICD-9: code it in ICD-10 with qualifier `{right}`."
                         ),
@@ -1469,7 +1505,7 @@ impl<'a> Tx837<'a> {
                         "qualifier",
                         span,
                         format!(
-                            "{position} is `{qualifier}`, an ICD-10 qualifier, but the claim's \
+                            "{named} is `{qualifier}`, an ICD-10 qualifier, but the claim's \
                              date ({shown}) is before 2015-10-01, when ICD-9-CM still applied \
                              (qualifier `{right}`)."
                         ),
@@ -1598,13 +1634,10 @@ impl<'a> Tx837<'a> {
                             hl.level
                         )),
                         Some(parent) if parent.level != level => Some(format!(
-                            "HL02 names HL {parent_id}, a level {} ({}), but a level {} ({}) \
-                             belongs to a level {level} ({}).",
-                            parent.level,
-                            level_name(&parent.level),
-                            hl.level,
-                            level_name(&hl.level),
-                            level_name(level)
+                            "HL02 names HL {parent_id}, {}, but {} belongs to {}.",
+                            level_phrase(&parent.level),
+                            level_phrase(&hl.level),
+                            level_phrase(level)
                         )),
                         Some(_) => None,
                     };
@@ -1801,6 +1834,16 @@ fn required_elements(id: &str) -> &'static [usize] {
     }
 }
 
+/// "a subscriber (level 22, loop 2000B)".
+fn level_phrase(level: &str) -> String {
+    match level {
+        "20" => "a billing provider (level 20, loop 2000A)".into(),
+        "22" => "a subscriber (level 22, loop 2000B)".into(),
+        "23" => "a patient (level 23, loop 2000C)".into(),
+        other => format!("a level {other}"),
+    }
+}
+
 fn level_name(level: &str) -> &'static str {
     match level {
         "20" => "billing provider (loop 2000A)",
@@ -1896,7 +1939,13 @@ fn near_segment(id: &str, ctx: Ctx, kind: TransactionKind) -> Option<&'static st
                     || *c == kind.service())
         })
         .collect();
-    (candidates.len() == 1).then(|| candidates[0])
+    // The one that fits here, or else the one that fits anywhere.
+    let fitting: Vec<&'static str> =
+        candidates.iter().copied().filter(|c| allowed(ctx, c, kind)).collect();
+    match (fitting.as_slice(), candidates.as_slice()) {
+        ([one], _) | ([], [one]) => Some(one),
+        _ => None,
+    }
 }
 
 /// The open envelopes.

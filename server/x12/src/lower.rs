@@ -68,7 +68,14 @@ impl<'a> Lowering<'a> {
 
     fn claim(&self, node: &ClaimNode) -> Claim {
         let clm = self.seg(node.clm);
-        let place = self.component(node.clm, 5, 1);
+        let mut place = self.component(node.clm, 5, 1);
+        // A place written with other separators than the file's (`11>B>1`) cannot be read.
+        let unreadable_place = place
+            .as_ref()
+            .is_some_and(|p| !p.text(self.text).bytes().all(|b| b.is_ascii_alphanumeric()));
+        if unreadable_place {
+            place = None;
+        }
         let kind = match self.kind {
             TransactionKind::Institutional => {
                 if place.as_ref().is_some_and(|p| crate::check::is_inpatient(p.text(self.text))) {
@@ -123,8 +130,24 @@ impl<'a> Lowering<'a> {
         for line in &node.lines {
             claim.lines.push(self.line(line, claim_date.as_ref()));
         }
-        if !node.unknown.is_empty() {
-            claim.unreadable.push(Part::Line);
+        // A segment whose id is not known may have been a part of the claim: the part its id
+        // is one letter away from, or, without a guess, a diagnosis or a line.
+        for &(_, near) in &node.unknown {
+            let parts: &[Part] = match near {
+                Some("HI") => &[Part::Diagnosis],
+                Some("LX" | "SV1" | "SV2" | "SV3" | "DTP") => &[Part::Line],
+                Some("NM1" | "N3" | "N4" | "PRV" | "REF" | "PER") => &[],
+                Some(_) => &[],
+                None => &[Part::Diagnosis, Part::Line],
+            };
+            for part in parts {
+                if !claim.unreadable.contains(part) {
+                    claim.unreadable.push(*part);
+                }
+            }
+        }
+        if unreadable_place {
+            claim.unreadable.push(Part::Place);
         }
         claim
     }

@@ -83,7 +83,10 @@ pub(crate) struct PieceRec {
 #[derive(Debug, Clone, Default)]
 pub struct X12File {
     pub(crate) segments: Vec<SegmentRec>,
-    pub(crate) elements: Vec<PieceRec>,
+    /// Each element's span; [`COMPOSITE`] set in `end` marks one with records in `composites`.
+    pub(crate) elements: Vec<Range32>,
+    /// The repetitions of the elements that are more than one value, by element index.
+    pub(crate) composites: Vec<CompositeRec>,
     pub(crate) repetitions: Vec<PieceRec>,
     pub(crate) components: Vec<Range32>,
     pub(crate) delimiters: Vec<Delimiters>,
@@ -124,6 +127,18 @@ pub struct Repetition<'f> {
 
 /// An element or repetition that is a single value keeps no component records.
 const SIMPLE: u32 = u32::MAX;
+
+/// The bit of an element's `end` that says it has repetition and component records (so offsets
+/// stay below 2 GiB).
+const COMPOSITE: u32 = 1 << 31;
+
+/// The repetitions of one element that is not a single value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompositeRec {
+    pub element: u32,
+    pub first: u32,
+    pub count: u32,
+}
 
 /// Where an offset lies: a segment, and inside it maybe an element, a repetition and a component
 /// (all 1-based; 0 for "on the segment id").
@@ -307,9 +322,27 @@ impl<'f> Segment<'f> {
     }
 }
 
+impl X12File {
+    /// An element as a span and its repetitions (`count` 0 for a single value).
+    pub(crate) fn element_rec(&self, index: usize) -> PieceRec {
+        let range = self.elements[index];
+        let span = Range32 { start: range.start, end: range.end & !COMPOSITE };
+        if range.end & COMPOSITE == 0 {
+            return PieceRec { span, first: 0, count: 0 };
+        }
+        let at = self.composites.partition_point(|c| (c.element as usize) < index);
+        match self.composites.get(at) {
+            Some(c) if c.element as usize == index => {
+                PieceRec { span, first: c.first, count: c.count }
+            }
+            _ => PieceRec { span, first: 0, count: 0 },
+        }
+    }
+}
+
 impl<'f> Element<'f> {
-    fn rec(&self) -> &'f PieceRec {
-        &self.file.elements[self.index]
+    fn rec(&self) -> PieceRec {
+        self.file.element_rec(self.index)
     }
 
     pub fn span(&self) -> Span {
@@ -337,7 +370,7 @@ impl<'f> Element<'f> {
     }
 
     pub fn repetition(&self, n: usize) -> Option<Repetition<'f>> {
-        let rec = *self.rec();
+        let rec = self.rec();
         if rec.count == 0 {
             return (n == 1).then_some(Repetition {
                 file: self.file,
@@ -568,9 +601,9 @@ pub(crate) fn printable(byte: u8) -> String {
 /// Reads a whole file. Never fails and never panics.
 pub fn parse(text: &str) -> X12File {
     let mut file = X12File::default();
-    if text.len() > u32::MAX as usize {
-        // Spans are kept as u32: read only what they can address.
-        let mut cut = u32::MAX as usize;
+    if text.len() >= COMPOSITE as usize {
+        // Offsets are kept in 31 bits: read only what they can address (2 GiB).
+        let mut cut = COMPOSITE as usize - 1;
         while !text.is_char_boundary(cut) {
             cut -= 1;
         }
@@ -752,11 +785,16 @@ fn push_segment(
                         count = 0;
                         repetition_first_component = file.components.len() as u32;
                     }
-                    file.elements.push(PieceRec {
-                        span: Range32::new(element_start, i),
-                        first: element_first_repetition,
-                        count,
-                    });
+                    let mut span = Range32::new(element_start, i);
+                    if count > 0 {
+                        file.composites.push(CompositeRec {
+                            element: file.elements.len() as u32,
+                            first: element_first_repetition,
+                            count,
+                        });
+                        span.end |= COMPOSITE;
+                    }
+                    file.elements.push(span);
                     element_first_repetition = file.repetitions.len() as u32;
                     element_start = i + 1;
                     elements += 1;
@@ -779,7 +817,8 @@ fn push_segment(
         elements,
         delimiters: current,
     });
-    let id = &text[start..id_end];
+    let raw_id = &text[start..id_end];
+    let id = &*unwrapped(raw_id);
     if id.is_empty() {
         // Nothing before the first separator: mark the separator itself.
         let end = (start + 1).min(end.max(start + 1)).min(text.len());
@@ -798,10 +837,12 @@ fn push_segment(
         });
     } else if !is_segment_id(id) {
         let shown: String = id.chars().take(12).collect();
+        // The span covers at most the first 12 characters of the id as written.
+        let raw_len: usize = raw_id.chars().take(12).map(char::len_utf8).sum();
         file.problems.push(Diagnostic {
             rule: "segment",
             severity: Severity::Error,
-            span: Span::new(start, id_end.min(start + shown.len())),
+            span: Span::new(start, start + raw_len),
             message: format!(
                 "`{shown}` is not a segment id: a segment starts with an id of 2 or 3 upper-case \
                  letters and digits (NM1, CLM, SV1) followed by the element separator `{}`. If \
@@ -819,7 +860,8 @@ fn push_segment(
 /// Keeps the values without line breaks of the pieces of a segment broken over lines.
 fn record_unwrapped(file: &mut X12File, text: &str, start: usize, id_end: usize, first: usize) {
     let mut spans = vec![Span::new(start, id_end)];
-    for element in &file.elements[first..] {
+    for index in first..file.elements.len() {
+        let element = file.element_rec(index);
         spans.push(element.span.span());
         if element.count > 0 {
             for repetition in &file.repetitions[element.first as usize..][..element.count as usize]
