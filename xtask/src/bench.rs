@@ -276,18 +276,24 @@ fn verify_rules(binary: &Path, path: &Path, corpus: &Corpus) -> Result<Value, St
 
 // ----- batch check -----
 
-/// Wall time of a command run to its end, stdout thrown away.
-fn time_command(command: &mut Command) -> Result<Duration, String> {
+/// Wall time of a command run to its end, its output thrown away, and its exit code (`None`
+/// when a signal ended it).
+pub(crate) fn run_quiet(command: &mut Command) -> Result<(Duration, Option<i32>), String> {
     let started = Instant::now();
     let status = command
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .map_err(|e| format!("{command:?}: {e}"))?;
-    let elapsed = started.elapsed();
+    Ok((started.elapsed(), status.code()))
+}
+
+/// Wall time of a command run to its end, stdout thrown away.
+fn time_command(command: &mut Command) -> Result<Duration, String> {
+    let (elapsed, code) = run_quiet(command)?;
     // `check` exits 1 on the seeded errors; 2 is a failure of the command itself.
-    if status.code().is_none_or(|code| code > 1) {
-        return Err(format!("{command:?} failed: {status}"));
+    if code.is_none_or(|code| code > 1) {
+        return Err(format!("{command:?} failed with exit code {code:?}"));
     }
     Ok(elapsed)
 }

@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -55,16 +54,11 @@ fn generate(dir: &Path, smoke: bool) -> Result<Vec<File>, String> {
     Ok(files)
 }
 
-/// Seconds of one run of `command` (its output thrown away), and whether it exited with 0 or 1
-/// (`check` exits 1 on the seeded errors; pyx12 1 on an invalid file).
+/// Seconds of one run of `command` (its output thrown away), and its exit code (`check` exits
+/// 1 on the seeded errors; pyx12 1 on an invalid file).
 fn run_once(command: &mut Command) -> Result<(f64, Option<i32>), String> {
-    let started = Instant::now();
-    let status = command
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map_err(|e| format!("{command:?}: {e}"))?;
-    Ok((ms(started.elapsed()) / 1000.0, status.code()))
+    let (elapsed, code) = crate::bench::run_quiet(command)?;
+    Ok((ms(elapsed) / 1000.0, code))
 }
 
 /// The median seconds of `runs` runs after one untimed run (the file in the page cache).
