@@ -32,9 +32,10 @@ self_cell::self_cell!(
     }
 );
 
-/// One document version, made once: its text, its claim tree (blocks and syntax errors; empty
-/// for X12 and HL7, whose editor features beyond the model's are still to come), for X12 and
-/// HL7 the format-neutral claim model it lowers into (what hover, inlay hints and navigation
+/// One document version, made once: its text, its syntax tree (the claim language's blocks and
+/// syntax errors, the X12 file's segments or the HL7 file's messages: what completion, symbols,
+/// folding, formatting and hover on a segment or field work on), for X12 and HL7 the
+/// format-neutral claim model it lowers into (what hover on a code, inlay hints and navigation
 /// work on), and its semantic tokens once asked for. A claim-language document keeps no whole
 /// model: each request lowers the blocks it is about (`syntax::lower_around`), which costs
 /// little, while a model of a 100,000-line document would take some 45 MB beside its tree.
@@ -43,9 +44,18 @@ pub struct ParsedDocument {
     language: Language,
     model: model::Document,
     naming: &'static dyn Naming,
+    /// The X12 or HL7 tree (the claim language's is in `parsed`, as it borrows the text).
+    tree: Tree,
     /// Where the patient data is, for an HL7 document (its parser decides, at parse time).
     hl7_phi: Vec<Span>,
     tokens: OnceLock<Vec<syntax::SemanticToken>>,
+}
+
+/// The tree of an X12 or HL7 document (neither borrows the text, so they need no `self_cell`).
+enum Tree {
+    Claim,
+    X12(claimls_analysis::x12::X12File),
+    Hl7(claimls_analysis::hl7::Hl7File),
 }
 
 impl std::fmt::Debug for ParsedDocument {
@@ -61,13 +71,16 @@ impl ParsedDocument {
     pub fn parse(text: Arc<str>, language: Language) -> ParsedDocument {
         let naming = language.naming(&text);
         let mut hl7_phi = Vec::new();
-        let model = match language {
-            Language::Claim => model::Document::default(),
-            Language::X12 => language.lower(&text),
+        let (model, tree) = match language {
+            Language::Claim => (model::Document::default(), Tree::Claim),
+            Language::X12 => {
+                let file = claimls_analysis::x12::parse(&text);
+                (claimls_analysis::x12::lower(&text, &file), Tree::X12(file))
+            }
             Language::Hl7 => {
                 let file = claimls_analysis::hl7::parse(&text);
                 hl7_phi = claimls_analysis::hl7::phi_spans(&file);
-                claimls_analysis::hl7::lower(&text, &file)
+                (claimls_analysis::hl7::lower(&text, &file), Tree::Hl7(file))
             }
         };
         let parsed = TextAndTree::new(text, |text| {
@@ -85,7 +98,7 @@ impl ParsedDocument {
             }
             tree
         });
-        ParsedDocument { parsed, language, model, naming, hl7_phi, tokens: OnceLock::new() }
+        ParsedDocument { parsed, language, model, naming, tree, hl7_phi, tokens: OnceLock::new() }
     }
 
     pub fn language(&self) -> Language {
@@ -111,8 +124,25 @@ impl ParsedDocument {
         self.parsed.borrow_owner()
     }
 
+    /// The claim language's tree (empty for X12 and HL7).
     pub fn tree(&self) -> &SourceFile<'_> {
         self.parsed.borrow_dependent()
+    }
+
+    /// The X12 file's segments, for an X12 document.
+    pub fn x12_tree(&self) -> Option<&claimls_analysis::x12::X12File> {
+        match &self.tree {
+            Tree::X12(file) => Some(file),
+            _ => None,
+        }
+    }
+
+    /// The HL7 file's messages and segments, for an HL7 document.
+    pub fn hl7_tree(&self) -> Option<&claimls_analysis::hl7::Hl7File> {
+        match &self.tree {
+            Tree::Hl7(file) => Some(file),
+            _ => None,
+        }
     }
 
     /// The hover at `offset` (a code's title, notes, …), without the diagnostics.
