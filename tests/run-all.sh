@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test of claimls, on a fresh machine or a used one: installs what it needs (only what is
 # missing), then runs the Rust checks and tests, the bundled-data reproducibility check, the
-# examples, the TextMate grammar tests, the VS Code extension's unit tests, the VS Code
-# end-to-end test (real VS Code in code-server) and the real-editor end-to-end tests. This is
+# examples, the Python package with its PySpark tests, the TextMate grammar tests, the VS Code
+# extension's unit tests, the VS Code end-to-end test (real VS Code in code-server) and the real-editor end-to-end tests. This is
 # the README's test command, and CI runs exactly this.
 #
 #   bash tests/run-all.sh
@@ -54,6 +54,9 @@ examples_check() {
 # field of target/bench/results.json gets measured. Timings are printed, never judged.
 bench_smoke() { cargo xtask bench --smoke; }
 
+# The Python package (maturin wheel) and its Spark integration, in a real local[2] PySpark.
+python_tests() { bash server/python/test.sh; }
+
 grammar_tests() { (cd grammar && npm ci --silent && npm test); }
 vscode_unit_tests() { (cd editors/vscode && npm ci --silent && npm test); }
 # Real VS Code (code-server) with the packaged .vsix, driven by Playwright + Debian Chromium;
@@ -68,6 +71,7 @@ step "cargo test" rust_tests
 step "bundled code-set data reproduces byte for byte" data_reproduces
 step "claimls check examples/" examples_check
 step "benchmark harness smoke run (cargo xtask bench --smoke)" bench_smoke
+step "Python package and PySpark (server/python/test.sh)" python_tests
 step "TextMate grammar snapshots" grammar_tests
 step "VS Code extension unit tests" vscode_unit_tests
 step "VS Code end-to-end: the .vsix in code-server" vscode_e2e

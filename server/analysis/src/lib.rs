@@ -78,13 +78,26 @@ pub fn check_text_each_piece(
     language: Language,
     sets: &codes::CodeSets,
     config: &Config,
-    mut each: impl FnMut(Vec<Diagnostic>),
+    each: impl FnMut(Vec<Diagnostic>),
 ) {
     if language == Language::Claim {
         return check_each_piece(text, sets, config, each);
     }
+    check_lowered_each_piece(text, language, language.lower(text), sets, config, each);
+}
+
+/// [`check_text_each_piece`] for an X12 or HL7 text already lowered into `document` (whole, by
+/// [`Language::lower`]): for a caller that reads the claims themselves too (the Python
+/// package's rows name each diagnostic's claim), so that the text is lowered once.
+pub fn check_lowered_each_piece(
+    text: &str,
+    language: Language,
+    document: model::Document,
+    sets: &codes::CodeSets,
+    config: &Config,
+    mut each: impl FnMut(Vec<Diagnostic>),
+) {
     let naming = language.naming(text);
-    let document = language.lower(text);
     let workers = workers_for(text);
     let pieces = |each_piece: &mut dyn FnMut(model::Document)| {
         language::pieces(document, PIECE_BLOCKS, each_piece);

@@ -240,6 +240,24 @@ pub fn check_text_each_piece(
     analysis::check_text_each_piece(text, language, sets, config, each)
 }
 
+/// The whole text lowered into the model (what [`check_lowered_each_piece`] checks).
+pub fn lower(text: &str, language: Language) -> model::Document {
+    language.lower(text)
+}
+
+/// [`check_text_each_piece`] for a text lowered already (by [`lower`]), for a caller that
+/// reads the claims too (the Python package names each diagnostic's 837 claim).
+pub fn check_lowered_each_piece(
+    text: &str,
+    language: Language,
+    document: model::Document,
+    sets: &CodeSets,
+    config: &Config,
+    each: impl FnMut(Vec<Diagnostic>),
+) {
+    analysis::check_lowered_each_piece(text, language, document, sets, config, each)
+}
+
 /// The one diagnostic of a document over the editor's size limit.
 pub fn too_large(text: &str, config: &Config) -> Vec<Diagnostic> {
     analysis::too_large(text, config)

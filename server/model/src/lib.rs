@@ -91,6 +91,11 @@ pub struct Claim {
     pub kind: ClaimKind,
     /// The claim's or order's own id (a block id, `CLM01`, an order's placer number).
     pub id: Option<Field>,
+    /// Where the claim stands in the file's own hierarchy, for a syntax that has one: the id
+    /// (`HL01`) of the 837 HL level, subscriber or patient, the claim belongs to.
+    pub level: Option<Field>,
+    /// The claim's total charge as written (`CLM02`), for a syntax that states one.
+    pub total: Option<Field>,
     /// Where a diagnostic about the claim as a whole goes (its header: the `claim` keyword and
     /// id, the `CLM` segment, the `ORC` segment).
     pub header: Span,

@@ -86,6 +86,8 @@ enum VersionStatus {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ClaimNode {
     pub clm: usize,
+    /// The HL segment of the level the claim stands in (the latest before its `CLM`).
+    pub hl: Option<usize>,
     /// The last segment of the claim (inclusive).
     pub last: usize,
     pub billing: Option<usize>,
@@ -892,6 +894,7 @@ impl<'a> Tx837<'a> {
         let patient = self.patient.unwrap_or_default();
         self.claim = Some(ClaimNode {
             clm: index,
+            hl: self.hls.last().map(|hl| hl.seg),
             last: index,
             billing: self.billing,
             sbr: subscriber.sbr,

@@ -90,6 +90,8 @@ impl<'a> Lowering<'a> {
         let mut claim = Claim {
             kind,
             id: self.element(node.clm, 1),
+            level: node.hl.and_then(|hl| self.element(hl, 1)),
+            total: self.element(node.clm, 2),
             header: clm.span(),
             span: Span::new(clm.span().start, last.span().end.max(clm.span().end)),
             places: place.into_iter().collect(),

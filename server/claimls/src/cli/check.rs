@@ -218,7 +218,12 @@ fn is_claim_file(path: &Path) -> bool {
 /// The file's text, or a one-line reason it is not a claim file we can read. An empty file
 /// (nothing but white space) is a failure too: a truncated export must not pass as clean.
 fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| describe_io(&e))?;
+    text_of_bytes(std::fs::read(path).map_err(|e| describe_io(&e))?)
+}
+
+/// A file's bytes as text, or a one-line reason they are not a claim or order file (see
+/// [`read_text`]); the Python package's Spark rows read files as bytes.
+pub fn text_of_bytes(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.contains(&0) {
         return Err(
             "this is a binary file (it contains NUL bytes), not a claim or order file".to_string()

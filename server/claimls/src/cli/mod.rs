@@ -2,7 +2,7 @@
 
 mod check;
 mod lookup;
-mod output;
+pub mod output;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use claimls_analysis::rules::{RULES, rule};
 use claimls_codes::CodeSets;
 
-pub use check::{CheckArguments, check};
+pub use check::{CheckArguments, check, text_of_bytes};
 pub use lookup::{LookupArguments, find_codes, lookup};
 
 /// `claimls --version`: the program's version and the editions of the bundled code sets.
