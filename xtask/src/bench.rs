@@ -29,6 +29,9 @@ pub struct BenchArguments {
     /// Measure this claimls binary instead of building `target/release/claimls`.
     #[arg(long)]
     binary: Option<PathBuf>,
+    /// Skip the Spark throughput (`xtask/src/spark.rs`).
+    #[arg(long)]
+    no_spark: bool,
 }
 
 /// How much to measure.
@@ -150,6 +153,7 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
         "memory": memory,
         "formats": formats,
     });
+    crate::spark::add(&mut results, &binary, &corpus_dir, arguments.smoke, arguments.no_spark)?;
     results["targets"] = targets(&results);
 
     let path = out_dir.join("results.json");
@@ -166,7 +170,7 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
 
 // ----- set-up -----
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)

@@ -15,6 +15,7 @@ mod corpus;
 mod formats;
 mod hl7_corpus;
 mod lsp_client;
+mod spark;
 mod stats;
 mod x12_corpus;
 

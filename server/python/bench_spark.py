@@ -1,0 +1,115 @@
+"""Spark throughput of claimls.spark.check_files in local[2], for `cargo xtask bench`
+(xtask/src/spark.rs runs it with the venv of server/python/test.sh and reads its JSON).
+
+    python bench_spark.py DIR TODAY RUNS
+
+Prints one JSON object: per stage the wall seconds (median of RUNS) and the CPU seconds of
+the whole Spark process tree (the JVM, its Python workers and what they reaped), and the CPU
+seconds of checking the same files in this process without Spark (the Rust check itself).
+"""
+
+import json
+import os
+import pathlib
+import statistics
+import sys
+import time
+
+os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+from pyspark.sql import SparkSession  # noqa: E402
+
+import claimls._claimls as native  # noqa: E402
+import claimls.spark  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(root):
+    """CPU seconds of process `root` and every process below it (each with its reaped
+    children's time)."""
+    parents, times = {}, {}
+    for entry in pathlib.Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        times[pid] = sum(int(v) for v in fields[11:15]) / TICKS
+    total, frontier = 0.0, [root]
+    while frontier:
+        pid = frontier.pop()
+        total += times.get(pid, 0.0)
+        frontier.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def measure(spark, jvm, runs, job):
+    walls, cpus = [], []
+    for _ in range(runs):
+        cpu, started = tree_cpu(jvm), time.perf_counter()
+        job()
+        walls.append(time.perf_counter() - started)
+        cpus.append(tree_cpu(jvm) - cpu)
+    return {"wall_s": statistics.median(walls), "cpu_s": statistics.median(cpus)}
+
+
+def main():
+    directory, today, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("claimls-bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.memory", "2g")
+        .config("spark.ui.showConsoleProgress", "false")
+        # One file per task, so both cores get files.
+        .config("spark.sql.files.maxPartitionBytes", "1")
+        .config("spark.sql.files.openCostInBytes", "1")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    jvm = spark.sparkContext._gateway.proc.pid
+    files = spark.read.format("binaryFile").load(directory)
+
+    def read():
+        files.selectExpr("sum(length(content))").collect()
+
+    def hand_over(batches):
+        import pyarrow as pa
+
+        for batch in batches:
+            sizes = [len(content) for content in batch.column("content").to_pylist()]
+            yield pa.RecordBatch.from_pydict({"bytes": sizes})
+
+    def read_and_hand_over():
+        files.select("content").mapInArrow(hand_over, "bytes long").groupBy().sum().collect()
+
+    rows = []
+
+    def check():
+        rows.append(claimls.spark.check_files(spark, directory, today=today).count())
+
+    check()  # warm: the workers start and import claimls once
+    stages = {
+        "read": measure(spark, jvm, runs, read),
+        "read_and_hand_over": measure(spark, jvm, runs, read_and_hand_over),
+        "check_files": measure(spark, jvm, runs, check),
+    }
+    spark.stop()
+
+    # The Rust check alone: the same files through the same call, no Spark.
+    cpu = time.process_time()
+    for path in sorted(pathlib.Path(directory).iterdir()):
+        native.diagnostic_rows(path.read_bytes(), str(path), today=today)
+    stages["check_alone"] = {"cpu_s": time.process_time() - cpu}
+    print(json.dumps({"stages": stages, "rows": rows[-1]}))
+
+
+if __name__ == "__main__":
+    main()
