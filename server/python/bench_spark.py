@@ -5,12 +5,14 @@
 
 Prints one JSON object: per stage the wall seconds (median of RUNS) and the CPU seconds of
 the whole Spark process tree (the JVM, its Python workers and what they reaped), and the CPU
-seconds of checking the same files in this process without Spark (the Rust check itself).
+seconds and peak memory of checking the same files in this process without Spark (the Rust
+check itself, and what a Python worker holds).
 """
 
 import json
 import os
 import pathlib
+import resource
 import statistics
 import sys
 import time
@@ -107,7 +109,12 @@ def main():
     cpu = time.process_time()
     for path in sorted(pathlib.Path(directory).iterdir()):
         native.diagnostic_rows(path.read_bytes(), str(path), today=today)
-    stages["check_alone"] = {"cpu_s": time.process_time() - cpu}
+    stages["check_alone"] = {
+        "cpu_s": time.process_time() - cpu,
+        # What one Python worker holds at its peak: the interpreter, pyarrow, the index, one
+        # file's text, model and rows.
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
     print(json.dumps({"stages": stages, "rows": rows[-1]}))
 
 

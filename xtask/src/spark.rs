@@ -127,6 +127,7 @@ fn measure(
             "checking": round(checking),
             "spark_overhead": round(overhead),
         },
+        "python_worker_peak_rss_mb": round(stage("check_alone", "peak_rss_mb")),
         "spark_cpu_over_cli": if cli_cpu > 0.0 { round(spark_cpu / cli_cpu) } else { 0.0 },
         "stages": spark["stages"],
     }))
@@ -171,12 +172,13 @@ fn table(spark: &Value) -> String {
     }
     out.push_str(&format!(
         "Spark takes {:.2}× the CLI's CPU time; its CPU seconds: reading {:.2}, handing over \
-         (Arrow) {:.2}, checking {:.2}, Spark overhead {:.2}\n",
+         (Arrow) {:.2}, checking {:.2}, Spark overhead {:.2}; a Python worker peaks at {:.0} MB\n",
         number("/spark_cpu_over_cli"),
         number("/split_cpu_s/reading"),
         number("/split_cpu_s/hand_over"),
         number("/split_cpu_s/checking"),
         number("/split_cpu_s/spark_overhead"),
+        number("/python_worker_peak_rss_mb"),
     ));
     out
 }
