@@ -13,8 +13,13 @@
 //! would compete with the next version's check for the CPU, for no request.)
 //!
 //! The kept tree has no semantic tokens: they are a third of a tree's memory and only
-//! highlighting needs them. The first `semanticTokens` request of a version makes them (one
-//! more pass that keeps only the tokens) and they are kept with the tree from then on.
+//! highlighting needs them. The first `semanticTokens` request of a version makes them (for
+//! the claim language one more pass that keeps only the tokens; for X12 and HL7 a walk over
+//! the kept tree) and they are kept with the tree from then on.
+//!
+//! Each feature goes to its syntax: the claim language's `ide::*`, or `ide::x12::*` and
+//! `ide::hl7::*` over the kept X12 or HL7 tree (hover on structure, completion, outline,
+//! folding, tokens, formatting); hover on codes, inlay hints and navigation run on the model.
 
 use std::sync::{Arc, OnceLock};
 

@@ -345,7 +345,11 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec![" ".into(), ".".into(), "-".into(), ",".into()]),
+            // The claim language's word and list separators, and the usual X12 (`*` `:`) and
+            // HL7 (`|` `^`) delimiters, after which a component starts.
+            trigger_characters: Some(
+                [" ", ".", "-", ",", "*", ":", "|", "^"].map(String::from).to_vec(),
+            ),
             ..CompletionOptions::default()
         }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
