@@ -175,8 +175,15 @@ impl ParsedDocument {
         }
     }
 
+    /// Code titles; in an 837 also the codes each SV107 points to (its numbers do not say).
     pub fn inlay_hints(&self, sets: &CodeSets, range: Span) -> Vec<ide::InlayHint> {
-        ide::inlay_hints(self.text(), &self.model_around(range), sets, range)
+        let model = self.model_around(range);
+        let mut hints = ide::inlay_hints(self.text(), &model, sets, range);
+        if self.language == Language::X12 {
+            hints.extend(ide::pointer_hints(self.text(), &model, sets, range));
+            hints.sort_by_key(|hint| hint.offset);
+        }
+        hints
     }
 
     /// The outline: claim-language blocks; X12 envelopes and loops down to the service lines;

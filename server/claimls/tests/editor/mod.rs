@@ -215,6 +215,21 @@ async fn render(feature: &str, client: &mut Client, init: &Value, fixture: &Fixt
             same_segments(text, &joined);
             format!("{}\n\n{}", actions[0]["title"].as_str().unwrap(), visible(&joined))
         }
+        "inlay" => {
+            let end = lines.position(text.len());
+            let params = json!({
+                "textDocument": document,
+                "range": { "start": { "line": 0, "character": 0 }, "end": end },
+            });
+            let hints = client.request("textDocument/inlayHint", params).await;
+            let mut out = String::new();
+            for hint in hints.as_array().unwrap() {
+                let at = lines.offset(&hint["position"]);
+                let before = &text[text[..at].rfind(['*', ':', '|', '^']).map_or(0, |s| s + 1)..at];
+                out.push_str(&format!("{before:?}: {}\n", hint["label"].as_str().unwrap()));
+            }
+            out
+        }
         other => panic!("no feature {other}"),
     }
 }
@@ -294,6 +309,11 @@ async fn phi() {
 #[tokio::test(start_paused = true)]
 async fn tokens() {
     run("tokens").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn inlay() {
+    run("inlay").await;
 }
 
 #[tokio::test(start_paused = true)]
