@@ -398,8 +398,13 @@ fn name_from(text: &str, segment: Segment<'_>, level: Level, symbol: &mut Symbol
         _ => None,
     };
     if let (Level::Line, Some((procedure, charge))) = (level, service) {
-        let code = segment.component(procedure, 2).map_or("", |span| span.slice(text));
-        symbol.name = format!("{} {code}", symbol.name);
+        // An institutional line without a procedure is named by its revenue code (SV201).
+        let code = segment
+            .component(procedure, 2)
+            .map(|span| span.slice(text))
+            .filter(|code| !code.is_empty())
+            .unwrap_or_else(|| if id == "SV2" { segment.text(1, text) } else { "" });
+        symbol.name = format!("{} {code}", symbol.name).trim_end().to_string();
         symbol.detail = Some(format!("charge {}", segment.text(charge, text)));
     }
 }
