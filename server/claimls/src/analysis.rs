@@ -13,8 +13,13 @@
 //! would compete with the next version's check for the CPU, for no request.)
 //!
 //! The kept tree has no semantic tokens: they are a third of a tree's memory and only
-//! highlighting needs them. The first `semanticTokens` request of a version makes them (one
-//! more pass that keeps only the tokens) and they are kept with the tree from then on.
+//! highlighting needs them. The first `semanticTokens` request of a version makes them (for
+//! the claim language one more pass that keeps only the tokens; for X12 and HL7 a walk over
+//! the kept tree) and they are kept with the tree from then on.
+//!
+//! Each feature goes to its syntax: the claim language's `ide::*`, or `ide::x12::*` and
+//! `ide::hl7::*` over the kept X12 or HL7 tree (hover on structure, completion, outline,
+//! folding, tokens, formatting); hover on codes, inlay hints and navigation run on the model.
 
 use std::sync::{Arc, OnceLock};
 
@@ -46,8 +51,9 @@ pub struct ParsedDocument {
     naming: &'static dyn Naming,
     /// The X12 or HL7 tree (the claim language's is in `parsed`, as it borrows the text).
     tree: Tree,
-    /// Where the patient data is, for an HL7 document (its parser decides, at parse time).
-    hl7_phi: Vec<Span>,
+    /// Where the patient data is, for an X12 or HL7 document (its crate decides from the tree,
+    /// at parse time, off the runtime's threads).
+    phi: Vec<Span>,
     tokens: OnceLock<Vec<syntax::SemanticToken>>,
 }
 
@@ -70,16 +76,17 @@ impl ParsedDocument {
     /// into the model.
     pub fn parse(text: Arc<str>, language: Language) -> ParsedDocument {
         let naming = language.naming(&text);
-        let mut hl7_phi = Vec::new();
+        let mut phi = Vec::new();
         let (model, tree) = match language {
             Language::Claim => (model::Document::default(), Tree::Claim),
             Language::X12 => {
                 let file = claimls_analysis::x12::parse(&text);
+                phi = claimls_analysis::x12::phi_spans(&text, &file);
                 (claimls_analysis::x12::lower(&text, &file), Tree::X12(file))
             }
             Language::Hl7 => {
                 let file = claimls_analysis::hl7::parse(&text);
-                hl7_phi = claimls_analysis::hl7::phi_spans(&file);
+                phi = claimls_analysis::hl7::phi_spans(&file);
                 (claimls_analysis::hl7::lower(&text, &file), Tree::Hl7(file))
             }
         };
@@ -98,7 +105,7 @@ impl ParsedDocument {
             }
             tree
         });
-        ParsedDocument { parsed, language, model, naming, tree, hl7_phi, tokens: OnceLock::new() }
+        ParsedDocument { parsed, language, model, naming, tree, phi, tokens: OnceLock::new() }
     }
 
     pub fn language(&self) -> Language {
@@ -145,9 +152,15 @@ impl ParsedDocument {
         }
     }
 
-    /// The hover at `offset` (a code's title, notes, …), without the diagnostics.
+    /// The hover at `offset` (a code's title, notes, …; for X12 and HL7 also what the segment,
+    /// element or field is), without the diagnostics.
     pub fn hover(&self, sets: &CodeSets, offset: usize) -> Option<ide::Hover> {
-        ide::hover(self.text(), &self.model_at(offset), self.naming, sets, offset)
+        let (text, naming) = (self.text(), self.naming);
+        match &self.tree {
+            Tree::Claim => ide::hover(text, &self.model_at(offset), naming, sets, offset),
+            Tree::X12(file) => ide::x12::hover(text, file, &self.model, naming, sets, offset),
+            Tree::Hl7(file) => ide::hl7::hover(text, file, &self.model, naming, sets, offset),
+        }
     }
 
     /// The diagnostics whose span touches `offset`, from checking only the block there.
@@ -157,23 +170,51 @@ impl ParsedDocument {
     }
 
     pub fn completions(&self, sets: &CodeSets, offset: usize) -> ide::CompletionList {
-        ide::completions(self.text(), self.tree(), sets, offset)
+        match &self.tree {
+            Tree::Claim => ide::completions(self.text(), self.tree(), sets, offset),
+            Tree::X12(file) => ide::x12::completions(self.text(), file, self.naming, sets, offset),
+            Tree::Hl7(file) => ide::hl7::completions(self.text(), file, sets, offset),
+        }
     }
 
+    /// Code titles; in an 837 also the codes each SV107 points to (its numbers do not say).
     pub fn inlay_hints(&self, sets: &CodeSets, range: Span) -> Vec<ide::InlayHint> {
-        ide::inlay_hints(self.text(), &self.model_around(range), sets, range)
+        let model = self.model_around(range);
+        let mut hints = ide::inlay_hints(self.text(), &model, sets, range);
+        if self.language == Language::X12 {
+            hints.extend(ide::pointer_hints(self.text(), &model, sets, range));
+            hints.sort_by_key(|hint| hint.offset);
+        }
+        hints
     }
 
+    /// The outline: claim-language blocks; X12 envelopes and loops down to the service lines;
+    /// HL7 messages, orders, tests and diagnoses.
     pub fn document_symbols(&self) -> Vec<ide::Symbol> {
-        ide::document_symbols(self.tree())
+        match &self.tree {
+            Tree::Claim => ide::document_symbols(self.tree()),
+            Tree::X12(file) => ide::x12::document_symbols(self.text(), file),
+            Tree::Hl7(file) => ide::hl7::document_symbols(self.text(), file),
+        }
     }
 
-    /// Block folds, then comment folds (each with whether it is a comment).
+    /// What `workspace/symbol` lists: the claims and orders, wherever the outline has them.
+    pub fn workspace_symbols(&self) -> Vec<ide::Symbol> {
+        ide::claims_and_orders(self.document_symbols())
+    }
+
+    /// Block (or loop, or message) folds, then comment folds (each with whether it is a
+    /// comment).
     pub fn folding_ranges(&self) -> Vec<(Span, bool)> {
-        let blocks = ide::folding_ranges(self.tree()).into_iter().map(|span| (span, false));
-        let comments =
-            ide::comment_folding_ranges(self.text()).into_iter().map(|span| (span, true));
-        blocks.chain(comments).collect()
+        let (blocks, comments) = match &self.tree {
+            Tree::Claim => {
+                (ide::folding_ranges(self.tree()), ide::comment_folding_ranges(self.text()))
+            }
+            Tree::X12(file) => (ide::x12::folding_ranges(self.text(), file), Vec::new()),
+            Tree::Hl7(file) => (ide::hl7::folding_ranges(file), Vec::new()),
+        };
+        let blocks = blocks.into_iter().map(|span| (span, false));
+        blocks.chain(comments.into_iter().map(|span| (span, true))).collect()
     }
 
     pub fn definition(&self, offset: usize) -> Option<Span> {
@@ -192,27 +233,39 @@ impl ParsedDocument {
         ide::rename(self.text(), &self.model_at(offset), self.naming, offset, new_name)
     }
 
+    /// The formatting edits: the claim language aligned, an 837 one segment a line; an HL7
+    /// message is left as it is.
     pub fn format(&self) -> Vec<TextEdit> {
-        ide::format(self.text(), self.tree())
+        match &self.tree {
+            Tree::Claim => ide::format(self.text(), self.tree()),
+            Tree::X12(file) => ide::x12::format(self.text(), file, ide::x12::Layout::Lines),
+            Tree::Hl7(_) => Vec::new(),
+        }
+    }
+
+    /// For an 837, the edits that put every segment on one line (`None` for other documents).
+    pub fn x12_join_lines(&self) -> Option<Vec<TextEdit>> {
+        let file = self.x12_tree()?;
+        Some(ide::x12::format(self.text(), file, ide::x12::Layout::OneLine))
     }
 
     /// Where the patient data is (names, dates of birth, member ids, names in comments).
-    /// Comments are found through the semantic tokens: call it off the runtime's threads.
+    /// Claim-language comments are found through the semantic tokens: call it off the
+    /// runtime's threads (X12 and HL7 answer what their parse found).
     pub fn phi_spans(&self) -> Vec<Span> {
         match self.language {
             Language::Claim => syntax::phi_spans(self.text(), self.tree(), self.semantic_tokens()),
-            Language::Hl7 => self.hl7_phi.clone(),
-            // The 837's patient data (NM1*IL/QC, N3/N4, DMG02, CLM01, REF*EA) is still to come.
-            Language::X12 => Vec::new(),
+            Language::X12 | Language::Hl7 => self.phi.clone(),
         }
     }
 
     /// The semantic tokens, made on the first call (a pass over the whole text: call it off
     /// the runtime's threads).
     pub fn semantic_tokens(&self) -> &[syntax::SemanticToken] {
-        self.tokens.get_or_init(|| match self.language {
-            Language::Claim => syntax::parse(self.text()).tokens,
-            Language::X12 | Language::Hl7 => Vec::new(),
+        self.tokens.get_or_init(|| match &self.tree {
+            Tree::Claim => syntax::parse(self.text()).tokens,
+            Tree::X12(file) => ide::x12::semantic_tokens(self.text(), file),
+            Tree::Hl7(file) => ide::hl7::semantic_tokens(self.text(), file),
         })
     }
 
