@@ -10,6 +10,28 @@ const FIELD = String.raw`[^|\r\n]*`;
 // HL7 timestamps: YYYYMMDD[HHMM[SS[.S…]]][±ZZZZ], a whole field or component.
 const TS = String.raw`\d{8}(?:\d{4}(?:\d{2}(?:\.\d{1,4})?)?)?(?:[+-]\d{4})?`;
 
+// A segment whose field `n` holds a code (code ^ text ^ coding system): the code gets
+// `codeScope`, the fields before it the usual separators and dates.
+function codedField(id, n, codeScope) {
+  const begin = [`^(${id})`];
+  const beginCaptures = { 1: { name: 'entity.name.tag.segment.hl7' } };
+  for (let i = 1; i < n; i++) {
+    begin.push(String.raw`(\|)(${FIELD})`);
+    beginCaptures[2 * i] = { name: 'punctuation.separator.field.hl7' };
+    beginCaptures[2 * i + 1] = { patterns: [{ include: '#field-content' }] };
+  }
+  begin.push(String.raw`(\|)([^|^~\r\n]*)`);
+  beginCaptures[2 * n] = { name: 'punctuation.separator.field.hl7' };
+  beginCaptures[2 * n + 1] = { name: codeScope };
+  return {
+    name: `meta.segment.${id.toLowerCase()}.hl7`,
+    begin: begin.join(''),
+    beginCaptures,
+    end: '$',
+    patterns: [{ include: '#coding-system' }, { include: '#field-content' }],
+  };
+}
+
 export const hl7 = {
   $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
   name: 'HL7 v2',
@@ -32,39 +54,9 @@ export const hl7 = {
       patterns: [{ include: '#field-content' }],
     },
     // DG1-3: code ^ text ^ coding system.
-    dg1: {
-      name: 'meta.segment.dg1.hl7',
-      begin: String.raw`^(DG1)(\|)(${FIELD})(\|)(${FIELD})(\|)([^|^~\r\n]*)`,
-      beginCaptures: {
-        1: { name: 'entity.name.tag.segment.hl7' },
-        2: { name: 'punctuation.separator.field.hl7' },
-        3: { patterns: [{ include: '#field-content' }] },
-        4: { name: 'punctuation.separator.field.hl7' },
-        5: { patterns: [{ include: '#field-content' }] },
-        6: { name: 'punctuation.separator.field.hl7' },
-        7: { name: 'support.constant.code.diagnosis.hl7' },
-      },
-      end: '$',
-      patterns: [{ include: '#coding-system' }, { include: '#field-content' }],
-    },
+    dg1: codedField('DG1', 3, 'support.constant.code.diagnosis.hl7'),
     // OBR-4: the test ordered (code ^ text ^ coding system).
-    obr: {
-      name: 'meta.segment.obr.hl7',
-      begin: String.raw`^(OBR)(\|)(${FIELD})(\|)(${FIELD})(\|)(${FIELD})(\|)([^|^~\r\n]*)`,
-      beginCaptures: {
-        1: { name: 'entity.name.tag.segment.hl7' },
-        2: { name: 'punctuation.separator.field.hl7' },
-        3: { patterns: [{ include: '#field-content' }] },
-        4: { name: 'punctuation.separator.field.hl7' },
-        5: { patterns: [{ include: '#field-content' }] },
-        6: { name: 'punctuation.separator.field.hl7' },
-        7: { patterns: [{ include: '#field-content' }] },
-        8: { name: 'punctuation.separator.field.hl7' },
-        9: { name: 'support.constant.code.service.hl7' },
-      },
-      end: '$',
-      patterns: [{ include: '#coding-system' }, { include: '#field-content' }],
-    },
+    obr: codedField('OBR', 4, 'support.constant.code.service.hl7'),
     segment: {
       name: 'meta.segment.hl7',
       begin: String.raw`^([A-Z][A-Z0-9]{2})(?=\||$)`,
