@@ -10,6 +10,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { maskRanges, PHI_RANGES } from './mask';
+import { isClaimlsLanguage, LANGUAGE_IDS } from './languages';
 import { findServer } from './serverPath';
 import { serverSettings, ServerSettings } from './settings';
 import { editionLabel, editionTooltip } from './status';
@@ -48,7 +49,7 @@ function setStatus(kind: 'starting' | 'running' | 'error', text: string, tooltip
 
 function updateStatusVisibility(): void {
   const editor = vscode.window.activeTextEditor;
-  if (editor && editor.document.languageId === 'claim') statusItem.show();
+  if (editor && isClaimlsLanguage(editor.document.languageId)) statusItem.show();
   else statusItem.hide();
 }
 
@@ -96,7 +97,7 @@ async function startClient(): Promise<void> {
   const executable = { command, args: ['serve'], options: { cwd: workspaceFolderPath() } };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'claim' }],
+    documentSelector: LANGUAGE_IDS.map((language) => ({ language })),
     initializationOptions: currentSettings(),
     outputChannel: output,
     traceOutputChannel: output,
@@ -316,7 +317,7 @@ class Masker implements vscode.Disposable {
   }
 
   private schedule(doc: vscode.TextDocument): void {
-    if (doc.languageId !== 'claim' || !this.enabled) return;
+    if (!isClaimlsLanguage(doc.languageId) || !this.enabled) return;
     const key = doc.uri.toString();
     // The masks already shown grow with text typed inside them (no flash of a name while
     // typing); the server's answer for the new text follows shortly.
@@ -338,7 +339,7 @@ class Masker implements vscode.Disposable {
    * request) is dropped, the next one follows.
    */
   private apply(editor: vscode.TextEditor, on: boolean): void {
-    if (!on || editor.document.languageId !== 'claim') {
+    if (!on || !isClaimlsLanguage(editor.document.languageId)) {
       editor.setDecorations(this.decoration, []);
       return;
     }
