@@ -14,7 +14,7 @@ import { isClaimlsLanguage, LANGUAGE_IDS } from './languages';
 import { findServer } from './serverPath';
 import { serverSettings, ServerSettings } from './settings';
 import { editionLabel, editionTooltip } from './status';
-import { codePrefixAt, CodeHit, CodePick, hitToPick, SEARCH_CODES } from './symbols';
+import { codeAsWritten, codePrefixAt, CodeHit, CodePick, hitToPick, SEARCH_CODES } from './symbols';
 
 const SECTION = 'claimls';
 /** Settings that change what the server computes (sent via didChangeConfiguration). */
@@ -253,7 +253,7 @@ async function lookupCode(): Promise<void> {
     const item = qp.selectedItems[0] ?? qp.activeItems[0];
     qp.hide();
     if (!item) return;
-    const code = item.pick.code;
+    const code = codeAsWritten(item.pick.code, editor?.document.languageId);
     if (editor && !editor.document.isClosed) {
       await editor.edit((b) => {
         if (replaceRange) b.replace(replaceRange, code);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isClaimlsLanguage, LANGUAGE_IDS } from '../src/languages.ts';
+import { codeAsWritten } from '../src/symbols.ts';
 
 const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
 
@@ -31,4 +32,13 @@ test('x12 and hl7 are known by extension and by their first line', () => {
 test('isClaimlsLanguage', () => {
   for (const id of ['claim', 'x12', 'hl7']) assert.ok(isClaimlsLanguage(id), id);
   for (const id of ['edi', 'plaintext', 'x12-edi', '']) assert.ok(!isClaimlsLanguage(id), id);
+});
+
+test('codeAsWritten: X12 drops the dot, the claim language and HL7 keep it', () => {
+  assert.equal(codeAsWritten('E11.65', 'x12'), 'E1165');
+  assert.equal(codeAsWritten('S72.001A', 'x12'), 'S72001A');
+  assert.equal(codeAsWritten('99213', 'x12'), '99213');
+  assert.equal(codeAsWritten('E11.65', 'hl7'), 'E11.65');
+  assert.equal(codeAsWritten('E11.65', 'claim'), 'E11.65');
+  assert.equal(codeAsWritten('E11.65', undefined), 'E11.65');
 });
