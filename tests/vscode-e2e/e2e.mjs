@@ -420,6 +420,30 @@ function colours(re) {
 }
 const masked = (s) => /rgba\(0, 0, 0, 0\)|transparent/.test(s);
 
+/**
+ * Turns presentation mode on, waits until every span of text matching `re` is drawn
+ * transparent (a screenshot `shot` then), turns it off and waits until it shows again.
+ */
+async function presentationHides(re, shot) {
+  const toggle = () => runCommand('Claim: Toggle presentation mode (mask patient data)');
+  // The colours are joined by commas, and so are an rgb()'s numbers.
+  const each = (all) => all.split(/,(?![^(]*\))/);
+  await toggle();
+  await until(`every span of ${re} drawn transparent`, async () => {
+    const all = await colours(re);
+    return { ok: all !== '' && each(all).every(masked), seen: all || '(not found)' };
+  }, 10000);
+  await screenshot(shot);
+  await toggle();
+  await until(`${re} visible again`, async () => {
+    const all = await colours(re);
+    return { ok: all !== '' && !each(all).some(masked), seen: all || '(not found)' };
+  }, 10000);
+}
+
+/** The 837 text with `composites` added at the end of its HI segment. */
+const endHi = (text, composites) => text.replace(/(\nHI\*[^\n]*)~\n/, `$1${composites}~\n`);
+
 /** Text with its line ends made LF (VS Code writes a file of lone CRs back with LF). */
 const lf = (text) => text.replace(/\r\n?/g, '\n');
 
@@ -652,23 +676,36 @@ async function main() {
       await page.keyboard.press('End');
       await page.keyboard.press('ArrowLeft');
       const { chosen } = await complete('*ABF:E116', /E11\.?65\b/, { invoke: true, picture: () => screenshot('837-completions') });
-      await saveAndExpect(x12Path, before.replace('*ABF:E11~\n', '*ABF:E11*ABF:E1165~\n'), 'the saved HI to end "*ABF:E11*ABF:E1165~"');
+      await saveAndExpect(x12Path, endHi(before, '*ABF:E1165'), 'the saved HI to end "*ABF:E1165~"');
       return `accepted "${chosen}"`;
+    });
+
+    await check('837: the status bar shows the server; "Claim: Look up a code" inserts E1165 without the dot', async () => {
+      const item = page.locator('.statusbar-item[id="claimls.claimls.server"], .statusbar-item[id$="claimls.server"]').first();
+      const status = await until('the claimls status bar item in an 837', async () => {
+        const text = (await item.innerText()).trim();
+        return { ok: /ICD-10-CM FY\d{4}/.test(text), value: text, seen: `"${text}"` };
+      });
+      await save();
+      const before = readFileSync(x12Path, 'utf8');
+      await gotoLine(22);
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.insertText('*ABF:');
+      await runCommand('Claim: Look up a code');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill('E11.65');
+      const rows = '.quick-input-list .monaco-list-row';
+      await focusRow(rows, /^E11\.65\b/, 'the look-up list');
+      await page.keyboard.press('Enter');
+      await saveAndExpect(x12Path, endHi(before, '*ABF:E1165'), 'the saved HI to end "*ABF:E1165~"');
+      return `status "${status}"; inserted E1165`;
     });
 
     await check("837: presentation mode hides the subscriber's name (NM1*IL) on screen only", async () => {
       await gotoLine(16);
-      await runCommand('Claim: Toggle presentation mode (mask patient data)');
-      await until('every span of ALVAREZ drawn transparent', async () => {
-        const all = await colours(/ALVAREZ/);
-        return { ok: all !== '' && all.split(/,(?![^(]*\))/).every(masked), seen: all || '(name not found)' };
-      }, 10000);
-      await screenshot('837-presentation-mode');
-      await runCommand('Claim: Toggle presentation mode (mask patient data)');
-      await until('the name visible again', async () => {
-        const all = await colours(/ALVAREZ/);
-        return { ok: all !== '' && !masked(all), seen: all || '(name not found)' };
-      }, 10000);
+      await presentationHides(/ALVAREZ/, '837-presentation-mode');
       if (!readFileSync(x12Path, 'utf8').includes('NM1*IL*1*ALVAREZ*MARIA')) throw new Error('the file lost the name');
       return 'NM1*IL name drawn transparent over the mask bar, and back';
     });
@@ -687,6 +724,11 @@ async function main() {
     await check('HL7: hovering in OBR-4 names the field OBR-4', async () => {
       const text = await hoverText('A1c', (t) => t.includes('OBR-4'), 'a hover in OBR-4 with "OBR-4"');
       return `"${text.slice(0, 90)}…"`;
+    });
+
+    await check("HL7: presentation mode hides the patient's name (PID-5) on screen only", async () => {
+      await presentationHides(/Alvarez/, 'hl7-presentation-mode');
+      return 'PID-5 drawn transparent over the mask bar, and back';
     });
 
     await check('HL7: completion in DG1-3 (E11.6) accepts E11.65', async () => {
