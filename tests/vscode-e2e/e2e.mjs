@@ -411,10 +411,11 @@ async function complete(typed, re, { invoke = false, picture } = {}) {
   return { chosen, labels };
 }
 
-/** The colours the editor draws the spans containing `re` in, joined by commas ('' when none). */
+/** The colours the editor draws the token spans containing `re` in, joined by commas ('' when none). */
 function colours(re) {
   return page
-    .locator('.monaco-editor .view-line span')
+    // A line is a span of token spans: only the token spans carry the mask's colour.
+    .locator('.monaco-editor .view-line > span > span')
     .filter({ hasText: re })
     .evaluateAll((els) => els.map((e) => getComputedStyle(e).color).join(','));
 }
@@ -697,7 +698,8 @@ async function main() {
       await input.waitFor({ state: 'visible', timeout: 5000 });
       await input.fill('E11.65');
       const rows = '.quick-input-list .monaco-list-row';
-      await focusRow(rows, /^E11\.65\b/, 'the look-up list');
+      // (The row reads "E11.65Type 2 …": label and description without a space.)
+      await focusRow(rows, /^E11\.65(?!\d)/, 'the look-up list');
       await page.keyboard.press('Enter');
       await saveAndExpect(x12Path, endHi(before, '*ABF:E1165'), 'the saved HI to end "*ABF:E1165~"');
       return `status "${status}"; inserted E1165`;
