@@ -145,9 +145,15 @@ impl ParsedDocument {
         }
     }
 
-    /// The hover at `offset` (a code's title, notes, …), without the diagnostics.
+    /// The hover at `offset` (a code's title, notes, …; for X12 and HL7 also what the segment,
+    /// element or field is), without the diagnostics.
     pub fn hover(&self, sets: &CodeSets, offset: usize) -> Option<ide::Hover> {
-        ide::hover(self.text(), &self.model_at(offset), self.naming, sets, offset)
+        let (text, naming) = (self.text(), self.naming);
+        match &self.tree {
+            Tree::Claim => ide::hover(text, &self.model_at(offset), naming, sets, offset),
+            Tree::X12(file) => ide::x12::hover(text, file, &self.model, naming, sets, offset),
+            Tree::Hl7(file) => ide::hl7::hover(text, file, &self.model, naming, sets, offset),
+        }
     }
 
     /// The diagnostics whose span touches `offset`, from checking only the block there.
@@ -157,23 +163,44 @@ impl ParsedDocument {
     }
 
     pub fn completions(&self, sets: &CodeSets, offset: usize) -> ide::CompletionList {
-        ide::completions(self.text(), self.tree(), sets, offset)
+        match &self.tree {
+            Tree::Claim => ide::completions(self.text(), self.tree(), sets, offset),
+            Tree::X12(file) => ide::x12::completions(self.text(), file, self.naming, sets, offset),
+            Tree::Hl7(file) => ide::hl7::completions(self.text(), file, sets, offset),
+        }
     }
 
     pub fn inlay_hints(&self, sets: &CodeSets, range: Span) -> Vec<ide::InlayHint> {
         ide::inlay_hints(self.text(), &self.model_around(range), sets, range)
     }
 
+    /// The outline: claim-language blocks; X12 envelopes and loops down to the service lines;
+    /// HL7 messages, orders, tests and diagnoses.
     pub fn document_symbols(&self) -> Vec<ide::Symbol> {
-        ide::document_symbols(self.tree())
+        match &self.tree {
+            Tree::Claim => ide::document_symbols(self.tree()),
+            Tree::X12(file) => ide::x12::document_symbols(self.text(), file),
+            Tree::Hl7(file) => ide::hl7::document_symbols(self.text(), file),
+        }
     }
 
-    /// Block folds, then comment folds (each with whether it is a comment).
+    /// What `workspace/symbol` lists: the claims and orders, wherever the outline has them.
+    pub fn workspace_symbols(&self) -> Vec<ide::Symbol> {
+        ide::claims_and_orders(self.document_symbols())
+    }
+
+    /// Block (or loop, or message) folds, then comment folds (each with whether it is a
+    /// comment).
     pub fn folding_ranges(&self) -> Vec<(Span, bool)> {
-        let blocks = ide::folding_ranges(self.tree()).into_iter().map(|span| (span, false));
-        let comments =
-            ide::comment_folding_ranges(self.text()).into_iter().map(|span| (span, true));
-        blocks.chain(comments).collect()
+        let (blocks, comments) = match &self.tree {
+            Tree::Claim => {
+                (ide::folding_ranges(self.tree()), ide::comment_folding_ranges(self.text()))
+            }
+            Tree::X12(file) => (ide::x12::folding_ranges(self.text(), file), Vec::new()),
+            Tree::Hl7(file) => (ide::hl7::folding_ranges(file), Vec::new()),
+        };
+        let blocks = blocks.into_iter().map(|span| (span, false));
+        blocks.chain(comments.into_iter().map(|span| (span, true))).collect()
     }
 
     pub fn definition(&self, offset: usize) -> Option<Span> {
@@ -192,8 +219,20 @@ impl ParsedDocument {
         ide::rename(self.text(), &self.model_at(offset), self.naming, offset, new_name)
     }
 
+    /// The formatting edits: the claim language aligned, an 837 one segment a line; an HL7
+    /// message is left as it is.
     pub fn format(&self) -> Vec<TextEdit> {
-        ide::format(self.text(), self.tree())
+        match &self.tree {
+            Tree::Claim => ide::format(self.text(), self.tree()),
+            Tree::X12(file) => ide::x12::format(self.text(), file, ide::x12::Layout::Lines),
+            Tree::Hl7(_) => Vec::new(),
+        }
+    }
+
+    /// For an 837, the edits that put every segment on one line (`None` for other documents).
+    pub fn x12_join_lines(&self) -> Option<Vec<TextEdit>> {
+        let file = self.x12_tree()?;
+        Some(ide::x12::format(self.text(), file, ide::x12::Layout::OneLine))
     }
 
     /// Where the patient data is (names, dates of birth, member ids, names in comments).
@@ -202,17 +241,20 @@ impl ParsedDocument {
         match self.language {
             Language::Claim => syntax::phi_spans(self.text(), self.tree(), self.semantic_tokens()),
             Language::Hl7 => self.hl7_phi.clone(),
-            // The 837's patient data (NM1*IL/QC, N3/N4, DMG02, CLM01, REF*EA) is still to come.
-            Language::X12 => Vec::new(),
+            Language::X12 => match &self.tree {
+                Tree::X12(file) => claimls_analysis::x12::phi_spans(self.text(), file),
+                _ => Vec::new(),
+            },
         }
     }
 
     /// The semantic tokens, made on the first call (a pass over the whole text: call it off
     /// the runtime's threads).
     pub fn semantic_tokens(&self) -> &[syntax::SemanticToken] {
-        self.tokens.get_or_init(|| match self.language {
-            Language::Claim => syntax::parse(self.text()).tokens,
-            Language::X12 | Language::Hl7 => Vec::new(),
+        self.tokens.get_or_init(|| match &self.tree {
+            Tree::Claim => syntax::parse(self.text()).tokens,
+            Tree::X12(file) => ide::x12::semantic_tokens(self.text(), file),
+            Tree::Hl7(file) => ide::hl7::semantic_tokens(self.text(), file),
         })
     }
 

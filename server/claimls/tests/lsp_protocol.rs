@@ -16,6 +16,10 @@ use tower_lsp_server::ls_types::Uri;
 
 use lsp::state::{Options, State};
 
+/// The editor features on X12 and HL7 documents, from fixtures.
+#[path = "editor/mod.rs"]
+mod editor;
+
 const URI: &str = "file:///nowhere/test.claim";
 const WAIT: Duration = Duration::from_secs(10);
 

@@ -184,6 +184,10 @@ pub enum TokenKind {
     /// A block id, member id or payer id.
     Identifier,
     Comment,
+    /// A delimiter of X12 or HL7 (element, component, repetition separators, terminators).
+    Separator,
+    /// A qualifier of X12 (`ABK`, `HC`, `D8`, `XX`): what the next value is.
+    Qualifier,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

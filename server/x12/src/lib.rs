@@ -15,13 +15,15 @@
 //!    positions in their messages ("SV107", "HI position 3").
 //!
 //! [`describe_segment`] and [`describe_element`] describe the segments and elements claimls
-//! reads, in the project's own words (no implementation guide or dictionary is bundled).
+//! reads, in the project's own words (no implementation guide or dictionary is bundled);
+//! [`phi_spans`] says where the patient data is (what presentation mode masks).
 
 mod check;
 mod describe;
 mod lower;
 mod naming;
 mod parse;
+mod phi;
 
 pub use check::{TransactionKind, check};
 pub use describe::{
@@ -34,6 +36,7 @@ pub use parse::{
     Delimiters, Element, ISA_LENGTH, Location, Repetition, Segment, X12File, is_segment_id, parse,
     unwrapped,
 };
+pub use phi::phi_spans;
 
 /// Every diagnostic of a file: what the parser met and what the structure check found, sorted by
 /// position.

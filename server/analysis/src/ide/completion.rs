@@ -143,17 +143,68 @@ pub fn completions(
         _ => Word { text: "", span: Span::new(offset, offset) },
     };
     let block = enclosing_block(file, line_start);
-    let mut context =
-        Context { sets, block, partial, items: Vec::new(), is_incomplete: false, text, offset };
+    let mut context = Context {
+        sets,
+        block,
+        partial,
+        items: Vec::new(),
+        is_incomplete: false,
+        text,
+        offset,
+        dotted: true,
+    };
     if words.is_empty() {
         context.keywords();
     } else {
         context.after(&words);
     }
-    let mut items = context.items;
-    let is_incomplete = context.is_incomplete || items.len() > COMPLETION_LIMIT;
-    items.truncate(COMPLETION_LIMIT);
-    CompletionList { items, is_incomplete }
+    context.finish()
+}
+
+/// What an X12 or HL7 position takes, for [`complete_value`].
+pub(crate) enum Wanted<'w> {
+    /// Codes of these systems, by code prefix or by words of a title.
+    Codes(&'w [CodeSystem]),
+    /// Modifiers, without those already used.
+    Modifiers(&'w [String]),
+    /// Places of service.
+    Places,
+    /// Fixed values (qualifiers), each with what it says.
+    Values(&'w [(&'w str, &'w str)]),
+}
+
+/// Completions of one value of another syntax (an X12 component, an HL7 component): `typed` is
+/// what was typed of it up to the cursor, `replace` the whole value the items replace. The
+/// same search and ranking as the claim language's; codes are written with their dot when
+/// `dotted` (the syntax's `Naming::dotted_codes`).
+pub(crate) fn complete_value(
+    text: &str,
+    sets: &CodeSets,
+    typed: Span,
+    replace: Span,
+    wanted: Wanted<'_>,
+    dotted: bool,
+) -> CompletionList {
+    let typed = super::clamp_span(text, typed);
+    let replace = super::clamp_span(text, replace);
+    let partial = Word { text: typed.slice(text), span: replace };
+    let mut context = Context {
+        sets,
+        block: None,
+        partial,
+        items: Vec::new(),
+        is_incomplete: false,
+        text,
+        offset: typed.end,
+        dotted,
+    };
+    match wanted {
+        Wanted::Codes(systems) => context.codes(partial.text, systems, replace),
+        Wanted::Modifiers(used) => context.modifiers(partial.text, used, replace),
+        Wanted::Places => context.places(),
+        Wanted::Values(values) => context.values(values),
+    }
+    context.finish()
 }
 
 struct Context<'c, 't> {
@@ -164,6 +215,8 @@ struct Context<'c, 't> {
     is_incomplete: bool,
     text: &'t str,
     offset: usize,
+    /// ICD-10-CM codes are written with their dot (the claim language, HL7), else without (X12).
+    dotted: bool,
 }
 
 /// The statement keywords of each block kind, with what they introduce.
@@ -212,15 +265,24 @@ fn is_code_like(query: &str) -> bool {
     match bytes {
         [] => false,
         [only] => only.is_ascii_alphanumeric(),
+        // An ICD-10-PCS code may start with its only digit (`0DTJ`).
         [first, rest @ ..] => {
             first.is_ascii_alphanumeric()
-                && rest.iter().any(u8::is_ascii_digit)
+                && bytes.iter().any(u8::is_ascii_digit)
                 && rest.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'.')
         }
     }
 }
 
 impl Context<'_, '_> {
+    /// The items, at most [`COMPLETION_LIMIT`].
+    fn finish(self) -> CompletionList {
+        let mut items = self.items;
+        let is_incomplete = self.is_incomplete || items.len() > COMPLETION_LIMIT;
+        items.truncate(COMPLETION_LIMIT);
+        CompletionList { items, is_incomplete }
+    }
+
     fn push(
         &mut self,
         label: &str,
@@ -392,24 +454,31 @@ impl Context<'_, '_> {
             let existing: Vec<String> =
                 partial.text[..dash].split('-').skip(1).map(str::to_ascii_uppercase).collect();
             let replace = Span::new(partial.span.start + dash + 1, partial.span.end);
-            let mut matching: Vec<_> = self
-                .sets
-                .modifiers()
-                .into_iter()
-                .filter(|m| m.code.starts_with(&typed.to_ascii_uppercase()))
-                .filter(|m| !existing.iter().any(|e| e == m.code))
-                .collect();
-            // Modifiers with a description of ours are the common ones: first.
-            matching.sort_by_key(|m| (m.title.is_empty(), m.code));
-            self.is_incomplete = matching.len() > COMPLETION_LIMIT;
-            for (index, modifier) in matching.into_iter().take(COMPLETION_LIMIT).enumerate() {
-                let detail = (!modifier.title.is_empty()).then(|| modifier.title.to_string());
-                self.push(modifier.code, CompletionKind::Modifier, detail, replace, index);
-            }
+            self.modifiers(typed, &existing, replace);
             return;
         }
         let replace = partial.span;
         self.codes(partial.text, &[CodeSystem::Hcpcs, CodeSystem::Cpt], replace);
+    }
+
+    /// The modifiers starting with `typed` (any case), without those in `existing` (upper
+    /// case).
+    fn modifiers(&mut self, typed: &str, existing: &[String], replace: Span) {
+        let typed = typed.to_ascii_uppercase();
+        let mut matching: Vec<_> = self
+            .sets
+            .modifiers()
+            .into_iter()
+            .filter(|m| m.code.starts_with(&typed))
+            .filter(|m| !existing.iter().any(|e| e == m.code))
+            .collect();
+        // Modifiers with a description of ours are the common ones: first.
+        matching.sort_by_key(|m| (m.title.is_empty(), m.code));
+        self.is_incomplete = matching.len() > COMPLETION_LIMIT;
+        for (index, modifier) in matching.into_iter().take(COMPLETION_LIMIT).enumerate() {
+            let detail = (!modifier.title.is_empty()).then(|| modifier.title.to_string());
+            self.push(modifier.code, CompletionKind::Modifier, detail, replace, index);
+        }
     }
 
     fn places(&mut self) {
@@ -499,13 +568,14 @@ impl Context<'_, '_> {
             CodeSystem::Icd10Cm => Some(hover::icd10cm(self.sets, &hit.code)),
             _ => None,
         };
+        let code = if self.dotted { hit.code } else { normalize_code(&hit.code) };
         CompletionItem {
-            label: hit.code.clone(),
+            label: code.clone(),
             kind: CompletionKind::Code,
             detail: (!hit.title.is_empty()).then(|| hit.title.clone()),
             documentation,
             replace,
-            insert_text: hit.code,
+            insert_text: code,
             filter_text: filter.map(str::to_string),
             sort_text: format!("{}{index:03}", if hit.billable { 0 } else { 1 }),
             is_snippet: false,

@@ -46,6 +46,35 @@ pub fn hover(
     Some(Hover { span: target.field().span, markdown })
 }
 
+/// What a part of an X12 or HL7 file is (a segment, an element, a field), for a hover.
+pub(crate) struct Place {
+    pub span: Span,
+    /// Its position and name: `**SV107** — Diagnosis pointers: HI positions 1 and 2`.
+    pub headline: String,
+    /// What it is for.
+    pub about: Option<String>,
+}
+
+/// The hover of a syntax that has places: a code's hover (`code`) with the headline of its
+/// place below it, or the place alone (headline and what it is for) where there is no code.
+pub(crate) fn with_place(code: Option<Hover>, place: Option<Place>) -> Option<Hover> {
+    match (code, place) {
+        (Some(code), Some(place)) => Some(Hover {
+            span: code.span,
+            markdown: format!("{}\n\n---\n\n{}", code.markdown, place.headline),
+        }),
+        (Some(code), None) => Some(code),
+        (None, Some(place)) => {
+            let markdown = match place.about {
+                Some(about) => format!("{}\n\n{about}", place.headline),
+                None => place.headline,
+            };
+            Some(Hover { span: place.span, markdown })
+        }
+        (None, None) => None,
+    }
+}
+
 /// Markdown for an ICD-10-CM code as written (any case, dot optional).
 pub(crate) fn icd10cm(sets: &CodeSets, written: &str) -> String {
     let mut out = String::new();

@@ -1,4 +1,6 @@
 //! Editor features over a parsed file: hover, completion, navigation, formatting, inlay hints.
+//! Those that read a syntax's own tree are per syntax: the claim language's at the top,
+//! [`x12`] and [`hl7`] for theirs.
 //!
 //! Everything here is plain data with byte offsets into the text; the LSP layer converts them.
 //! Every function is total: an offset past the end of the text is clamped to it, and an offset
@@ -6,11 +8,13 @@
 
 mod completion;
 mod format;
+pub mod hl7;
 mod hover;
 mod inlay;
 mod navigation;
 mod symbols;
 mod target;
+pub mod x12;
 
 pub use completion::{
     COMPLETION_LIMIT, CompletionItem, CompletionKind, CompletionList, completions,
@@ -20,7 +24,8 @@ pub use hover::{Hover, hover};
 pub use inlay::{InlayHint, inlay_hints};
 pub use navigation::{HighlightKind, definition, highlights, references, rename};
 pub use symbols::{
-    Symbol, SymbolKind, comment_folding_ranges, document_symbols, folding_ranges, workspace_symbols,
+    Symbol, SymbolKind, claims_and_orders, comment_folding_ranges, document_symbols,
+    folding_ranges, workspace_symbols,
 };
 
 use claimls_syntax::{Block, StatementKind, Token};

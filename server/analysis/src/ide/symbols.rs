@@ -7,6 +7,10 @@ use crate::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SymbolKind {
+    /// An X12 interchange, functional group or transaction.
+    Envelope,
+    /// An HL7 message.
+    Message,
     Claim,
     Order,
     ClaimKind,
@@ -160,6 +164,20 @@ fn statement_symbol(statement: &Statement<'_>) -> Symbol {
         selection_span: selection,
         children: Vec::new(),
     }
+}
+
+/// The claims and orders of an outline, wherever they stand in it (an X12 claim is inside its
+/// envelope and loops): what `workspace/symbol` lists.
+pub fn claims_and_orders(symbols: Vec<Symbol>) -> Vec<Symbol> {
+    let mut found = Vec::new();
+    let mut stack: Vec<Symbol> = symbols.into_iter().rev().collect();
+    while let Some(symbol) = stack.pop() {
+        match symbol.kind {
+            SymbolKind::Claim | SymbolKind::Order => found.push(symbol),
+            _ => stack.extend(symbol.children.into_iter().rev()),
+        }
+    }
+    found
 }
 
 /// Foldable regions of the blocks: each from its header keyword to its `end` (or to the last

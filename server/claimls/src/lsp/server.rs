@@ -32,6 +32,10 @@ use crate::config_files::is_config_file;
 pub const FIX_ALL_CODE_FORMAT: &str = "Fix all code-format issues in this file";
 /// Its kind.
 pub const FIX_ALL_KIND: &str = "source.fixAll.claimls";
+/// The code action that puts every segment of an 837 on one line (formatting puts one segment
+/// a line): a `source` action, so that it needs no command round trip.
+pub const JOIN_LINES_KIND: &str = "source.claimls.x12.joinLines";
+pub const JOIN_LINES: &str = "Join the segments into one line";
 /// At most this many symbols (claims and orders of the open documents) answer a
 /// workspace-symbol query.
 const WORKSPACE_SYMBOL_LIMIT: usize = 100;
@@ -348,6 +352,7 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             code_action_kinds: Some(vec![
                 CodeActionKind::QUICKFIX,
                 CodeActionKind::from(FIX_ALL_KIND),
+                CodeActionKind::from(JOIN_LINES_KIND),
             ]),
             ..CodeActionOptions::default()
         })),
@@ -609,6 +614,12 @@ impl LanguageServer for Backend {
         let requested = snapshot.index().span(params.range);
         let rope = snapshot.rope.clone();
         let encoding = snapshot.encoding;
+        let join_kind = CodeActionKind::from(JOIN_LINES_KIND);
+        // A `source` action: editors list it in their source-action menu, not as a quick fix.
+        let join = match wants(&join_kind) {
+            true => snapshot.parsed().await.and_then(|parsed| parsed.x12_join_lines()),
+            false => None,
+        };
         let found = checked_async(&self.state, snapshot).await;
         let index = super::line_index::LineIndex::new(&rope, encoding);
         let mut actions = Vec::new();
@@ -654,6 +665,14 @@ impl LanguageServer for Backend {
                     ..CodeAction::default()
                 }));
             }
+        }
+        if let Some(edits) = join.filter(|edits| !edits.is_empty()) {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: JOIN_LINES.to_string(),
+                kind: Some(join_kind),
+                edit: Some(to_proto::workspace_edit(&index, &uri, &edits)),
+                ..CodeAction::default()
+            }));
         }
         Ok(Some(actions))
     }
@@ -847,7 +866,8 @@ impl LanguageServer for Backend {
         Ok(Some(edits.iter().map(|edit| to_proto::text_edit(&index, edit)).collect()))
     }
 
-    /// Real symbols only: the claims and orders of the open documents whose id contains the
+    /// Real symbols only: the claims and orders of the open documents (an 837's `CLM`s, an HL7
+    /// file's orders too) whose id contains the
     /// query (any case), at most [`WORKSPACE_SYMBOL_LIMIT`]. Codes are looked up with the
     /// `claimls/searchCodes` request, not here: they have no place in the workspace.
     async fn symbol(
@@ -866,7 +886,7 @@ impl LanguageServer for Backend {
             let Some(snapshot) = self.snapshot(&uri) else { continue };
             let Some(parsed) = snapshot.parsed().await else { continue };
             let index = snapshot.index();
-            for symbol in parsed.document_symbols() {
+            for symbol in parsed.workspace_symbols() {
                 if symbols.len() >= WORKSPACE_SYMBOL_LIMIT {
                     break;
                 }

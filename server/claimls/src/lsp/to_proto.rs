@@ -92,6 +92,8 @@ pub const TOKEN_TYPES: &[SemanticTokenType] = &[
     SemanticTokenType::STRING,
     SemanticTokenType::PROPERTY,
     SemanticTokenType::COMMENT,
+    SemanticTokenType::OPERATOR,
+    SemanticTokenType::ENUM_MEMBER,
 ];
 
 fn token_type(kind: TokenKind) -> u32 {
@@ -107,6 +109,8 @@ fn token_type(kind: TokenKind) -> u32 {
         TokenKind::String => 8,
         TokenKind::Identifier => 9,
         TokenKind::Comment => 10,
+        TokenKind::Separator => 11,
+        TokenKind::Qualifier => 12,
     }
 }
 
@@ -202,6 +206,7 @@ pub fn document_symbol(
 ) -> lsp::DocumentSymbol {
     use claimls_analysis::ide::SymbolKind as Kind;
     let kind = match symbol.kind {
+        Kind::Envelope | Kind::Message => lsp::SymbolKind::NAMESPACE,
         Kind::Claim | Kind::Order => lsp::SymbolKind::MODULE,
         Kind::ClaimKind | Kind::PlaceOfService | Kind::OrderDate | Kind::Stay => {
             lsp::SymbolKind::PROPERTY
