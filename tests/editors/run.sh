@@ -217,7 +217,7 @@ if want nvim; then
   add nvim-syntax 69 run_nvim nvim-syntax test_syntax.lua
   add nvim-lsp 15 run_nvim nvim-lsp test_lsp.lua
   add nvim-lsp-start 15 run_nvim nvim-lsp-start test_lsp.lua CLAIMLS_NVIM_METHOD=start
-  add nvim-formats 30 run_nvim nvim-formats test_formats.lua
+  add nvim-formats 32 run_nvim nvim-formats test_formats.lua
   add nvim-settings 4 run_nvim nvim-settings test_settings.lua
   add nvim-health 7 run_nvim nvim-health test_health.lua
 fi

@@ -705,6 +705,27 @@ async function main() {
       return `status "${status}"; inserted E1165`;
     });
 
+    await check('837: "Claim: Join the segments into one line" joins them; Format Document puts one a line again', async () => {
+      await save();
+      const before = readFileSync(x12Path, 'utf8');
+      const segments = lf(before).trimEnd().split('\n').length;
+      await runCommand('Claim: Join the segments into one line (X12)');
+      await save();
+      await until('the saved 837 on one line', async () => {
+        const lines = lf(readFileSync(x12Path, 'utf8')).trimEnd().split('\n');
+        return { ok: lines.length === 1 && lines[0].split('~').length - 1 === segments, seen: `${lines.length} lines` };
+      });
+      await screenshot('837-one-line');
+      // Format Document (Ctrl+Shift+I on Linux): the server's formatting.
+      await page.keyboard.press('Control+Shift+I');
+      await save();
+      await until('the saved 837 back to one segment a line, as before', async () => {
+        const text = lf(readFileSync(x12Path, 'utf8'));
+        return { ok: text.trimEnd() === lf(before).trimEnd(), seen: diffLines(lf(before).trimEnd(), text.trimEnd()) };
+      });
+      return `${segments} segments joined and split again, byte for byte`;
+    });
+
     await check("837: presentation mode hides the subscriber's name (NM1*IL) on screen only", async () => {
       await gotoLine(16);
       await presentationHides(/ALVAREZ/, '837-presentation-mode');

@@ -10,7 +10,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { maskRanges, PHI_RANGES } from './mask';
-import { isClaimlsLanguage, LANGUAGE_IDS } from './languages';
+import { isClaimlsLanguage, LANGUAGE_IDS, X12_JOIN_LINES_KIND } from './languages';
 import { findServer } from './serverPath';
 import { serverSettings, ServerSettings } from './settings';
 import { editionLabel, editionTooltip } from './status';
@@ -396,6 +396,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('claimls.restartServer', () => restart()),
     vscode.commands.registerCommand('claimls.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('claimls.togglePresentationMode', togglePresentationMode),
+    // The server's source action (no command round trip): VS Code asks for it and applies it.
+    vscode.commands.registerCommand('claimls.joinLines', () =>
+      vscode.commands.executeCommand('editor.action.sourceAction', { kind: X12_JOIN_LINES_KIND, apply: 'first' }),
+    ),
     vscode.window.onDidChangeActiveTextEditor(updateStatusVisibility),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('claimls.presentationMode')) masker?.refresh();

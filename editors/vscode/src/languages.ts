@@ -10,3 +10,9 @@ export const LANGUAGE_IDS: readonly string[] = ['claim', 'x12', 'hl7'];
 export function isClaimlsLanguage(languageId: string): boolean {
   return LANGUAGE_IDS.includes(languageId);
 }
+
+/**
+ * The server's source action that puts every segment of an 837 on one line (its formatting
+ * puts one segment a line): what **Claim: Join the segments into one line** applies.
+ */
+export const X12_JOIN_LINES_KIND = 'source.claimls.x12.joinLines';

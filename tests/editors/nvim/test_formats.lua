@@ -73,9 +73,31 @@ H.run("formats", function()
     end)
     H.check(".837: :ClaimLookup E11.65 inserts E1165 (X12 writes no dot)", function()
       local row = H.find(bufnr, "^HI%*", "HI") + 1
-      vim.api.nvim_buf_set_lines(bufnr, row, row, false, { "HI*ABK:" })
+      vim.api.nvim_buf_set_lines(bufnr, row, row, false, { "HI*ABK:~" })
       vim.api.nvim_win_set_cursor(0, { row + 1, #"HI*ABK" })
-      return H.lookup_inserts(bufnr, row + 1, "E11.65", "E11.65", "HI*ABK:E1165")
+      return H.lookup_inserts(bufnr, row + 1, "E11.65", "E11.65", "HI*ABK:E1165~")
+    end)
+  end
+
+  if bufnr then
+    local segments = vim.api.nvim_buf_line_count(bufnr)
+    H.check(".837: :ClaimJoinLines puts the " .. segments .. " segments on one line", function()
+      vim.cmd("ClaimJoinLines")
+      local joined = vim.wait(H.timeout, function()
+        return vim.api.nvim_buf_line_count(bufnr) == 1
+      end, 20)
+      local first = vim.api.nvim_buf_get_lines(bufnr, 0, 1, false)[1] or ""
+      local _, count = first:gsub("~", "")
+      return joined and count == segments, ("%d lines, %d segments on the first"):format(vim.api.nvim_buf_line_count(bufnr), count)
+    end)
+    H.check(".837: formatting puts one segment a line again", function()
+      vim.lsp.buf.format({ bufnr = bufnr, timeout_ms = H.timeout })
+      local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+      local whole = #lines == segments
+      for _, l in ipairs(lines) do
+        whole = whole and l:match("^[A-Z][A-Z0-9]+%*.*~$") ~= nil and not l:sub(1, -2):find("~", 1, true)
+      end
+      return whole, ("%d lines (want %d): %s"):format(#lines, segments, table.concat(vim.list_slice(lines, 1, 3), " | "))
     end)
   end
 

@@ -1,7 +1,7 @@
 -- claimls for Neovim: starts the claimls language server for `claim` buffers
 -- (.claim, .claims, .order), `x12` buffers (837 claims: .837, .x12, .edi, or a first line
 -- starting with ISA) and `hl7` buffers (HL7 v2 orders: .hl7, .hl7v2, or a first line
--- starting with MSH), and adds :ClaimLookup, :ClaimRestart, :ClaimStop.
+-- starting with MSH), and adds :ClaimLookup, :ClaimJoinLines, :ClaimRestart, :ClaimStop.
 --
 --   require("claimls").setup()                       -- claimls on PATH
 --   require("claimls").setup({ cmd = { "/path/to/claimls" },
@@ -381,6 +381,20 @@ function M.lookup(query, opts)
   end, bufnr)
 end
 
+-- :ClaimJoinLines -------------------------------------------------------------------
+
+--- The server's source action that puts every segment of an 837 on one line (its
+--- formatting puts one segment a line).
+M.JOIN_LINES_KIND = "source.claimls.x12.joinLines"
+
+--- Applies the join-lines action to the current buffer.
+function M.join_lines()
+  vim.lsp.buf.code_action({
+    context = { only = { M.JOIN_LINES_KIND }, diagnostics = {} },
+    apply = true,
+  })
+end
+
 -- setup -------------------------------------------------------------------------------
 
 local function create_commands()
@@ -394,6 +408,9 @@ local function create_commands()
   vim.api.nvim_create_user_command("ClaimRestart", function()
     M.restart()
   end, { desc = "claimls: restart the language server" })
+  vim.api.nvim_create_user_command("ClaimJoinLines", function()
+    M.join_lines()
+  end, { desc = "claimls: put every segment of the 837 on one line (vim.lsp.buf.format() undoes it)" })
   vim.api.nvim_create_user_command("ClaimStop", function()
     M.stop()
   end, { desc = "claimls: stop the language server" })
