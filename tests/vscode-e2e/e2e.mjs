@@ -300,6 +300,14 @@ async function gotoLine(line) {
   }, 5000);
 }
 
+/** Waits until the active editor has unsaved changes (an edit applied asynchronously has landed). */
+async function untilDirty(what) {
+  await until(what, async () => {
+    const cls = (await page.locator('.tabs-container .tab.active').getAttribute('class')) || '';
+    return { ok: /\bdirty\b/.test(cls), seen: cls };
+  });
+}
+
 /** Saves the active editor (Ctrl+S) and waits until its tab is no longer dirty. */
 async function save() {
   await page.keyboard.press('Control+S');
@@ -710,6 +718,7 @@ async function main() {
       const before = readFileSync(x12Path, 'utf8');
       const segments = lf(before).trimEnd().split('\n').length;
       await runCommand('Claim: Join the segments into one line (X12)');
+      await untilDirty('the join applied to the editor');
       await save();
       await until('the saved 837 on one line', async () => {
         const lines = lf(readFileSync(x12Path, 'utf8')).trimEnd().split('\n');
@@ -718,6 +727,7 @@ async function main() {
       await screenshot('837-one-line');
       // Format Document (Ctrl+Shift+I on Linux): the server's formatting.
       await page.keyboard.press('Control+Shift+I');
+      await untilDirty('the formatting applied to the editor');
       await save();
       await until('the saved 837 back to one segment a line, as before', async () => {
         const text = lf(readFileSync(x12Path, 'utf8'));
