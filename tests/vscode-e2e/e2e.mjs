@@ -4,8 +4,9 @@
 //
 // Every check waits for a condition (with a timeout), never for a fixed time,
 // and when it fails it says what it saw. Screenshots go to out/ after each check;
-// out/vscode-claimls.png is the one shown in editors/vscode/README.md (completions
-// for E11.6, with squiggles, inlay hints and the Problems panel).
+// out/vscode-claimls.png and out/vscode-claimls-837.png are the ones shown in
+// editors/vscode/README.md (completions for E11.6 in a claim file and for E116 in an 837's
+// HI, with squiggles, inlay hints and the Problems panel).
 //
 // Environment:
 //   CODE_SERVER  path to the code-server binary (required)
@@ -300,6 +301,17 @@ async function gotoLine(line) {
   }, 5000);
 }
 
+/**
+ * A picture for editors/vscode/README.md (out/NAME): completions, squiggles, inlay hints, the
+ * Problems panel and the status bar, without the side bar.
+ */
+async function readmePicture(name) {
+  const side = await page.locator('.part.sidebar').boundingBox();
+  const vp = page.viewportSize();
+  const x = side ? Math.round(side.x + side.width) : 0;
+  await page.screenshot({ path: join(outDir, name), animations: 'disabled', clip: { x, y: 0, width: vp.width - x, height: vp.height } });
+}
+
 /** Waits until the active editor has unsaved changes (an edit applied asynchronously has landed). */
 async function untilDirty(what) {
   await until(what, async () => {
@@ -589,12 +601,7 @@ async function main() {
       const { chosen, labels } = await complete('E11.6', /^E11\.65\b/, {
         picture: async () => {
           await screenshot('completions');
-          // The picture in editors/vscode/README.md: completions, squiggles, inlay hints, the
-          // Problems panel and the status bar, without the side bar.
-          const side = await page.locator('.part.sidebar').boundingBox();
-          const vp = page.viewportSize();
-          const x = side ? Math.round(side.x + side.width) : 0;
-          await page.screenshot({ path: join(outDir, 'vscode-claimls.png'), animations: 'disabled', clip: { x, y: 0, width: vp.width - x, height: vp.height } });
+          await readmePicture('vscode-claimls.png');
         },
       });
       const notE116 = labels.filter((l) => !/^E11\.6/.test(l));
@@ -684,7 +691,13 @@ async function main() {
       await gotoLine(22);
       await page.keyboard.press('End');
       await page.keyboard.press('ArrowLeft');
-      const { chosen } = await complete('*ABF:E116', /E11\.?65\b/, { invoke: true, picture: () => screenshot('837-completions') });
+      const { chosen } = await complete('*ABF:E116', /E11\.?65\b/, {
+        invoke: true,
+        picture: async () => {
+          await screenshot('837-completions');
+          await readmePicture('vscode-claimls-837.png');
+        },
+      });
       await saveAndExpect(x12Path, endHi(before, '*ABF:E1165'), 'the saved HI to end "*ABF:E1165~"');
       return `accepted "${chosen}"`;
     });
