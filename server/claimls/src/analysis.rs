@@ -13,8 +13,13 @@
 //! would compete with the next version's check for the CPU, for no request.)
 //!
 //! The kept tree has no semantic tokens: they are a third of a tree's memory and only
-//! highlighting needs them. The first `semanticTokens` request of a version makes them (one
-//! more pass that keeps only the tokens) and they are kept with the tree from then on.
+//! highlighting needs them. The first `semanticTokens` request of a version makes them (for
+//! the claim language one more pass that keeps only the tokens; for X12 and HL7 a walk over
+//! the kept tree) and they are kept with the tree from then on.
+//!
+//! Each feature goes to its syntax: the claim language's `ide::*`, or `ide::x12::*` and
+//! `ide::hl7::*` over the kept X12 or HL7 tree (hover on structure, completion, outline,
+//! folding, tokens, formatting); hover on codes, inlay hints and navigation run on the model.
 
 use std::sync::{Arc, OnceLock};
 
@@ -46,8 +51,9 @@ pub struct ParsedDocument {
     naming: &'static dyn Naming,
     /// The X12 or HL7 tree (the claim language's is in `parsed`, as it borrows the text).
     tree: Tree,
-    /// Where the patient data is, for an HL7 document (its parser decides, at parse time).
-    hl7_phi: Vec<Span>,
+    /// Where the patient data is, for an X12 or HL7 document (its crate decides from the tree,
+    /// at parse time, off the runtime's threads).
+    phi: Vec<Span>,
     tokens: OnceLock<Vec<syntax::SemanticToken>>,
 }
 
@@ -70,16 +76,17 @@ impl ParsedDocument {
     /// into the model.
     pub fn parse(text: Arc<str>, language: Language) -> ParsedDocument {
         let naming = language.naming(&text);
-        let mut hl7_phi = Vec::new();
+        let mut phi = Vec::new();
         let (model, tree) = match language {
             Language::Claim => (model::Document::default(), Tree::Claim),
             Language::X12 => {
                 let file = claimls_analysis::x12::parse(&text);
+                phi = claimls_analysis::x12::phi_spans(&text, &file);
                 (claimls_analysis::x12::lower(&text, &file), Tree::X12(file))
             }
             Language::Hl7 => {
                 let file = claimls_analysis::hl7::parse(&text);
-                hl7_phi = claimls_analysis::hl7::phi_spans(&file);
+                phi = claimls_analysis::hl7::phi_spans(&file);
                 (claimls_analysis::hl7::lower(&text, &file), Tree::Hl7(file))
             }
         };
@@ -98,7 +105,7 @@ impl ParsedDocument {
             }
             tree
         });
-        ParsedDocument { parsed, language, model, naming, tree, hl7_phi, tokens: OnceLock::new() }
+        ParsedDocument { parsed, language, model, naming, tree, phi, tokens: OnceLock::new() }
     }
 
     pub fn language(&self) -> Language {
@@ -170,8 +177,15 @@ impl ParsedDocument {
         }
     }
 
+    /// Code titles; in an 837 also the codes each SV107 points to (its numbers do not say).
     pub fn inlay_hints(&self, sets: &CodeSets, range: Span) -> Vec<ide::InlayHint> {
-        ide::inlay_hints(self.text(), &self.model_around(range), sets, range)
+        let model = self.model_around(range);
+        let mut hints = ide::inlay_hints(self.text(), &model, sets, range);
+        if self.language == Language::X12 {
+            hints.extend(ide::pointer_hints(self.text(), &model, sets, range));
+            hints.sort_by_key(|hint| hint.offset);
+        }
+        hints
     }
 
     /// The outline: claim-language blocks; X12 envelopes and loops down to the service lines;
@@ -236,15 +250,12 @@ impl ParsedDocument {
     }
 
     /// Where the patient data is (names, dates of birth, member ids, names in comments).
-    /// Comments are found through the semantic tokens: call it off the runtime's threads.
+    /// Claim-language comments are found through the semantic tokens: call it off the
+    /// runtime's threads (X12 and HL7 answer what their parse found).
     pub fn phi_spans(&self) -> Vec<Span> {
         match self.language {
             Language::Claim => syntax::phi_spans(self.text(), self.tree(), self.semantic_tokens()),
-            Language::Hl7 => self.hl7_phi.clone(),
-            Language::X12 => match &self.tree {
-                Tree::X12(file) => claimls_analysis::x12::phi_spans(self.text(), file),
-                _ => Vec::new(),
-            },
+            Language::X12 | Language::Hl7 => self.phi.clone(),
         }
     }
 

@@ -379,11 +379,7 @@ fn from_cli(path: &std::path::Path, text: &str) -> Found {
 /// and those pulled, are exactly what `claimls check` finds in the final text.
 #[test]
 fn a_storm_of_changes_ends_with_the_diagnostics_of_the_final_text() {
-    const CHANGES: i64 = 3000;
-    let dir = support::scratch("storm");
-    let path = dir.join("storm.claims");
-    let uri = format!("file://{}", path.display());
-    let mut text = String::from(
+    let text = String::from(
         "claim C1\r\n  patient \"Zoë 𝄞 Doe\" dob 1980-04-12 sex F\r\n  billing npi 1234567893\n  \
          dx A  E11.9\n  line 2026-03-02  99213  ptr A  units 1  charge 125.00\nend\n\n\
          order O1\n  patient \"Åsa Öberg\" dob 1975-01-02\n  ordering npi 1245319599\n  \
@@ -407,6 +403,43 @@ fn a_storm_of_changes_ends_with_the_diagnostics_of_the_final_text() {
         "#",
         "ptr A,B",
     ];
+    storm("storm.claims", text, &snippets);
+}
+
+/// The same storm on an 837 whose segments all stand on one line (as many billing systems
+/// send them): every position is on line 0, far into it.
+#[test]
+fn a_storm_of_changes_on_a_single_line_837_ends_with_the_diagnostics_of_the_final_text() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/editor/fixtures");
+    let text = std::fs::read_to_string(dir.join("format/x12_single_line.837")).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    let snippets = [
+        "E119",
+        "*",
+        ":",
+        "~",
+        "HI*ABK:E119~",
+        "SV1*HC:99213:25*100*UN*1***1~",
+        "LX*3~",
+        "é",
+        "𝄞",
+        " ",
+        "25",
+        "I10",
+        "DTP*472*D8*20260302~",
+        "CLM*X1*100***11:B:1~",
+    ];
+    storm("storm.837", text, &snippets);
+}
+
+/// Thousands of changes to `text` (saved as `name`, whose extension chooses the syntax), made
+/// of `snippets` and deletions, sent without waiting; then the published and pulled
+/// diagnostics must be what `claimls check` finds in the final text.
+fn storm(name: &str, mut text: String, snippets: &[&str]) {
+    const CHANGES: i64 = 3000;
+    let dir = support::scratch("storm");
+    let path = dir.join(name);
+    let uri = format!("file://{}", path.display());
     let mut server = Server::start();
     server.initialize(json!({}));
     server.did_open(&uri, &text);

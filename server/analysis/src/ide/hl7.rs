@@ -28,8 +28,8 @@ pub fn hover(
     let place = describe_at(text, file, offset).map(|(span, described)| {
         // "OBR-4 — universal service id: the test ordered …": its name, then what it is for.
         let (headline, about) = match described.split_once(": ") {
-            Some((headline, about)) => (headline.to_string(), Some(about.to_string())),
-            None => (described, None),
+            Some((headline, about)) => (format!("**{headline}**"), Some(about.to_string())),
+            None => (format!("**{described}**"), None),
         };
         Place { span, headline, about }
     });

@@ -1,8 +1,10 @@
-//! Inlay hints: the title of each code, shown after it.
+//! Inlay hints: the title of each code, shown after it; for numbered pointers (an 837's
+//! SV107), the codes they point to.
 
 use claimls_codes::{CodeSets, service_shape};
 use claimls_model::{Document, Field};
 
+use super::target::diagnosis;
 use super::{clamp_span, shorten};
 use crate::Span;
 
@@ -64,6 +66,49 @@ pub fn inlay_hints(
         }
     }
     // Stable: a code's title stays before its modifiers' descriptions.
+    hints.sort_by_key(|hint| hint.offset);
+    hints
+}
+
+/// After each pointer list that touches `range`, the diagnosis codes it points to
+/// (`SV107` `1:2` → `→ E11.9, I10`): for syntaxes whose pointers are numbers that do not say
+/// which code they mean. A pointer to no diagnosis shows `?`. Sorted by offset.
+pub fn pointer_hints(
+    text: &str,
+    document: &Document,
+    sets: &CodeSets,
+    range: Span,
+) -> Vec<InlayHint> {
+    let range = clamp_span(text, range);
+    let mut hints = Vec::new();
+    for claim in &document.claims {
+        if claim.span.end < range.start || claim.span.start > range.end {
+            continue;
+        }
+        for pointers in claim.lines.iter().filter_map(|line| line.pointers.as_ref()) {
+            if pointers.items.is_empty()
+                || pointers.span.end < range.start
+                || pointers.span.start > range.end
+            {
+                continue;
+            }
+            let codes: Vec<String> = pointers
+                .items
+                .iter()
+                .map(|pointer| match diagnosis(claim, pointer.key) {
+                    Some(dx) => {
+                        let written = dx.code.text(text);
+                        sets.icd10cm(written).map_or(written.to_string(), |c| c.dotted())
+                    }
+                    None => "?".to_string(),
+                })
+                .collect();
+            hints.push(InlayHint {
+                offset: pointers.span.end,
+                label: format!("→ {}", codes.join(", ")),
+            });
+        }
+    }
     hints.sort_by_key(|hint| hint.offset);
     hints
 }

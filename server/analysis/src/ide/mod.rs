@@ -21,7 +21,7 @@ pub use completion::{
 };
 pub use format::{format, format_text};
 pub use hover::{Hover, hover};
-pub use inlay::{InlayHint, inlay_hints};
+pub use inlay::{InlayHint, inlay_hints, pointer_hints};
 pub use navigation::{HighlightKind, definition, highlights, references, rename};
 pub use symbols::{
     Symbol, SymbolKind, claims_and_orders, comment_folding_ranges, document_symbols,

@@ -258,3 +258,75 @@ fn completion_lists_are_capped() {
         assert!(list.is_incomplete, "{text:?}");
     }
 }
+
+/// An X12 or HL7 example with a few bytes of delimiters, letters, digits, line breaks or a
+/// multi-byte character put in at a random place (or a piece of it cut out).
+fn mangled(example: &'static str) -> impl Strategy<Value = String> {
+    (0..=example.len(), 0..8usize, "[*:~^|&\\\\A-Z0-9é \r\n]{0,6}").prop_map(
+        move |(at, cut, insert)| {
+            let mut text = example.to_string();
+            let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let end = (at + cut..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(at);
+            text.replace_range(at..end.min(text.len()), &insert);
+            text
+        },
+    )
+}
+
+const X12: &str = include_str!("../../../../examples/x12/training.x12");
+const HL7: &str = include_str!("../../../../examples/hl7/training/hl7-rules.hl7");
+
+/// Applies non-overlapping edits.
+fn apply(text: &str, edits: &[claimls_analysis::TextEdit]) -> String {
+    let mut out = text.to_string();
+    for edit in edits.iter().rev() {
+        out.replace_range(edit.span.range(), &edit.new_text);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Every X12 feature at any offset of a mangled 837 answers without a panic, and its
+    /// formatting changes only the blank space between segments, the same way twice.
+    #[test]
+    fn no_x12_feature_panics(text in mangled(X12), offsets in prop::collection::vec(any::<usize>(), 24)) {
+        let file = claimls_analysis::x12::parse(&text);
+        let model = claimls_analysis::x12::lower(&text, &file);
+        let naming = claimls_analysis::Language::X12.naming(&text);
+        let _ = ide::x12::document_symbols(&text, &file);
+        let _ = ide::x12::folding_ranges(&text, &file);
+        let tokens = ide::x12::semantic_tokens(&text, &file);
+        prop_assert!(tokens.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+        let _ = claimls_analysis::x12::phi_spans(&text, &file);
+        let _ = ide::pointer_hints(&text, &model, sets(), Span::new(0, text.len()));
+        for layout in [ide::x12::Layout::Lines, ide::x12::Layout::OneLine] {
+            let once = apply(&text, &ide::x12::format(&text, &file, layout));
+            let again = apply(&once, &ide::x12::format(&once, &claimls_analysis::x12::parse(&once), layout));
+            prop_assert_eq!(&once, &again);
+            let solid = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            prop_assert_eq!(solid(&text), solid(&once));
+        }
+        for offset in offsets.into_iter().map(|o| o % (text.len() + 3)) {
+            let _ = ide::x12::hover(&text, &file, &model, naming, sets(), offset);
+            let _ = ide::x12::completions(&text, &file, naming, sets(), offset);
+        }
+    }
+
+    /// Every HL7 feature at any offset of a mangled message answers without a panic.
+    #[test]
+    fn no_hl7_feature_panics(text in mangled(HL7), offsets in prop::collection::vec(any::<usize>(), 24)) {
+        let file = claimls_analysis::hl7::parse(&text);
+        let model = claimls_analysis::hl7::lower(&text, &file);
+        let naming = claimls_analysis::Language::Hl7.naming(&text);
+        let _ = ide::hl7::document_symbols(&text, &file);
+        let _ = ide::hl7::folding_ranges(&file);
+        let tokens = ide::hl7::semantic_tokens(&text, &file);
+        prop_assert!(tokens.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+        for offset in offsets.into_iter().map(|o| o % (text.len() + 3)) {
+            let _ = ide::hl7::hover(&text, &file, &model, naming, sets(), offset);
+            let _ = ide::hl7::completions(&text, &file, sets(), offset);
+        }
+    }
+}

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use claimls_analysis::codes::CodeSets;
 use claimls_analysis::config::CONFIG_FILE_NAME;
-use claimls_analysis::ide;
+use claimls_analysis::{Language, ide};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::notification::{Notification as _, PublishDiagnostics};
@@ -259,7 +259,13 @@ impl Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(Vec::new());
         };
-        let Some(parsed) = snapshot.parsed_with_tokens().await else { return Ok(Vec::new()) };
+        // The claim language finds names in comments through the semantic tokens; X12 and HL7
+        // need none (an 837's tokens are a few per element: not worth making for this).
+        let parsed = match snapshot.language {
+            Language::Claim => snapshot.parsed_with_tokens().await,
+            Language::X12 | Language::Hl7 => snapshot.parsed().await,
+        };
+        let Some(parsed) = parsed else { return Ok(Vec::new()) };
         let index = snapshot.index();
         Ok(parsed.phi_spans().into_iter().map(|span| index.range(span)).collect())
     }
@@ -345,7 +351,11 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec![" ".into(), ".".into(), "-".into(), ",".into()]),
+            // The claim language's word and list separators, and the usual X12 (`*` `:`) and
+            // HL7 (`|` `^`) delimiters, after which a component starts.
+            trigger_characters: Some(
+                [" ", ".", "-", ",", "*", ":", "|", "^"].map(String::from).to_vec(),
+            ),
             ..CompletionOptions::default()
         }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {

@@ -215,6 +215,21 @@ async fn render(feature: &str, client: &mut Client, init: &Value, fixture: &Fixt
             same_segments(text, &joined);
             format!("{}\n\n{}", actions[0]["title"].as_str().unwrap(), visible(&joined))
         }
+        "inlay" => {
+            let end = lines.position(text.len());
+            let params = json!({
+                "textDocument": document,
+                "range": { "start": { "line": 0, "character": 0 }, "end": end },
+            });
+            let hints = client.request("textDocument/inlayHint", params).await;
+            let mut out = String::new();
+            for hint in hints.as_array().unwrap() {
+                let at = lines.offset(&hint["position"]);
+                let before = &text[text[..at].rfind(['*', ':', '|', '^']).map_or(0, |s| s + 1)..at];
+                out.push_str(&format!("{before:?}: {}\n", hint["label"].as_str().unwrap()));
+            }
+            out
+        }
         other => panic!("no feature {other}"),
     }
 }
@@ -297,6 +312,11 @@ async fn tokens() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn inlay() {
+    run("inlay").await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn format() {
     run("format").await;
 }
@@ -330,31 +350,52 @@ async fn workspace_symbols_find_claims_and_orders() {
     assert_eq!(orders.as_array().unwrap().len(), 4, "{orders}");
 }
 
-/// A wrong SE01 gets the quick fix that writes the right count.
+/// The quick fixes of #15 on an 837 with seeded mistakes: the right SE01 and GE01 counts,
+/// the right control number, CLM02 the sum of the lines, a code replacement, a repeated
+/// modifier removed, a pointer fixed; and applying one fixes the text.
 #[tokio::test(start_paused = true)]
-async fn a_wrong_segment_count_is_fixed_by_its_quick_fix() {
+async fn the_quick_fixes_of_an_837() {
     let mut client = Client::start(20);
     client.initialize(&["utf-16"], Value::Null).await;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/editor/fixtures");
-    let text = std::fs::read_to_string(dir.join("symbols/x12_837p.837"))
-        .unwrap()
-        .replace("SE*26*", "SE*25*");
-    let uri = "file:///nowhere/count.837";
-    let codes = open_other(&mut client, uri, "x12", &text).await;
-    assert!(codes.iter().any(|c| c == "envelope"), "{codes:?}");
+    let mut text = std::fs::read_to_string(dir.join("symbols/x12_837p.837")).unwrap();
+    for (right, wrong) in [
+        ("SE*26*", "SE*25*"),
+        ("GE*1*101", "GE*2*101"),
+        ("IEA*1*000000101", "IEA*1*000000102"),
+        ("*193*", "*190*"),
+        ("HC:99214*", "HC:99214:25:25*"),
+        ("***1:2~", "***1:7~"),
+        ("ABF:I10", "ABF:I1O"),
+    ] {
+        text = text.replacen(right, wrong, 1);
+    }
+    let uri = "file:///nowhere/seeded.837";
+    open_other(&mut client, uri, "x12", &text).await;
     let lines = Lines::new(&text);
-    let at = text.find("SE*25").unwrap() + 3;
-    let range = json!({ "start": lines.position(at), "end": lines.position(at) });
-    let params =
-        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } });
+    let range = json!({ "start": lines.position(0), "end": lines.position(text.len()) });
+    let params = json!({
+        "textDocument": { "uri": uri },
+        "range": range,
+        "context": { "diagnostics": [], "only": ["quickfix"] },
+    });
     let actions = client.request("textDocument/codeAction", params).await;
-    let fix = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["kind"] == "quickfix")
-        .unwrap_or_else(|| panic!("no quick fix in {actions}"));
-    let edits = fix["edit"]["changes"][uri].as_array().unwrap();
-    let fixed = apply(&text, &lines, edits);
-    assert!(fixed.contains("SE*26*0001~"), "{}", fix["title"]);
+    let actions = actions.as_array().unwrap();
+    let mut titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        [
+            "I10 (Essential (primary) hypertension)",
+            "Remove the second 25",
+            "Set CLM02 to 193",
+            "Set GE01 to 1",
+            "Set IEA02 to 000000101",
+            "Set SE01 to 26",
+            "Write SV107 `1`",
+        ]
+    );
+    let fix = actions.iter().find(|a| a["title"] == "Set SE01 to 26").unwrap();
+    let fixed = apply(&text, &lines, fix["edit"]["changes"][uri].as_array().unwrap());
+    assert!(fixed.contains("SE*26*0001~"));
 }
