@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// Generates claim.tmLanguage.json (scopeName source.claim) from the readable
-// regex fragments below. The JSON is the committed artifact that editors load;
-// edit this file, then run `npm run build` (and `npm run test:update` if the
+// Generates the TextMate grammars from readable regex fragments: claim.tmLanguage.json
+// (source.claim, below), x12.tmLanguage.json (source.x12, x12.mjs) and hl7.tmLanguage.json
+// (source.hl7, hl7.mjs). The JSON files are the committed artifacts that editors load;
+// edit the fragments, then run `npm run build` (and `npm run test:update` if the
 // snapshots change on purpose).
 //
-//   node build.mjs          write claim.tmLanguage.json
-//   node build.mjs --check  exit 1 when claim.tmLanguage.json is out of date
+//   node build.mjs          write the *.tmLanguage.json files
+//   node build.mjs --check  exit 1 when one of them is out of date
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { hl7 } from './hl7.mjs';
+import { x12 } from './x12.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, 'claim.tmLanguage.json');
 
 // ---- fragments -----------------------------------------------------------
 // End of a token: whitespace, a comment, or end of line.
@@ -239,16 +241,20 @@ const grammar = {
   },
 };
 
-const json = JSON.stringify(grammar, null, 2) + '\n';
-if (process.argv.includes('--check')) {
-  let current = '';
-  try { current = readFileSync(out, 'utf8'); } catch {}
-  if (current !== json) {
-    console.error('claim.tmLanguage.json is out of date: run `npm run build` in grammar/');
-    process.exit(1);
+let stale = false;
+for (const [file, g] of [['claim.tmLanguage.json', grammar], ['x12.tmLanguage.json', x12], ['hl7.tmLanguage.json', hl7]]) {
+  const out = join(here, file);
+  const json = JSON.stringify(g, null, 2) + '\n';
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try { current = readFileSync(out, 'utf8'); } catch {}
+    if (current !== json) {
+      console.error(`${file} is out of date: run \`npm run build\` in grammar/`);
+      stale = true;
+    } else console.log(`${file} is up to date`);
+  } else {
+    writeFileSync(out, json);
+    console.log(`wrote ${out}`);
   }
-  console.log('claim.tmLanguage.json is up to date');
-} else {
-  writeFileSync(out, json);
-  console.log(`wrote ${out}`);
 }
+if (stale) process.exit(1);

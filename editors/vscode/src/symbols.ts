@@ -35,3 +35,11 @@ export function codePrefixAt(line: string, col: number): { start: number; end: n
   if (!/^[A-Za-z0-9]/.test(text) || !/\d/.test(text)) return undefined;
   return { start, end, text };
 }
+
+/**
+ * A code as a document of `languageId` writes it: X12 sends codes without the dot
+ * (`E1165`); the claim language and HL7 keep it (`E11.65`).
+ */
+export function codeAsWritten(code: string, languageId: string | undefined): string {
+  return languageId === 'x12' ? code.replace(/\./g, '') : code;
+}

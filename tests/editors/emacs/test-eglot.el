@@ -1,7 +1,9 @@
 ;;; test-eglot.el --- claimls with Emacs's eglot, driven in batch mode  -*- lexical-binding: t -*-
 ;; emacs --batch -Q -l test-eglot.el, with CLAIMLS_SNIPPET (the init.el snippet from
-;; editors/README.md), CLAIMLS_FILE (a copy of tests/editors/fixtures/errors.claim) and the
-;; server's directory on PATH. Prints `PASS emacs: …` / `FAIL emacs: …` lines.
+;; editors/README.md), CLAIMLS_FILE (a copy of a fixture: errors.claim or errors.837),
+;; CLAIMLS_FILETYPE (the mode it must open in, without `-mode`: claim, x12), CLAIMLS_HOVER_AT
+;; (a regexp ending inside E11.9 / E119, where the hover is asked) and the server's directory
+;; on PATH. Prints `PASS emacs: …` / `FAIL emacs: …` lines.
 
 (require 'cl-lib)
 (setq inhibit-message nil
@@ -34,10 +36,14 @@
 (load (getenv "CLAIMLS_SNIPPET") nil t)
 (require 'eglot)
 
+(defvar claimls-test-mode (intern (concat (getenv "CLAIMLS_FILETYPE") "-mode")))
+
 (condition-case err
     (progn
       (find-file (getenv "CLAIMLS_FILE"))
-      (claimls-test-report (eq major-mode 'claim-mode) "the README snippet sets claim-mode for .claim"
+      (claimls-test-report (eq major-mode claimls-test-mode)
+                           (format "the README snippet sets %s for %s" claimls-test-mode
+                                   (file-name-nondirectory (getenv "CLAIMLS_FILE")))
                            major-mode)
       ;; eglot-ensure connects from post-command-hook, which batch mode never runs.
       (unless (eglot-current-server)
@@ -51,7 +57,7 @@
         (claimls-test-report ok "flymake shows header-code and npi diagnostics"
                              (format "codes: %S" (claimls-test-codes))))
       (goto-char (point-min))
-      (re-search-forward "dx A  E11\\.")
+      (re-search-forward (getenv "CLAIMLS_HOVER_AT"))
       (let* ((hover (ignore-errors
                       (jsonrpc-request (eglot-current-server) :textDocument/hover
                                        (eglot--TextDocumentPositionParams) :timeout 10)))
@@ -60,7 +66,7 @@
                          ((plist-get contents :value))
                          (t (format "%S" contents)))))
         (claimls-test-report (and text (string-match-p "Type 2 diabetes mellitus without complications" text))
-                             "hover on E11.9 shows its title" (format "hover: %S" text)))
+                             "hover on the code E11.9 shows its title" (format "hover: %S" text)))
       (eglot-shutdown (eglot-current-server) nil 5))
   (error (claimls-test-report nil "eglot session" (error-message-string err))))
 

@@ -6,7 +6,7 @@
 local H = {}
 
 H.repo = assert(os.getenv("CLAIMLS_REPO"), "CLAIMLS_REPO is not set")
-H.bin = os.getenv("CLAIMLS_BIN") or (H.repo .. "/target/debug/claimls")
+H.bin = os.getenv("CLAIMLS_BIN") or (H.repo .. "/target/release/claimls")
 H.tmp = os.getenv("CLAIMLS_TMP") or vim.fn.tempname()
 H.timeout = tonumber(os.getenv("CLAIMLS_WAIT_MS") or "") or 15000
 H.prefix = os.getenv("CLAIMLS_TEST_PREFIX") or "nvim"
@@ -42,7 +42,7 @@ function H.check(name, fn)
 end
 
 --- Copies a fixture into a fresh project directory (with a claimls.toml marker unless
---- opts.no_marker) and returns the copy's path.
+--- opts.no_marker; named opts.name, else as the fixture) and returns the copy's path.
 function H.project(fixture, opts)
   opts = opts or {}
   local dir = H.tmp .. "/project-" .. tostring(vim.uv.hrtime())
@@ -51,7 +51,7 @@ function H.project(fixture, opts)
     vim.fn.writefile({ "# claimls test project" }, dir .. "/claimls.toml")
   end
   local src = H.repo .. "/tests/editors/fixtures/" .. fixture
-  local dst = dir .. "/claims/" .. vim.fs.basename(fixture)
+  local dst = dir .. "/claims/" .. (opts.name or vim.fs.basename(fixture))
   vim.fn.writefile(vim.fn.readfile(src, "b"), dst, "b")
   return dst, dir
 end
@@ -165,6 +165,120 @@ function H.hover_text(result)
   end
   add(c)
   return table.concat(parts, "\n")
+end
+
+--- The labels and insert texts of a completion result (a list or a CompletionList).
+function H.completion_texts(result)
+  local out = {}
+  for _, item in ipairs(result and (result.items or result) or {}) do
+    table.insert(out, item.label)
+    local text = item.textEdit and item.textEdit.newText or item.insertText
+    if text and text ~= item.label then
+      table.insert(out, text)
+    end
+  end
+  return out
+end
+
+--- Completion at (line, character): true when `want` (a function of a label or insert
+--- text) accepts one of them, else false and the first labels.
+function H.completion_offers(bufnr, line, character, want)
+  local result, err = H.request(bufnr, "textDocument/completion", H.params(bufnr, line, character))
+  if not result then
+    return false, err
+  end
+  local texts = H.completion_texts(result)
+  for _, text in ipairs(texts) do
+    if want(text) then
+      return true
+    end
+  end
+  return false, "items: " .. table.concat(vim.list_slice(texts, 1, 15), " ")
+end
+
+--- The 0-based line of the definition of (line, character), or nil and why.
+function H.definition_line(bufnr, line, character)
+  local result, err = H.request(bufnr, "textDocument/definition", H.params(bufnr, line, character))
+  if not result then
+    return nil, err
+  end
+  local loc = result.uri and result or result[1]
+  local range = loc and (loc.targetSelectionRange or loc.range)
+  if not range then
+    return nil, "definition: " .. vim.inspect(result)
+  end
+  return range.start.line, vim.inspect(result)
+end
+
+--- Applies the code action at (line, character) whose title contains `title`, and waits
+--- until that line contains `expect`.
+function H.apply_action(bufnr, line, character, title, expect)
+  vim.api.nvim_win_set_cursor(0, { line + 1, character })
+  local titles = {}
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(action)
+      table.insert(titles, action.title)
+      return action.title:find(title, 1, true) ~= nil
+    end,
+  })
+  local changed = vim.wait(H.timeout, function()
+    return (vim.api.nvim_buf_get_lines(bufnr, line, line + 1, false)[1] or ""):find(expect, 1, true) ~= nil
+  end, 20)
+  return changed, "buffer unchanged; actions offered: " .. table.concat(titles, " | ")
+end
+
+--- Applies the code action at (line, character) whose title contains `title`; true when
+--- that line comes to contain `expect` and then no diagnostic of rule `id` is left.
+function H.fix_removes(bufnr, line, character, title, expect, id)
+  local changed, why = H.apply_action(bufnr, line, character, title, expect)
+  if not changed then
+    return false, why
+  end
+  return H.wait_gone(bufnr, id)
+end
+
+--- Waits until no diagnostic of rule `id` is left in the buffer.
+function H.wait_gone(bufnr, id)
+  local gone = vim.wait(H.timeout, function()
+    return H.codes(bufnr)[id] == nil
+  end, 20)
+  return gone, "still: " .. H.codes_string(bufnr)
+end
+
+--- Hover text at the first `text` on a line matching `line_pat` (`offset` into it).
+function H.hover_at(bufnr, line_pat, text, offset)
+  local l, c = H.find(bufnr, line_pat, text, offset)
+  local result, err = H.request(bufnr, "textDocument/hover", H.params(bufnr, l, c))
+  return H.hover_text(result), err
+end
+
+--- Runs :ClaimLookup QUERY with vim.ui.select answering the hit whose code is `code`;
+--- returns whether line `row` (1-based) became `expect`, and what was seen.
+function H.lookup_inserts(bufnr, row, query, code, expect)
+  local offered = {}
+  local orig = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    for _, it in ipairs(items) do
+      table.insert(offered, opts.format_item(it))
+    end
+    for _, it in ipairs(items) do
+      if require("claimls").hit_parts(it) == code then
+        return on_choice(it)
+      end
+    end
+    on_choice(nil)
+  end
+  vim.cmd("ClaimLookup " .. query)
+  local ok = vim.wait(H.timeout, function()
+    return vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1] == expect
+  end, 20)
+  vim.ui.select = orig
+  return ok,
+    ("line is %q; offered: %s"):format(
+      vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1],
+      table.concat(vim.list_slice(offered, 1, 5), " | ")
+    )
 end
 
 --- Stops the clients and quits with the right status.

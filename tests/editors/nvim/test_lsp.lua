@@ -44,42 +44,23 @@ H.run("lsp", function()
   end)
 
   H.check("hover on E11.9 shows its title", function()
-    local l, c = H.find(bufnr, "dx A", "E11.9", 2)
-    local result, err = H.request(bufnr, "textDocument/hover", H.params(bufnr, l, c))
-    local text = H.hover_text(result)
-    return text:find("Type 2 diabetes mellitus without complications", 1, true) ~= nil,
-      err or ("hover: " .. text)
+    local text, err = H.hover_at(bufnr, "dx A", "E11.9", 2)
+    return text:find("Type 2 diabetes mellitus without complications", 1, true) ~= nil, err or ("hover: " .. text)
   end)
 
   H.check("completion after `dx D E11.6` offers E11.65", function()
     local l, c = H.find(bufnr, "dx D", "E11.6", #"E11.6")
-    local result, err = H.request(bufnr, "textDocument/completion", H.params(bufnr, l, c))
-    if not result then
-      return false, err
-    end
-    local items = result.items or result
-    local labels = {}
-    for _, item in ipairs(items) do
-      local text = item.textEdit and item.textEdit.newText or item.insertText or item.label
-      if item.label == "E11.65" or text == "E11.65" then
-        return true
-      end
-      table.insert(labels, item.label)
-    end
-    return false, "items: " .. table.concat(vim.list_slice(labels, 1, 15), " ")
+    return H.completion_offers(bufnr, l, c, function(text)
+      return text == "E11.65"
+    end)
   end)
 
   H.check("go-to-definition from ptr letter B lands on `dx B`", function()
     local dx_line = H.find(bufnr, "dx B", "dx")
     local l, c = H.find(bufnr, "ptr A,B", "A,B", 2)
-    local result, err = H.request(bufnr, "textDocument/definition", H.params(bufnr, l, c))
-    if not result then
-      return false, err
-    end
-    local loc = result.uri and result or result[1]
-    local range = loc and (loc.targetSelectionRange or loc.range)
-    if not range or range.start.line ~= dx_line then
-      return false, "definition: " .. vim.inspect(result)
+    local target, why = H.definition_line(bufnr, l, c)
+    if target ~= dx_line then
+      return false, why
     end
     -- And the editor command jumps there.
     vim.api.nvim_win_set_cursor(0, { l + 1, c })
@@ -92,30 +73,7 @@ H.run("lsp", function()
 
   H.check("code action S72.001 -> S72.001A applies and the diagnostic goes away", function()
     local l, c = H.find(bufnr, "dx C", "S72.001", 1)
-    vim.api.nvim_win_set_cursor(0, { l + 1, c })
-    local titles = {}
-    vim.lsp.buf.code_action({
-      apply = true,
-      filter = function(action)
-        table.insert(titles, action.title)
-        return action.title:find("S72.001A", 1, true) ~= nil
-      end,
-    })
-    local changed = vim.wait(H.timeout, function()
-      return (vim.api.nvim_buf_get_lines(bufnr, l, l + 1, false)[1] or ""):find("S72.001A", 1, true) ~= nil
-    end, 20)
-    if not changed then
-      return false, "buffer unchanged; actions offered: " .. table.concat(titles, " | ")
-    end
-    local gone = vim.wait(H.timeout, function()
-      for _, d in ipairs(H.diagnostics(bufnr)) do
-        if d.code == "seventh-character" then
-          return false
-        end
-      end
-      return true
-    end, 20)
-    return gone, "still: " .. H.codes_string(bufnr)
+    return H.fix_removes(bufnr, l, c, "S72.001A", "S72.001A", "seventh-character")
   end)
 
   H.check("claimls/searchCodes E11.65 finds the code", function()
@@ -140,29 +98,7 @@ H.run("lsp", function()
     vim.api.nvim_buf_set_lines(bufnr, -2, -2, false, { "  dx E  " })
     local row = vim.api.nvim_buf_line_count(bufnr) - 1
     vim.api.nvim_win_set_cursor(0, { row, 7 })
-    local offered = {}
-    local orig = vim.ui.select
-    vim.ui.select = function(items, opts, on_choice)
-      for _, it in ipairs(items) do
-        table.insert(offered, opts.format_item(it))
-      end
-      for _, it in ipairs(items) do
-        if require("claimls").hit_parts(it) == "E11.65" then
-          return on_choice(it)
-        end
-      end
-      on_choice(nil)
-    end
-    vim.cmd("ClaimLookup E11.65")
-    local ok = vim.wait(H.timeout, function()
-      return vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1] == "  dx E  E11.65"
-    end, 20)
-    vim.ui.select = orig
-    return ok,
-      ("line is %q; offered: %s"):format(
-        vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1],
-        table.concat(vim.list_slice(offered, 1, 5), " | ")
-      )
+    return H.lookup_inserts(bufnr, row, "E11.65", "E11.65", "  dx E  E11.65")
   end)
 
   H.check(":ClaimLookup! diabetes lists matches in the quickfix list", function()

@@ -67,13 +67,41 @@ H.run("syntax", function()
     { "  test 3046F  ptr A  priority stat", "stat", "claimEnum" },
     { "  kind inpatient", "inpatient", "claimEnum" },
     { "  line 2026-03-02  9921  ptr A", "9921", "" },
+    -- X12 837 (syntax/x12.vim) and HL7 v2 (syntax/hl7.vim): the 5th field is the filetype.
+    { "ST*837*0001*005010X222A1~", "ST", "x12Envelope", 0, "x12" },
+    { "HL*2*1*22*0~", "HL", "x12Hierarchy", 0, "x12" },
+    { "CLM*CLM-1*247.50***11:B:1*Y~", "CLM", "x12Segment", 0, "x12" },
+    { "CLM*CLM-1*247.50***11:B:1*Y~", "247.50", "x12Amount", 0, "x12" },
+    { "CLM*CLM-1*247.50***11:B:1*Y~", "*", "x12ElementSep", 0, "x12" },
+    { "HI*ABK:E119*ABF:I10~", "ABK", "x12Qualifier", 0, "x12" },
+    { "HI*ABK:E119*ABF:I10~", "E119", "x12Icd10Cm", 0, "x12" },
+    { "HI*ABK:E119*ABF:I10~", "I10", "x12Icd10Cm", 0, "x12" },
+    { "HI*BBR:0DTJ4ZZ:D8:20260302~", "0DTJ4ZZ", "x12Icd10Pcs", 0, "x12" },
+    { "HI*BBR:0DTJ4ZZ:D8:20260302~", "20260302", "x12Date", 0, "x12" },
+    { "SV1*HC:97110:GP:KX*300*UN*10***1:2~", "97110", "x12Procedure", 0, "x12" },
+    { "SV1*HC:97110:GP:KX*300*UN*10***1:2~", "KX", "x12Modifier", 0, "x12" },
+    { "NM1*85*2*RIVERSIDE*****XX*1528304615~", "1528304615", "x12Npi", 0, "x12" },
+    { "DTP*472*RD8*20260302-20260306~", "RD8", "x12DateFormat", 0, "x12" },
+    { "DTP*472*RD8*20260302-20260306~", "20260306", "x12Date", 0, "x12" },
+    { "LX*1~SV1*HC:99213*100~", "SV1", "x12Segment", 0, "x12" },
+    { "HI*XYZ:E119~", "E119", "", 0, "x12" },
+    { "MSH|^~\\&|EHR|FAC|LAB|FAC|20260302091500||ORM^O01|1|P|2.5.1", "MSH", "hl7Header", 0, "hl7" },
+    { "MSH|^~\\&|EHR|FAC|LAB|FAC|20260302091500||ORM^O01|1|P|2.5.1", "^~", "hl7Encoding", 0, "hl7" },
+    { "MSH|^~\\&|EHR|FAC|LAB|FAC|20260302091500||ORM^O01|1|P|2.5.1", "20260302091500", "hl7Date", 0, "hl7" },
+    { "PID|1||MRN-1^^^SFP^MR||Alvarez^Maria||19620714|F", "PID", "hl7Segment", 0, "hl7" },
+    { "PID|1||MRN-1^^^SFP^MR||Alvarez^Maria||19620714|F", "^", "hl7ComponentSep", 0, "hl7" },
+    { "DG1|1||E11.9^Type 2 diabetes^I10C|||F", "E11.9", "hl7Diagnosis", 0, "hl7" },
+    { "DG1|1||E11.9^Type 2 diabetes^I10C|||F", "I10C", "hl7CodingSystem", 0, "hl7" },
+    { "OBR|1|ORD-1^SFP||83036^Hemoglobin A1c^C4|||20260302", "83036", "hl7Service", 0, "hl7" },
+    { "OBR|1|ORD-1^SFP||83036^Hemoglobin A1c^C4|||20260302", "C4", "hl7CodingSystem", 0, "hl7" },
+    { "NTE|1||see\\.br\\note", "\\.br\\", "hl7Escape", 0, "hl7" },
   }
   for _, c in ipairs(cases) do
-    local line, text, want, off = c[1], c[2], c[3], c[4] or 0
-    H.check(("highlight %q in %q is %s"):format(text, line, want == "" and "plain" or want), function()
+    local line, text, want, off, filetype = c[1], c[2], c[3], c[4] or 0, c[5] or "claim"
+    H.check(("%s: highlight %q in %q is %s"):format(filetype, text, line, want == "" and "plain" or want), function()
       vim.cmd("enew!")
       vim.api.nvim_buf_set_lines(0, 0, -1, false, { line })
-      vim.bo.filetype = "claim"
+      vim.bo.filetype = filetype
       local col = line:find(text, 1, true) + off
       local name = vim.fn.synIDattr(vim.fn.synID(1, col, 1), "name")
       return name == want, "got " .. (name == "" and "plain" or name)

@@ -1,7 +1,9 @@
 " claimls with Vim + ALE: vim -N -u NONE -i NONE -es -S test-ale.vim
 " Environment: CLAIMLS_VIMFILES (a runtime dir holding the README's ale_linters/claim/claimls.vim
-" and vimrc snippets), CLAIMLS_FILE (a copy of the fixture), CLAIMLS_NVIM_RTP (editors/nvim, for
-" syntax/claim.vim), CLAIMLS_OUT (results file: `-es` has no usable stdout), the server on PATH.
+" and vimrc snippets), CLAIMLS_FILE (a copy of a fixture: errors.claim or errors.837),
+" CLAIMLS_FILETYPE (its filetype: claim, x12), CLAIMLS_HOVER_AT (a pattern that ends inside
+" E11.9 / E119, where the hover is asked), CLAIMLS_NVIM_RTP (editors/nvim, for the syntax
+" files), CLAIMLS_OUT (results file: `-es` has no usable stdout), the server on PATH.
 set nocompatible
 let s:results = []
 let s:failed = 0
@@ -39,11 +41,15 @@ try
     runtime plugin/ale.vim
 
     execute 'edit ' . fnameescape($CLAIMLS_FILE)
-    call s:Report(&filetype is# 'claim', 'the README vimrc snippet sets filetype claim', &filetype)
-    call s:Report(get(b:, 'current_syntax', '') is# 'claim'
-    \   && synIDattr(synID(search('dx A') , 9, 1), 'name') is# 'claimIcd10Cm',
-    \   'editors/nvim/syntax/claim.vim highlights E11.9 in Vim',
-    \   get(b:, 'current_syntax', '') . ' ' . synIDattr(synID(search('dx A'), 9, 1), 'name'))
+    call s:Report(&filetype is# $CLAIMLS_FILETYPE, 'the README vimrc snippet sets filetype ' . $CLAIMLS_FILETYPE, &filetype)
+    " The code the hover is asked on: highlighted by editors/nvim/syntax/<filetype>.vim.
+    let s:lnum = search($CLAIMLS_HOVER_AT, 'e')
+    let s:col = col('.') - 1
+    let s:group = synIDattr(synID(s:lnum, s:col + 1, 1), 'name')
+    call s:Report(get(b:, 'current_syntax', '') is# $CLAIMLS_FILETYPE
+    \   && s:group =~# '\v^(claimIcd10Cm|x12Icd10Cm)$',
+    \   'editors/nvim/syntax/' . $CLAIMLS_FILETYPE . '.vim highlights the code in Vim',
+    \   get(b:, 'current_syntax', '') . ' ' . s:group)
 
     call ale#Queue(0)
     let s:ok = s:Wait('index(s:Codes(), "''header-code''") >= 0 && index(s:Codes(), "''npi''") >= 0', 20000)
@@ -61,15 +67,13 @@ try
         endif
         let s:hover_done = 1
     endfunction
-    let s:lnum = search('dx A')
-    let s:col = stridx(getline(s:lnum), 'E11.9') + 2
     call ale#lsp_linter#SendRequest(bufnr(''), 'claimls', [0, 'textDocument/hover', {
     \   'textDocument': {'uri': ale#path#ToFileURI(expand('%:p'))},
     \   'position': {'line': s:lnum - 1, 'character': s:col},
     \}], function('s:OnHover'))
     call s:Wait('s:hover_done', 10000)
     call s:Report(s:hover =~# 'Type 2 diabetes mellitus without complications',
-    \   'hover on E11.9 shows its title', 'hover: ' . s:hover)
+    \   'hover on the code E11.9 shows its title', 'hover: ' . s:hover)
 catch
     call s:Report(0, 'ALE session', v:exception . ' at ' . v:throwpoint)
 endtry

@@ -34,11 +34,18 @@ function M.check()
   else
     info("server started with vim.lsp.start() from a FileType autocmd")
   end
-  local ft = vim.filetype.match({ filename = "x.claim" })
-  if ft == "claim" then
-    ok("filetype detection: *.claim, *.claims, *.order -> claim")
+  local want = { ["x.claim"] = "claim", ["x.837"] = "x12", ["x.hl7"] = "hl7" }
+  local wrong = {}
+  for file, ft in pairs(want) do
+    if vim.filetype.match({ filename = file }) ~= ft then
+      table.insert(wrong, file .. " is not filetype `" .. ft .. "`")
+    end
+  end
+  if #wrong == 0 then
+    ok("filetype detection: *.claim, *.claims, *.order -> claim; *.837, *.x12, *.edi -> x12; *.hl7, *.hl7v2 -> hl7")
   else
-    warn("*.claim files are not detected as filetype `claim`", {
+    table.sort(wrong)
+    warn(table.concat(wrong, "; "), {
       "add the plugin directory to 'runtimepath' before startup, or call require('claimls').setup()",
     })
   end

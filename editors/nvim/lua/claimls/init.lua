@@ -1,5 +1,7 @@
 -- claimls for Neovim: starts the claimls language server for `claim` buffers
--- (.claim, .claims, .order) and adds :ClaimLookup, :ClaimRestart, :ClaimStop.
+-- (.claim, .claims, .order), `x12` buffers (837 claims: .837, .x12, .edi, or a first line
+-- starting with ISA) and `hl7` buffers (HL7 v2 orders: .hl7, .hl7v2, or a first line
+-- starting with MSH), and adds :ClaimLookup, :ClaimJoinLines, :ClaimRestart, :ClaimStop.
 --
 --   require("claimls").setup()                       -- claimls on PATH
 --   require("claimls").setup({ cmd = { "/path/to/claimls" },
@@ -16,7 +18,7 @@ local defaults = {
   -- The server command; `claimls` (no arguments, or `serve`) speaks LSP on stdio.
   cmd = { "claimls" },
   -- Filetypes to attach to.
-  filetypes = { "claim" },
+  filetypes = { "claim", "x12", "hl7" },
   -- Files or directories that mark the project root (searched upwards from the file, in
   -- this order of preference); without one, the file's own directory is the root.
   root_markers = { "claimls.toml", ".git" },
@@ -34,7 +36,7 @@ local defaults = {
   capabilities = nil,
   -- Extra LSP handlers for the client ({ [method] = function(err, result, ctx) ... end }).
   handlers = nil,
-  -- Start the server automatically for claim buffers.
+  -- Start the server automatically for buffers of these filetypes.
   autostart = true,
   -- :ClaimLookup shows matches in the quickfix list instead of vim.ui.select
   -- (:ClaimLookup! always uses the quickfix list).
@@ -205,7 +207,7 @@ function M.stop()
   end
 end
 
---- Restarts the server for every claim buffer.
+--- Restarts the server for every buffer of its filetypes.
 function M.restart()
   local clients = M.clients()
   for _, client in ipairs(clients) do
@@ -280,6 +282,15 @@ function M.hit_parts(hit)
   return code, title
 end
 
+--- A code as a document of `filetype` writes it: X12 sends codes without the dot
+--- (`E1165`); the claim language and HL7 keep it (`E11.65`).
+function M.code_as_written(code, filetype)
+  if filetype == "x12" then
+    return (code:gsub("%.", ""))
+  end
+  return code
+end
+
 --- Inserts `code` at the cursor of window `win`: replaces the code-like word under the
 --- cursor, else inserts after the character under the cursor (at the cursor in an
 --- empty line or in insert mode).
@@ -331,7 +342,7 @@ function M.lookup(query, opts)
   end
   local client = M.clients(bufnr)[1] or M.clients()[1]
   if not client then
-    notify("no claimls server is running (open a .claim file first)", vim.log.levels.ERROR)
+    notify("no claimls server is running (open a claim, 837 or HL7 file first)", vim.log.levels.ERROR)
     return
   end
   request(client, "claimls/searchCodes", { query = query, limit = 50 }, function(err, result)
@@ -362,12 +373,26 @@ function M.lookup(query, opts)
       if not choice then
         return
       end
-      local code = M.hit_parts(choice)
+      local code = M.code_as_written(M.hit_parts(choice), vim.bo[bufnr].filetype)
       if vim.api.nvim_win_is_valid(win) and vim.api.nvim_win_get_buf(win) == bufnr then
         M.insert_code(code, win)
       end
     end)
   end, bufnr)
+end
+
+-- :ClaimJoinLines -------------------------------------------------------------------
+
+--- The server's source action that puts every segment of an 837 on one line (its
+--- formatting puts one segment a line).
+M.JOIN_LINES_KIND = "source.claimls.x12.joinLines"
+
+--- Applies the join-lines action to the current buffer.
+function M.join_lines()
+  vim.lsp.buf.code_action({
+    context = { only = { M.JOIN_LINES_KIND }, diagnostics = {} },
+    apply = true,
+  })
 end
 
 -- setup -------------------------------------------------------------------------------
@@ -383,6 +408,9 @@ local function create_commands()
   vim.api.nvim_create_user_command("ClaimRestart", function()
     M.restart()
   end, { desc = "claimls: restart the language server" })
+  vim.api.nvim_create_user_command("ClaimJoinLines", function()
+    M.join_lines()
+  end, { desc = "claimls: put every segment of the 837 on one line (vim.lsp.buf.format() undoes it)" })
   vim.api.nvim_create_user_command("ClaimStop", function()
     M.stop()
   end, { desc = "claimls: stop the language server" })
@@ -402,9 +430,9 @@ function M.setup(opts)
     M.config.settings = opts.settings
   end
 
-  -- Make sure the filetype is known even when ftdetect/ was not sourced (e.g. the
+  -- Make sure the filetypes are known even when ftdetect/ was not sourced (e.g. the
   -- plugin was added to 'runtimepath' after startup).
-  vim.filetype.add({ extension = { claim = "claim", claims = "claim", order = "claim" } })
+  require("claimls.filetype").add()
 
   create_commands()
   local group = vim.api.nvim_create_augroup(augroup_name, { clear = true })
