@@ -72,7 +72,8 @@ pub fn check_text(
 
 /// [`check_each_piece`] for a text of any [`Language`]: the claim language is parsed a piece at
 /// a time; X12 and HL7 are parsed whole (their trees are compact) and checked a few hundred
-/// claims at a time.
+/// claims at a time. An 837's structure is walked here, and its claims are lowered into the
+/// model with the checking, on the workers.
 pub fn check_text_each_piece(
     text: &str,
     language: Language,
@@ -84,15 +85,74 @@ pub fn check_text_each_piece(
         return check_each_piece(text, sets, config, each);
     }
     let naming = language.naming(text);
-    let document = language.lower(text);
     let workers = workers_for(text);
-    let pieces = |each_piece: &mut dyn FnMut(model::Document)| {
-        language::pieces(document, PIECE_BLOCKS, each_piece);
-    };
-    let lower = |piece: model::Document| piece;
-    rules::run_in_pieces(text, naming, sets, config, workers, pieces, model_outline, lower, |p| {
-        each(with_severities(p, config));
-    });
+    let each = |p| each(with_severities(p, config));
+    match language {
+        Language::Claim => {}
+        Language::X12 => {
+            let file = x12::parse(text);
+            let file = &file;
+            let x12::Walked { claims, problems } = x12::walk(text, file);
+            let pieces = |each_piece: &mut dyn FnMut(X12Piece)| {
+                let start = |claim: &x12::ClaimTree| file.segment(claim.clm()).span().start;
+                language::pieces(claims, problems, PIECE_BLOCKS, start, |claims, problems| {
+                    each_piece(X12Piece { claims, problems })
+                });
+            };
+            let lower = |piece: X12Piece| model::Document {
+                claims: piece.claims.iter().map(|c| x12::lower_claim(text, file, c)).collect(),
+                problems: piece.problems,
+            };
+            rules::run_in_pieces(
+                text,
+                naming,
+                sets,
+                config,
+                workers,
+                pieces,
+                |piece| x12_outline(text, file, piece),
+                lower,
+                each,
+            );
+        }
+        Language::Hl7 => {
+            let model::Document { claims, problems } = language.lower(text);
+            let pieces = |each_piece: &mut dyn FnMut(model::Document)| {
+                let start = |claim: &model::Claim| claim.span.start;
+                language::pieces(claims, problems, PIECE_BLOCKS, start, |claims, problems| {
+                    each_piece(model::Document { claims, problems })
+                });
+            };
+            let lower = |piece: model::Document| piece;
+            rules::run_in_pieces(
+                text,
+                naming,
+                sets,
+                config,
+                workers,
+                pieces,
+                model_outline,
+                lower,
+                each,
+            );
+        }
+    }
+}
+
+/// A piece of a walked 837: its claims' trees and the problems before the next piece.
+struct X12Piece {
+    claims: Vec<x12::ClaimTree>,
+    problems: Vec<Diagnostic>,
+}
+
+/// What the checks across claims read of a piece of an 837: its problems and each claim's id.
+fn x12_outline<'p>(
+    text: &str,
+    file: &x12::X12File,
+    piece: &'p X12Piece,
+) -> Cow<'p, model::Document> {
+    let claims = piece.claims.iter().map(|c| x12::claim_outline(text, file, c));
+    Cow::Owned(model::Document { claims: claims.collect(), problems: piece.problems.clone() })
 }
 
 /// How many threads check `text`'s pieces: none for a small file (starting threads would cost
