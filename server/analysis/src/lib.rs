@@ -72,8 +72,8 @@ pub fn check_text(
 
 /// [`check_each_piece`] for a text of any [`Language`]: the claim language is parsed a piece at
 /// a time; X12 and HL7 are parsed whole (their trees are compact) and checked a few hundred
-/// claims at a time. An 837's structure is walked here, and its claims are lowered into the
-/// model with the checking, on the workers.
+/// claims at a time. An 837's structure is walked where the pieces are made, and its claims are
+/// lowered into the model with their checking, on the workers.
 pub fn check_text_each_piece(
     text: &str,
     language: Language,
@@ -90,17 +90,21 @@ pub fn check_text_each_piece(
     match language {
         Language::Claim => {}
         Language::X12 => {
-            let file = x12::parse(text);
-            let file = &file;
-            let x12::Walked { claims, problems } = x12::walk(text, file);
+            // Parsed and walked where the pieces are made (not on this thread, which prints).
             let pieces = |each_piece: &mut dyn FnMut(X12Piece)| {
+                let file = std::sync::Arc::new(x12::parse(text));
+                let x12::Walked { claims, problems } = x12::walk(text, &file);
                 let start = |claim: &x12::ClaimTree| file.segment(claim.clm()).span().start;
                 language::pieces(claims, problems, PIECE_BLOCKS, start, |claims, problems| {
-                    each_piece(X12Piece { claims, problems })
+                    each_piece(X12Piece { file: file.clone(), claims, problems })
                 });
             };
             let lower = |piece: X12Piece| model::Document {
-                claims: piece.claims.iter().map(|c| x12::lower_claim(text, file, c)).collect(),
+                claims: piece
+                    .claims
+                    .iter()
+                    .map(|c| x12::lower_claim(text, &piece.file, c))
+                    .collect(),
                 problems: piece.problems,
             };
             rules::run_in_pieces(
@@ -110,14 +114,14 @@ pub fn check_text_each_piece(
                 config,
                 workers,
                 pieces,
-                |piece| x12_outline(text, file, piece),
+                |piece| x12_outline(text, piece),
                 lower,
                 each,
             );
         }
         Language::Hl7 => {
-            let model::Document { claims, problems } = language.lower(text);
             let pieces = |each_piece: &mut dyn FnMut(model::Document)| {
+                let model::Document { claims, problems } = language.lower(text);
                 let start = |claim: &model::Claim| claim.span.start;
                 language::pieces(claims, problems, PIECE_BLOCKS, start, |claims, problems| {
                     each_piece(model::Document { claims, problems })
@@ -139,19 +143,17 @@ pub fn check_text_each_piece(
     }
 }
 
-/// A piece of a walked 837: its claims' trees and the problems before the next piece.
+/// A piece of a walked 837: its claims' trees and the problems before the next piece, with the
+/// parsed file they point into.
 struct X12Piece {
+    file: std::sync::Arc<x12::X12File>,
     claims: Vec<x12::ClaimTree>,
     problems: Vec<Diagnostic>,
 }
 
 /// What the checks across claims read of a piece of an 837: its problems and each claim's id.
-fn x12_outline<'p>(
-    text: &str,
-    file: &x12::X12File,
-    piece: &'p X12Piece,
-) -> Cow<'p, model::Document> {
-    let claims = piece.claims.iter().map(|c| x12::claim_outline(text, file, c));
+fn x12_outline<'p>(text: &str, piece: &'p X12Piece) -> Cow<'p, model::Document> {
+    let claims = piece.claims.iter().map(|c| x12::claim_outline(text, &piece.file, c));
     Cow::Owned(model::Document { claims: claims.collect(), problems: piece.problems.clone() })
 }
 
