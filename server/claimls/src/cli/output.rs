@@ -1,7 +1,5 @@
 //! How `claimls check` prints diagnostics: compiler-style for people, JSON for programs.
 
-use std::fmt::Write as _;
-
 use claimls_analysis::{Diagnostic, Severity};
 
 /// Line and column (both 1-based; the column counts characters) of byte offsets in one text.
@@ -84,14 +82,34 @@ impl Style {
     }
 }
 
-/// Appends `count` times `c`.
-fn push_repeated(out: &mut String, c: char, count: usize) {
-    out.extend(std::iter::repeat_n(c, count));
+/// Appends `count` times the ASCII character `c`.
+fn push_repeated(out: &mut String, c: u8, count: usize) {
+    // A run of the character is pushed as a slice, not a character at a time.
+    const SPACES: &str = "                                                                ";
+    const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
+    let run = if c == b'^' { CARETS } else { SPACES };
+    debug_assert!(c == b'^' || c == b' ');
+    let mut left = count;
+    while left > 0 {
+        let n = left.min(run.len());
+        out.push_str(&run[..n]);
+        left -= n;
+    }
 }
 
 /// Appends a number in decimal.
-fn push_number(out: &mut String, n: usize) {
-    let _ = write!(out, "{n}");
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 /// One diagnostic as a compiler prints it:
@@ -114,20 +132,25 @@ pub fn human(
 ) {
     let (line, column) = map.position(diagnostic.span.start);
     let (end_line, end_column) = map.position(diagnostic.span.end);
-    let mut number = String::new();
     style.push(out, Style::severity_code(diagnostic.severity), diagnostic.severity.as_str());
-    style.push(out, "1", &format!("[{}]", diagnostic.rule));
+    if style.on {
+        style.push(out, "1", &format!("[{}]", diagnostic.rule));
+    } else {
+        out.push('[');
+        out.push_str(diagnostic.rule);
+        out.push(']');
+    }
     out.push_str(": ");
     style.push(out, "1", &diagnostic.message);
     out.push('\n');
     let gutter = line.ilog10() as usize + 1;
     // A line starting with the gutter's blank, then a blue `mark`.
     let margin = |out: &mut String, mark: &str| {
-        push_repeated(out, ' ', gutter);
+        push_repeated(out, b' ', gutter);
         out.push(' ');
         style.push(out, "34", mark);
     };
-    push_repeated(out, ' ', gutter);
+    push_repeated(out, b' ', gutter);
     style.push(out, "34", "-->");
     out.push(' ');
     out.push_str(path);
@@ -141,8 +164,11 @@ pub fn human(
     let (source, column) = excerpt(map.line_text(line), column, width);
     margin(out, "|");
     out.push('\n');
-    push_number(&mut number, line);
-    style.push(out, "34", &number);
+    if style.on {
+        style.push(out, "34", &line.to_string());
+    } else {
+        push_number(out, line);
+    }
     out.push(' ');
     style.push(out, "34", "|");
     out.push(' ');
@@ -157,8 +183,12 @@ pub fn human(
     let marker_colour = if diagnostic.severity == Severity::Error { "1;31" } else { "1;33" };
     margin(out, "|");
     out.push(' ');
-    push_repeated(out, ' ', column - 1);
-    style.push(out, marker_colour, &"^".repeat(width));
+    push_repeated(out, b' ', column - 1);
+    if style.on {
+        style.push(out, marker_colour, &"^".repeat(width));
+    } else {
+        push_repeated(out, b'^', width);
+    }
     out.push('\n');
     for fix in &diagnostic.fixes {
         margin(out, "=");
