@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use claimls_model::{Document, Naming};
+use claimls_model::{Diagnostic, Document, Naming};
 
 /// A syntax claimls reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -101,22 +101,28 @@ fn x12_naming(text: &str) -> &'static dyn Naming {
     }
 }
 
-/// `document` cut into pieces of `claims_per_piece` claims, in order, each with the syntax's
-/// problems that lie before the next piece's first claim: so that each piece's diagnostics lie
-/// in its own stretch of the text and the pieces can be checked apart (on several threads).
-pub(crate) fn pieces(document: Document, claims_per_piece: usize, mut each: impl FnMut(Document)) {
-    let Document { claims, problems } = document;
+/// A document's claims (or what each is made from: `start` gives where each begins) cut into
+/// pieces of `claims_per_piece`, in order, each with the syntax's problems that lie before the
+/// next piece's first claim: so that each piece's diagnostics lie in its own stretch of the text
+/// and the pieces can be checked apart (on several threads).
+pub(crate) fn pieces<C>(
+    claims: Vec<C>,
+    problems: Vec<Diagnostic>,
+    claims_per_piece: usize,
+    start: impl Fn(&C) -> usize,
+    mut each: impl FnMut(Vec<C>, Vec<Diagnostic>),
+) {
     let mut problems = problems.into_iter().peekable();
     let mut claims = claims.into_iter().peekable();
     loop {
         let piece_claims: Vec<_> = claims.by_ref().take(claims_per_piece.max(1)).collect();
-        let boundary = claims.peek().map(|claim| claim.span.start);
+        let boundary = claims.peek().map(&start);
         let mut piece_problems = Vec::new();
         while let Some(problem) = problems.next_if(|p| boundary.is_none_or(|b| p.span.start < b)) {
             piece_problems.push(problem);
         }
         let last = boundary.is_none();
-        each(Document { claims: piece_claims, problems: piece_problems });
+        each(piece_claims, piece_problems);
         if last {
             return;
         }

@@ -16,8 +16,8 @@ mod values;
 
 pub use values::npi_check;
 
+use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
@@ -83,9 +83,9 @@ pub fn run_all(
 /// A piece is whatever the syntax hands over (a piece of its tree, or of a model already
 /// made): `outline` gives what the file-wide checks (the syntax's problems, `duplicate-id`) look
 /// at, and `lower` the piece's model in full. With `workers` > 0 the pieces are lowered and
-/// their claims checked on that many threads while this one makes the next piece, runs the
-/// file-wide checks and hands over the pieces already checked, so `each` overlaps with the
-/// checking.
+/// their claims checked on that many threads, while one more thread makes the pieces and runs
+/// the file-wide checks, and this one hands over the pieces already checked: so `each`
+/// (printing) overlaps with the making and the checking of the pieces after it.
 #[allow(clippy::too_many_arguments)]
 pub fn run_in_pieces<P: Send>(
     text: &str,
@@ -93,13 +93,13 @@ pub fn run_in_pieces<P: Send>(
     sets: &CodeSets,
     config: &Config,
     workers: usize,
-    pieces: impl FnOnce(&mut dyn FnMut(P)),
-    outline: impl Fn(&P) -> std::borrow::Cow<'_, Document>,
+    pieces: impl FnOnce(&mut dyn FnMut(P)) + Send,
+    outline: impl Fn(&P) -> std::borrow::Cow<'_, Document> + Send,
     lower: impl Fn(P) -> Document + Sync,
     mut each: impl FnMut(Vec<Diagnostic>),
 ) {
-    let mut file_wide = Checker::new(text, naming, sets, config);
     if workers == 0 {
+        let mut file_wide = Checker::new(text, naming, sets, config);
         pieces(&mut |piece| {
             file_wide.file_checks(&outline(&piece));
             file_wide.claims(&lower(piece));
@@ -107,18 +107,20 @@ pub fn run_in_pieces<P: Send>(
         });
         return;
     }
-    // A bounded queue of pieces: the producer waits rather than run ahead of the workers.
+    // A bounded queue of pieces: the maker waits rather than run ahead of the workers.
     // Only the workers hold its receiving end, so that if they all stop (a panic), sending
-    // fails instead of waiting for ever; the scope then re-raises the panic.
+    // fails instead of waiting for ever; the scope then re-raises the panic. What is found
+    // comes back on a bounded channel too, so that a slow `each` holds up the checking rather
+    // than let the diagnostics pile up.
     let (send, receive) = mpsc::sync_channel::<(usize, P)>(workers);
     let receive = Arc::new(Mutex::new(receive));
-    let (send_checked, checked) = mpsc::channel::<(usize, Vec<Diagnostic>)>();
+    let (send_found, found) = mpsc::sync_channel::<Found>(2 * workers + 2);
     let mut in_order = InOrder::default();
     let lower = &lower;
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let receive = receive.clone();
-            let send_checked = send_checked.clone();
+            let send_found = send_found.clone();
             scope.spawn(move || {
                 let mut checker = Checker::new(text, naming, sets, config);
                 loop {
@@ -126,56 +128,67 @@ pub fn run_in_pieces<P: Send>(
                     let next = receive.lock().unwrap_or_else(PoisonError::into_inner).recv();
                     let Ok((index, piece)) = next else { break };
                     checker.claims(&lower(piece));
-                    if send_checked.send((index, std::mem::take(&mut checker.out))).is_err() {
+                    let claims = std::mem::take(&mut checker.out);
+                    if send_found.send(Found::Claims(index, claims)).is_err() {
                         break;
                     }
                 }
             });
         }
-        drop((receive, send_checked));
-        let mut index = 0;
-        pieces(&mut |piece| {
-            file_wide.file_checks(&outline(&piece));
-            in_order.file_wide.push_back(std::mem::take(&mut file_wide.out));
-            let _ = send.send((index, piece));
-            index += 1;
-            in_order.hand_over(&checked, false, &mut each);
+        let send_file_wide = send_found.clone();
+        scope.spawn(move || {
+            let mut file_wide = Checker::new(text, naming, sets, config);
+            let mut index = 0;
+            pieces(&mut |piece| {
+                file_wide.file_checks(&outline(&piece));
+                let diagnostics = std::mem::take(&mut file_wide.out);
+                let _ = send_file_wide.send(Found::FileWide(index, diagnostics));
+                let _ = send.send((index, piece));
+                index += 1;
+            });
         });
-        drop(send);
-        in_order.hand_over(&checked, true, &mut each);
+        drop((receive, send_found));
+        in_order.hand_over(&found, &mut each);
     });
 }
 
-/// The checked pieces put back in order for [`run_in_pieces`]: the workers finish them in any.
+/// What a thread of [`run_in_pieces`] found in the piece with this index.
+enum Found {
+    /// The file-wide checks' diagnostics.
+    FileWide(usize, Vec<Diagnostic>),
+    /// The diagnostics of the piece's claims.
+    Claims(usize, Vec<Diagnostic>),
+}
+
+/// The checked pieces put back in order for [`run_in_pieces`]: the threads finish them in any.
 #[derive(Default)]
 struct InOrder {
     /// The next piece to hand over.
     next: usize,
     /// The file-wide diagnostics of the pieces from `next` on.
-    file_wide: VecDeque<Vec<Diagnostic>>,
-    /// The block diagnostics of pieces finished before their turn.
-    finished: BTreeMap<usize, Vec<Diagnostic>>,
+    file_wide: BTreeMap<usize, Vec<Diagnostic>>,
+    /// The claims' diagnostics of the pieces from `next` on.
+    claims: BTreeMap<usize, Vec<Diagnostic>>,
 }
 
 impl InOrder {
-    /// Hands each piece whose turn has come to `each`, taking what the workers finished; with
-    /// `wait`, until the workers are done.
-    fn hand_over(
-        &mut self,
-        checked: &mpsc::Receiver<(usize, Vec<Diagnostic>)>,
-        wait: bool,
-        each: &mut impl FnMut(Vec<Diagnostic>),
-    ) {
+    /// Hands each piece to `each` as soon as it and all before it are checked, until every
+    /// thread is done: its file-wide diagnostics, then its claims'.
+    fn hand_over(&mut self, found: &mpsc::Receiver<Found>, each: &mut impl FnMut(Vec<Diagnostic>)) {
         loop {
-            while let Some(blocks) = self.finished.remove(&self.next) {
-                let mut piece = self.file_wide.pop_front().unwrap_or_default();
-                piece.extend(blocks);
+            while self.file_wide.contains_key(&self.next) && self.claims.contains_key(&self.next) {
+                let mut piece = self.file_wide.remove(&self.next).unwrap_or_default();
+                piece.extend(self.claims.remove(&self.next).unwrap_or_default());
                 each(piece);
                 self.next += 1;
             }
-            let next = if wait { checked.recv().ok() } else { checked.try_recv().ok() };
-            let Some((index, diagnostics)) = next else { return };
-            self.finished.insert(index, diagnostics);
+            match found.recv() {
+                Ok(Found::FileWide(index, diagnostics)) => {
+                    self.file_wide.insert(index, diagnostics)
+                }
+                Ok(Found::Claims(index, diagnostics)) => self.claims.insert(index, diagnostics),
+                Err(_) => return,
+            };
         }
     }
 }

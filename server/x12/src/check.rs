@@ -7,7 +7,7 @@
 //! recognised by segment id and qualifier alone. The same pass records, for each `CLM`, the
 //! segments that [`crate::lower`] reads.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use claimls_model::{Diagnostic, Fix, Related, Severity, Span, TextEdit};
 
@@ -416,7 +416,8 @@ const X12_SEGMENTS: &[&str] = &[
 ];
 
 pub(crate) fn is_known_x12_segment(id: &str) -> bool {
-    static KNOWN: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+    // Asked for every segment of a file: a fast hash for the short ids.
+    static KNOWN: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
         std::sync::OnceLock::new();
     KNOWN.get_or_init(|| X12_SEGMENTS.iter().copied().collect()).contains(id)
 }
@@ -1541,9 +1542,9 @@ impl<'a> Tx837<'a> {
         // scan per HL (a transaction holds thousands of HLs): the latest earlier HL whose HL01
         // this HL02 names, the latest earlier HL of the level this one belongs to, and the last
         // HL whose HL02 names each id.
-        let mut by_id: HashMap<&str, usize> = HashMap::new();
-        let mut by_level: HashMap<&str, usize> = HashMap::new();
-        let mut named_last: HashMap<&str, usize> = HashMap::new();
+        let mut by_id: HashMap<&str, usize> = HashMap::default();
+        let mut by_level: HashMap<&str, usize> = HashMap::default();
+        let mut named_last: HashMap<&str, usize> = HashMap::default();
         let mut earlier_of = Vec::with_capacity(hls.len());
         let mut nearest_of = Vec::with_capacity(hls.len());
         for (i, hl) in hls.iter().enumerate() {
@@ -1731,7 +1732,8 @@ fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagno
         if value.is_empty() || element.component_count() > 1 {
             continue;
         }
-        let name = format!("{id}{:02}", element.position);
+        // "SV102", written into a message only when there is one.
+        let position = element.position;
         let length = value.chars().count();
         let (min, max) = description.length;
         if length > max as usize {
@@ -1739,7 +1741,7 @@ fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagno
                 "segment",
                 element.span(),
                 format!(
-                    "{name} ({}) is {length} characters long; it holds at most {max}.",
+                    "{id}{position:02} ({}) is {length} characters long; it holds at most {max}.",
                     description.name
                 ),
             );
@@ -1755,7 +1757,7 @@ fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagno
                 "segment",
                 element.span(),
                 format!(
-                    "{name} ({}) is {length} character{} long; it needs at least {min}.",
+                    "{id}{position:02} ({}) is {length} character{} long; it needs at least {min}.",
                     description.name,
                     if length == 1 { "" } else { "s" }
                 ),
@@ -1779,7 +1781,7 @@ fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagno
                 "segment",
                 element.span(),
                 format!(
-                    "{name} ({}) is `{value}`, which is not {}.",
+                    "{id}{position:02} ({}) is `{value}`, which is not {}.",
                     description.name,
                     match kind {
                         ElementType::Number => "a whole number (digits only)",

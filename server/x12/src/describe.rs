@@ -845,7 +845,8 @@ pub fn segment_descriptions() -> &'static [SegmentDescription] {
 
 /// What a segment is for, or `None` for one claimls does not read.
 pub fn describe_segment(id: &str) -> Option<&'static SegmentDescription> {
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> =
+    // Asked for every segment of a file: a fast hash for the short ids.
+    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, usize>> =
         std::sync::OnceLock::new();
     let index = INDEX.get_or_init(|| SEGMENTS.iter().enumerate().map(|(i, s)| (s.id, i)).collect());
     index.get(id).map(|&i| &SEGMENTS[i])

@@ -1,8 +1,8 @@
 //! The lowering: each `CLM` of an 837 → one [`claimls_model::Claim`] (claim-format §6).
 
 use claimls_model::{
-    Claim, ClaimKind, Diagnosis, Document, Field, Line, LineKind, Part, Patient, Payer, Pointer,
-    Pointers, Procedure, Provider, ProviderRole, Span, Stay,
+    Claim, ClaimKind, Diagnosis, Diagnostic, Document, Field, Line, LineKind, Part, Patient, Payer,
+    Pointer, Pointers, Procedure, Provider, ProviderRole, Span, Stay,
 };
 
 use crate::check::{
@@ -14,17 +14,68 @@ use crate::parse::{Segment, X12File};
 /// diagnostics ([`X12File::problems`] and [`crate::check`]) in [`Document::problems`], sorted by
 /// position.
 pub fn lower(text: &str, file: &X12File) -> Document {
+    let Walked { claims, problems } = walk(text, file);
+    let claims = claims.iter().map(|claim| lower_claim(text, file, claim)).collect();
+    Document { claims, problems }
+}
+
+/// The structure of a parsed 837, walked: what [`lower`] makes, before its claims are lowered.
+/// The walk goes through the file in order; the claims can then be lowered apart (on other
+/// threads, [`lower_claim`]).
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Each `CLM`'s place in the tree, in order.
+    pub claims: Vec<ClaimTree>,
+    /// The parser's and the structure check's diagnostics, sorted by position.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// One claim of a [`Walked`] file, to be lowered with [`lower_claim`].
+#[derive(Debug)]
+pub struct ClaimTree {
+    kind: TransactionKind,
+    node: ClaimNode,
+}
+
+impl ClaimTree {
+    /// The first segment of the claim (its `CLM`).
+    pub fn clm(&self) -> usize {
+        self.node.clm
+    }
+}
+
+/// The structure walk of [`lower`]: every diagnostic of the file and the claims' trees.
+pub fn walk(text: &str, file: &X12File) -> Walked {
     let walk = crate::check::walk(text, file);
     let mut problems = file.problems.clone();
     problems.extend(walk.diagnostics);
     crate::sort_diagnostics(&mut problems);
-    let mut claims = vec![];
-    for transaction in &walk.transactions {
-        for node in &transaction.claims {
-            claims.push(Lowering { text, file, kind: transaction.kind }.claim(node));
-        }
+    let claims = walk
+        .transactions
+        .into_iter()
+        .flat_map(|t| t.claims.into_iter().map(move |node| ClaimTree { kind: t.kind, node }))
+        .collect();
+    Walked { claims, problems }
+}
+
+/// One claim of a [`Walked`] file in the model, as [`lower`] makes it.
+pub fn lower_claim(text: &str, file: &X12File, claim: &ClaimTree) -> Claim {
+    Lowering { text, file, kind: claim.kind }.claim(&claim.node)
+}
+
+/// What [`lower_claim`] gives, without the parts: its kind, id, header and span (what the
+/// checks across claims, `duplicate-id`, read).
+pub fn claim_outline(text: &str, file: &X12File, claim: &ClaimTree) -> Claim {
+    let lowering = Lowering { text, file, kind: claim.kind };
+    let (kind, _) = lowering.kind_and_place(&claim.node);
+    let clm = lowering.seg(claim.node.clm);
+    Claim {
+        kind,
+        id: lowering.element(claim.node.clm, 1),
+        header: clm.span(),
+        span: lowering.claim_span(&claim.node),
+        ..Default::default()
     }
-    Document { claims, problems }
 }
 
 /// A field for a span: its raw text, or, when a wrapped file put line breaks inside it, the
@@ -66,8 +117,8 @@ impl<'a> Lowering<'a> {
         present(self.text, self.seg(index).component(position, component))
     }
 
-    fn claim(&self, node: &ClaimNode) -> Claim {
-        let clm = self.seg(node.clm);
+    /// The claim's kind, and its place of service when it can be read.
+    fn kind_and_place(&self, node: &ClaimNode) -> (ClaimKind, Option<Field>) {
         let mut place = self.component(node.clm, 5, 1);
         // A place written with other separators than the file's (`11>B>1`) cannot be read.
         let unreadable_place = place
@@ -86,14 +137,24 @@ impl<'a> Lowering<'a> {
             }
             _ => ClaimKind::Professional,
         };
-        let last = self.seg(node.last);
+        (kind, place)
+    }
+
+    /// From the `CLM` to the end of the claim's last segment.
+    fn claim_span(&self, node: &ClaimNode) -> Span {
+        let clm = self.seg(node.clm).span();
+        Span::new(clm.start, self.seg(node.last).span().end.max(clm.end))
+    }
+
+    fn claim(&self, node: &ClaimNode) -> Claim {
+        let (kind, place) = self.kind_and_place(node);
         let mut claim = Claim {
             kind,
             id: self.element(node.clm, 1),
             level: node.hl.and_then(|hl| self.element(hl, 1)),
             total: self.element(node.clm, 2),
-            header: clm.span(),
-            span: Span::new(clm.span().start, last.span().end.max(clm.span().end)),
+            header: self.seg(node.clm).span(),
+            span: self.claim_span(node),
             places: place.into_iter().collect(),
             ..Default::default()
         };

@@ -94,7 +94,8 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
                     Format::Human => {
                         block.clear();
                         output::human(&mut block, &shown_path, &map, diagnostic, &style);
-                        let _ = writeln!(out, "{block}");
+                        block.push('\n');
+                        let _ = out.write_all(block.as_bytes());
                     }
                     Format::Json => {
                         let item = output::json(&shown_path, &map, diagnostic);

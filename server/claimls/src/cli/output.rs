@@ -1,7 +1,5 @@
 //! How `claimls check` prints diagnostics: compiler-style for people, JSON for programs.
 
-use std::fmt::Write as _;
-
 use claimls_analysis::{Diagnostic, Severity};
 
 /// Line and column (both 1-based; the column counts characters) of byte offsets in one text.
@@ -19,8 +17,8 @@ impl<'a> LineMap<'a> {
     pub fn new(text: &'a str) -> LineMap<'a> {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
-        for (index, &byte) in bytes.iter().enumerate() {
-            let ends = byte == b'\n' || (byte == b'\r' && bytes.get(index + 1) != Some(&b'\n'));
+        for index in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let ends = bytes[index] == b'\n' || bytes.get(index + 1) != Some(&b'\n');
             if ends {
                 line_starts.push(index + 1);
             }
@@ -60,36 +58,58 @@ pub struct Style {
 }
 
 impl Style {
-    /// `text` in the colour `code` (an SGR code) when colours are on. It is written where it
-    /// is formatted, never copied into a string of its own: a large file has a lot of output.
-    fn paint<T: std::fmt::Display>(&self, code: &'static str, text: T) -> Painted<T> {
-        Painted { code: self.on.then_some(code), text }
+    /// Appends `text` in the colour `code` (an SGR code) when colours are on. It is written
+    /// straight into the output, never through a formatter: a large file has a lot of output.
+    fn push(&self, out: &mut String, code: &str, text: &str) {
+        if self.on {
+            out.push_str("\x1b[");
+            out.push_str(code);
+            out.push('m');
+            out.push_str(text);
+            out.push_str("\x1b[0m");
+        } else {
+            out.push_str(text);
+        }
     }
 
-    fn severity(&self, severity: Severity) -> Painted<&'static str> {
-        let code = match severity {
+    fn severity_code(severity: Severity) -> &'static str {
+        match severity {
             Severity::Error => "1;31",
             Severity::Warning => "1;33",
             Severity::Info => "1;34",
             Severity::Hint => "1;36",
-        };
-        self.paint(code, severity.as_str())
-    }
-}
-
-/// What [`Style::paint`] returns.
-struct Painted<T> {
-    code: Option<&'static str>,
-    text: T,
-}
-
-impl<T: std::fmt::Display> std::fmt::Display for Painted<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.code {
-            Some(code) => write!(f, "\x1b[{code}m{}\x1b[0m", self.text),
-            None => self.text.fmt(f),
         }
     }
+}
+
+/// Appends `count` times the ASCII character `c`.
+fn push_repeated(out: &mut String, c: u8, count: usize) {
+    // A run of the character is pushed as a slice, not a character at a time.
+    const SPACES: &str = "                                                                ";
+    const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
+    let run = if c == b'^' { CARETS } else { SPACES };
+    debug_assert!(c == b'^' || c == b' ');
+    let mut left = count;
+    while left > 0 {
+        let n = left.min(run.len());
+        out.push_str(&run[..n]);
+        left -= n;
+    }
+}
+
+/// Appends a number in decimal.
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 /// One diagnostic as a compiler prints it:
@@ -112,63 +132,82 @@ pub fn human(
 ) {
     let (line, column) = map.position(diagnostic.span.start);
     let (end_line, end_column) = map.position(diagnostic.span.end);
-    let _ = writeln!(
-        out,
-        "{}{}: {}",
-        style.severity(diagnostic.severity),
-        style.paint("1", format_args!("[{}]", diagnostic.rule)),
-        style.paint("1", &diagnostic.message)
-    );
+    style.push(out, Style::severity_code(diagnostic.severity), diagnostic.severity.as_str());
+    if style.on {
+        style.push(out, "1", &format!("[{}]", diagnostic.rule));
+    } else {
+        out.push('[');
+        out.push_str(diagnostic.rule);
+        out.push(']');
+    }
+    out.push_str(": ");
+    style.push(out, "1", &diagnostic.message);
+    out.push('\n');
     let gutter = line.ilog10() as usize + 1;
-    let _ = writeln!(out, "{:gutter$}{} {path}:{line}:{column}", "", style.paint("34", "-->"));
+    // A line starting with the gutter's blank, then a blue `mark`.
+    let margin = |out: &mut String, mark: &str| {
+        push_repeated(out, b' ', gutter);
+        out.push(' ');
+        style.push(out, "34", mark);
+    };
+    push_repeated(out, b' ', gutter);
+    style.push(out, "34", "-->");
+    out.push(' ');
+    out.push_str(path);
+    out.push(':');
+    push_number(out, line);
+    out.push(':');
+    push_number(out, column);
+    out.push('\n');
     let width = if end_line == line { end_column.saturating_sub(column).max(1) } else { 1 };
     // A long line (an X12 file written on one line) is shown around the span only.
     let (source, column) = excerpt(map.line_text(line), column, width);
-    let _ = writeln!(out, "{:gutter$} {}", "", style.paint("34", "|"));
-    let _ = writeln!(
-        out,
-        "{} {} {}",
-        style.paint("34", line),
-        style.paint("34", "|"),
-        Untabbed(&source)
-    );
+    margin(out, "|");
+    out.push('\n');
+    if style.on {
+        style.push(out, "34", &line.to_string());
+    } else {
+        push_number(out, line);
+    }
+    out.push(' ');
+    style.push(out, "34", "|");
+    out.push(' ');
+    // Each tab shown as one space, so that the `^` marker below it lines up.
+    for (i, part) in source.split('\t').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out.push('\n');
     let marker_colour = if diagnostic.severity == Severity::Error { "1;31" } else { "1;33" };
-    let _ = writeln!(
-        out,
-        "{:gutter$} {} {:indent$}{}",
-        "",
-        style.paint("34", "|"),
-        "",
-        style.paint(marker_colour, format_args!("{:^>width$}", "")),
-        indent = column - 1,
-    );
+    margin(out, "|");
+    out.push(' ');
+    push_repeated(out, b' ', column - 1);
+    if style.on {
+        style.push(out, marker_colour, &"^".repeat(width));
+    } else {
+        push_repeated(out, b'^', width);
+    }
+    out.push('\n');
     for fix in &diagnostic.fixes {
-        let _ = writeln!(out, "{:gutter$} {} fix: {}", "", style.paint("34", "="), fix.label);
+        margin(out, "=");
+        out.push_str(" fix: ");
+        out.push_str(&fix.label);
+        out.push('\n');
     }
     for related in &diagnostic.related {
         let (related_line, related_column) = map.position(related.span.start);
-        let _ = writeln!(
-            out,
-            "{:gutter$} {} note: {path}:{related_line}:{related_column}: {}",
-            "",
-            style.paint("34", "="),
-            related.message
-        );
-    }
-}
-
-/// A source line with each tab shown as one space, so that the `^` marker below it lines up.
-struct Untabbed<'a>(&'a str);
-
-impl std::fmt::Display for Untabbed<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, part) in self.0.split('\t').enumerate() {
-            if i > 0 {
-                f.write_str(" ")?;
-            }
-            f.write_str(part)?;
-        }
-        Ok(())
+        margin(out, "=");
+        out.push_str(" note: ");
+        out.push_str(path);
+        out.push(':');
+        push_number(out, related_line);
+        out.push(':');
+        push_number(out, related_column);
+        out.push_str(": ");
+        out.push_str(&related.message);
+        out.push('\n');
     }
 }
 
