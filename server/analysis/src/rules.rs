@@ -973,7 +973,8 @@ impl<'s, 't> Checker<'s, 't> {
         let principal = facts.keys[0].or(if facts.dxs.is_empty() { None } else { Some(0) });
         let dob = facts.dob;
         let sex = facts.sex;
-        // Which dx are valid on their date, for the checks between codes.
+        // Which dx are valid on their date (and within the claim's limit), for the checks
+        // between codes.
         let mut valid: Vec<(usize, Date)> = Vec::with_capacity(facts.dxs.len());
         // Each code's first dx (`duplicate-dx`), and which dx repeat an earlier code.
         let mut firsts: HashMap<String, usize> = HashMap::default();
@@ -1081,7 +1082,12 @@ impl<'s, 't> Checker<'s, 't> {
             if verdict.problem.is_some() {
                 continue;
             }
-            valid.push((index, date));
+            // The checks between codes compare the diagnoses the claim can hold: each one past
+            // its limit is a `too-many-dx` error already, and a block of 50,000 dx would give
+            // millions of pairs.
+            if !(is_claim && (index >= limit || past_limit)) {
+                valid.push((index, date));
+            }
             self.code_flags(dx, date, dob, sex, Some(index) == principal, is_claim && inpatient);
         }
         // Excludes1 between each pair of valid, distinct codes that a note of one of them names,
