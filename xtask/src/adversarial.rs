@@ -11,7 +11,7 @@ use claimls_codes::{CodeSets, Date, dotted_icd10cm};
 use serde_json::{Value, json};
 
 use crate::bench::{markdown, rows_of, str_of, thousands};
-use crate::peers::peak_rss_mb;
+use crate::peers::usage;
 use crate::stats::median;
 use crate::x12_corpus;
 
@@ -123,7 +123,7 @@ pub fn measure(binary: &Path, dir: &Path, today: &str, smoke: bool) -> Result<Va
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut command = Command::new(binary);
         command.args(["check", "--today", today]).arg(&path);
-        peak_rss_mb(&command)?
+        usage(&command)?.peak_rss_mb
     };
     let mut rows = Vec::new();
     for (what, name, text) in cases {
@@ -157,7 +157,8 @@ pub fn measure(binary: &Path, dir: &Path, today: &str, smoke: bool) -> Result<Va
             seconds.push(crate::bench::run_quiet(&mut command(format))?.0.as_secs_f64());
         }
         let check = || command(format);
-        let rss = peak_rss_mb(&check())?;
+        let used = usage(&check())?;
+        let rss = used.peak_rss_mb;
         let diagnostics = diagnostics_by_rule(binary, today, &path)?;
         let mb = text.len() as f64 / 1e6;
         let time = median(&seconds);
@@ -173,6 +174,7 @@ pub fn measure(binary: &Path, dir: &Path, today: &str, smoke: bool) -> Result<Va
             "size": size,
             "mb": (mb * 100.0).round() / 100.0,
             "check_s": (time * 1e4).round() / 1e4,
+            "cpu_s": (used.cpu_s * 1e3).round() / 1e3,
             "peak_rss_mb": (rss * 10.0).round() / 10.0,
             "extra_rss_to_file": ((rss - baseline).max(0.0) / mb * 10.0).round() / 10.0,
             "diagnostics": diagnostics,
@@ -227,10 +229,11 @@ pub fn table(adversarial: &Value) -> String {
             size.replace('_', " "),
             format!("{:.2}", f("mb")),
             format!("{:.3} s", f("check_s")),
+            format!("{:.3} s", f("cpu_s")),
             format!("{:.1} MB", f("peak_rss_mb")),
             format!("{:.1}×", f("extra_rss_to_file")),
         ]
     });
-    markdown(&mut out, &["case", "size", "MB", "check", "peak RSS", "RSS / file"], &rows);
+    markdown(&mut out, &["case", "size", "MB", "check", "CPU", "peak RSS", "RSS / file"], &rows);
     out
 }

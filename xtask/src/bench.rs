@@ -821,9 +821,11 @@ fn targets(results: &Value) -> Value {
     list.push(("growth exponent, worst pair of sizes".into(), "≤", 1.1, exponents, ""));
     for case in results["adversarial"]["cases"].as_array().into_iter().flatten() {
         let name = str_of(&case["case"]);
-        let seconds = case["check_s"].as_f64().unwrap_or(f64::NAN);
+        // CPU time: one block is checked on one thread, and the wall time of a loaded machine
+        // says more about the machine.
+        let seconds = case["cpu_s"].as_f64().unwrap_or(f64::NAN);
         let rss = case["extra_rss_to_file"].as_f64().unwrap_or(f64::NAN);
-        list.push((format!("adversarial, {name}: check"), "≤", 1.0, seconds, "s"));
+        list.push((format!("adversarial, {name}: check, CPU time"), "≤", 1.0, seconds, "s"));
         list.push((
             format!("adversarial, {name}: RSS beyond the start-up's / file"),
             "≤",
@@ -907,10 +909,19 @@ fn missing_fields(results: &Value) -> Result<(), String> {
         ("targets", &["limit"][..]),
         (
             "formats/files",
-            &["mb", "lines", "check_s", "mb_per_s", "lines_per_s", "peak_rss_mb", "ratio_to_wc"][..],
+            &[
+                "mb",
+                "lines",
+                "check_s",
+                "cpu_s",
+                "mb_per_s",
+                "lines_per_s",
+                "peak_rss_mb",
+                "ratio_to_wc",
+            ][..],
         ),
         ("formats/growth", &["exponent"][..]),
-        ("adversarial/cases", &["mb", "check_s", "peak_rss_mb", "extra_rss_to_file"][..]),
+        ("adversarial/cases", &["mb", "check_s", "cpu_s", "peak_rss_mb", "extra_rss_to_file"][..]),
         (
             "editor",
             &[

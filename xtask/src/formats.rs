@@ -115,13 +115,14 @@ pub fn measure(
             command
         };
         let check = timed(runs, claimls)?;
-        let peak_rss = peers::peak_rss_mb(&claimls())?;
+        let usage = peers::usage(&claimls())?;
         let wc = timed(runs, || {
             let mut command = Command::new("wc");
             command.arg("-l").arg(&file.path);
             command
         })?;
         let mb = file.bytes as f64 / 1e6;
+        let peak_rss = usage.peak_rss_mb;
         eprintln!("check {} {mb:.2} MB: {check:.3} s, peak RSS {peak_rss:.1} MB", file.format);
         rows.push(json!({
             "format": file.format,
@@ -133,6 +134,7 @@ pub fn measure(
             "lines_per_s": (file.lines as f64 / check).round(),
             "units_per_s": (file.units as f64 / check).round(),
             "peak_rss_mb": round(peak_rss, 1),
+            "cpu_s": round(usage.cpu_s, 3),
             "wc_s": round(wc, 4),
             "ratio_to_wc": round(check / wc, 1),
         }));
@@ -216,8 +218,8 @@ fn growth(rows: &[Value]) -> Vec<Value> {
 /// The tables of [`measure`]'s results, in Markdown.
 pub fn table(formats: &Value) -> String {
     let mut out = String::from(
-        "\nbatch check of the other formats: `claimls check`, median of the runs; peak RSS of one \
-         run\n",
+        "\nbatch check of the other formats: `claimls check`, median of the runs; CPU (user + \
+         system) and peak RSS of one run\n",
     );
     let rows = rows_of(&formats["files"], |f, row| {
         vec![
@@ -226,6 +228,7 @@ pub fn table(formats: &Value) -> String {
             thousands(f("lines")),
             thousands(f("units")),
             format!("{:.3} s", f("check_s")),
+            format!("{:.3} s", f("cpu_s")),
             format!("{:.1}", f("mb_per_s")),
             thousands(f("lines_per_s")),
             format!("{:.1} MB", f("peak_rss_mb")),
@@ -241,6 +244,7 @@ pub fn table(formats: &Value) -> String {
             "lines",
             "claims/orders",
             "check",
+            "CPU",
             "MB/s",
             "lines/s",
             "peak RSS",

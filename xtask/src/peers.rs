@@ -233,23 +233,32 @@ fn install_python(pins: &Path, dir: &Path) -> Result<PathBuf, String> {
     Ok(dir.to_path_buf())
 }
 
-/// Peak RSS in MB of one run of `command` (its output thrown away), read by a Python parent
-/// that has no other child: `resource.getrusage(RUSAGE_CHILDREN).ru_maxrss` is then exactly
-/// that run's (Rust's standard library does not report it, and the workspace forbids the
-/// `unsafe` a `wait4` would take).
-pub fn peak_rss_mb(command: &Command) -> Result<f64, String> {
+/// What one run of a command used: its peak RSS and its CPU time (user + system).
+pub struct Usage {
+    pub peak_rss_mb: f64,
+    /// Less sensitive than the wall time to a machine shared with other work.
+    pub cpu_s: f64,
+}
+
+/// Peak RSS and CPU time of one run of `command` (its output thrown away), read by a Python
+/// parent that has no other child: `resource.getrusage(RUSAGE_CHILDREN)` is then exactly that
+/// run's (Rust's standard library does not report it, and the workspace forbids the `unsafe`
+/// a `wait4` would take).
+pub fn usage(command: &Command) -> Result<Usage, String> {
     const SCRIPT: &str = "import resource, subprocess, sys\n\
         subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n\
-        print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+        u = resource.getrusage(resource.RUSAGE_CHILDREN)\n\
+        print(u.ru_maxrss, u.ru_utime + u.ru_stime)";
     let output = Command::new("python3")
         .args(["-c", SCRIPT])
         .arg(command.get_program())
         .args(command.get_args())
         .output()
         .map_err(|e| format!("python3: {e}"))?;
-    let kib: f64 = String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .parse()
-        .map_err(|_| format!("peak RSS of {command:?}: no number"))?;
-    Ok(kib * 1024.0 / 1e6)
+    let text = String::from_utf8_lossy(&output.stdout);
+    let numbers: Vec<f64> = text.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+    match numbers[..] {
+        [kib, cpu_s] => Ok(Usage { peak_rss_mb: kib * 1024.0 / 1e6, cpu_s }),
+        _ => Err(format!("resource use of {command:?}: no numbers")),
+    }
 }
