@@ -51,7 +51,9 @@ examples_check() {
 }
 
 # The benchmark harness, quick form: the generated corpus fires every rule as seeded, and every
-# field of target/bench/results.json gets measured. Timings are printed, never judged.
+# field of target/bench/results.json gets measured, for every format and every peer (the pinned
+# npm and pip peers of xtask/peers are installed under target/bench/peers, once per lock file).
+# Timings are printed, never judged.
 bench_smoke() { cargo xtask bench --smoke; }
 
 # The Python package (maturin wheel) and its Spark integration, in a real local[2] PySpark.

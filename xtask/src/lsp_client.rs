@@ -17,6 +17,8 @@ pub struct Server {
     client: Client,
     /// Just before the process was spawned.
     pub spawned: Instant,
+    /// Requests sent by [`Server::request_noting`], for their ids.
+    early: u64,
 }
 
 impl Server {
@@ -31,7 +33,7 @@ impl Server {
             .map_err(|e| format!("{}: {e}", binary.display()))?;
         client.answer_server_requests = true;
         let spawned = client.spawned;
-        Ok(Server { client, spawned })
+        Ok(Server { client, spawned, early: 0 })
     }
 
     pub fn pid(&self) -> u32 {
@@ -74,10 +76,45 @@ impl Server {
     /// Opens a document and waits for its first pushed diagnostics: the time from the `didOpen`
     /// write to their arrival, and the moment they arrived.
     pub fn open(&mut self, uri: &str, text: &str) -> Result<(Duration, Instant), String> {
-        let document = json!({ "uri": uri, "languageId": "claim", "version": 1, "text": text });
-        let started = self.notify("textDocument/didOpen", json!({ "textDocument": document }))?;
+        let started = self.send_open(uri, "claim", text)?;
         let (arrived, _) = self.diagnostics(uri, 1)?;
         Ok((arrived - started, arrived))
+    }
+
+    /// Writes `didOpen` (version 1) without waiting: the moment before the write.
+    pub fn send_open(&mut self, uri: &str, language: &str, text: &str) -> Result<Instant, String> {
+        let document = json!({ "uri": uri, "languageId": language, "version": 1, "text": text });
+        self.notify("textDocument/didOpen", json!({ "textDocument": document }))
+    }
+
+    /// A request sent while the diagnostics of `version` of `uri` may still be on their way: the
+    /// result and the round trip, and the diagnostics' arrival noted in `diagnostics` when they
+    /// come first (a plain [`Server::request`] would drop them).
+    pub fn request_noting(
+        &mut self,
+        method: &str,
+        params: Value,
+        (uri, version): (&str, i64),
+        diagnostics: &mut Option<Instant>,
+    ) -> Result<(Value, Duration), String> {
+        self.early += 1;
+        let id = format!("early-{}", self.early);
+        let started = self
+            .client
+            .send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))?;
+        let (arrived, response) = self.wait_for(method, |m| {
+            if m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+            {
+                *diagnostics = Some(Instant::now());
+            }
+            m["id"] == id.as_str() && m.get("method").is_none()
+        })?;
+        match response.get("error") {
+            Some(error) => Err(format!("{method}: {error}")),
+            None => Ok((response["result"].clone(), arrived - started)),
+        }
     }
 
     /// Waits for the diagnostics of `version` of `uri`.

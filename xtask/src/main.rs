@@ -1,20 +1,25 @@
 //! Project tasks, run with `cargo xtask ...` (an alias in `.cargo/config.toml`):
 //!
-//! - `cargo xtask bench [--smoke]`: builds the release `claimls`, measures batch checking,
-//!   start-up, the language server over stdio and its memory, prints a table and writes
-//!   `target/bench/results.json`. `--smoke` is the quick run CI makes (1,000 lines, few
-//!   iterations; it checks that every field is measured and every rule fires, not the timings).
+//! - `cargo xtask bench [--smoke]`: builds the release `claimls`, measures batch checking of
+//!   every format beside its peers (`peers.rs`, installed by the bench), adversarial scaling,
+//!   start-up, the language server over stdio for every format and its memory, prints the tables
+//!   with the targets of issue #17 and writes `target/bench/results.json`. `--smoke` is the
+//!   quick run CI makes (tiny files, few iterations, every peer; it checks that every field is
+//!   measured and every rule fires, never a timing).
 //! - `cargo xtask corpus --lines N [--seed S] --out FILE`: writes a generated claim file.
 //! - `cargo xtask hl7-corpus --megabytes N [--seed S] --out FILE`: writes a generated HL7 v2
 //!   OML^O21 file (`hl7_corpus.rs`).
 //! - `cargo xtask x12-corpus --bytes N [--kind 837p|837i] [--seed S] --out FILE`: writes a
 //!   generated X12 837 file with seeded mistakes of the X12 rules.
 
+mod adversarial;
 mod bench;
 mod corpus;
+mod editor;
 mod formats;
 mod hl7_corpus;
 mod lsp_client;
+mod peers;
 mod spark;
 mod stats;
 mod x12_corpus;

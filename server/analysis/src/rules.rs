@@ -11,6 +11,7 @@
 
 mod catalogue;
 mod codes;
+mod ranges;
 mod sequencing;
 mod values;
 
@@ -29,6 +30,7 @@ use claimls_model::{
 
 use crate::{Config, Diagnostic, Fix, Related, Severity, TextEdit};
 use codes::{Codes, HashMap, Problem, Verdict, flag};
+use ranges::SortedCodes;
 use sequencing::CodeFirst;
 
 /// One rule of the catalogue.
@@ -984,10 +986,12 @@ impl<'s, 't> Checker<'s, 't> {
         let principal = facts.keys[0].or(if facts.dxs.is_empty() { None } else { Some(0) });
         let dob = facts.dob;
         let sex = facts.sex;
-        // Which dx are valid on their date, for the checks between codes.
+        // Which dx are valid on their date (and within the claim's limit), for the checks
+        // between codes.
         let mut valid: Vec<(usize, Date)> = Vec::with_capacity(facts.dxs.len());
-        let mut norms: Vec<(String, usize)> = Vec::with_capacity(facts.dxs.len());
-        let mut duplicates: Vec<usize> = Vec::new();
+        // Each code's first dx (`duplicate-dx`), and which dx repeat an earlier code.
+        let mut firsts: HashMap<String, usize> = HashMap::default();
+        let mut duplicate = vec![false; facts.dxs.len()];
         // A professional claim holds 12 diagnoses (CMS-1500, 837P); a facility claim a principal
         // and 24 others (UB-04, 837I).
         let limit: usize = if facts.facility { 25 } else { 12 };
@@ -1060,8 +1064,8 @@ impl<'s, 't> Checker<'s, 't> {
             let (verdict, date) = self.dx_verdict(dx.code, dates);
             self.push_verdict(dx.code_span, &verdict);
             let norm = self.codes.cm_norm(dx.code).to_string();
-            if let Some((_, first)) = norms.iter().find(|(n, _)| *n == norm) {
-                let first = &facts.dxs[*first];
+            if let Some(&first) = firsts.get(&norm) {
+                let first = &facts.dxs[first];
                 let message = format!(
                     "{} is listed twice in this {} (first as {} {}): remove this one and point \
                      the lines to {} {}",
@@ -1084,49 +1088,71 @@ impl<'s, 't> Checker<'s, 't> {
                     vec![],
                     related,
                 );
-                duplicates.push(index);
+                duplicate[index] = true;
                 continue;
             }
-            norms.push((norm, index));
+            firsts.insert(norm, index);
             if verdict.problem.is_some() {
                 continue;
             }
-            valid.push((index, date));
+            // The checks between codes compare the diagnoses the claim can hold: each one past
+            // its limit is a `too-many-dx` error already, and a block of 50,000 dx would give
+            // millions of pairs.
+            if !(is_claim && (index >= limit || past_limit)) {
+                valid.push((index, date));
+            }
             self.code_flags(dx, date, dob, sex, Some(index) == principal, is_claim && inpatient);
         }
-        // Excludes1 between each pair of valid, distinct codes.
-        for (position, &(later, _)) in valid.iter().enumerate() {
-            for &(earlier, _) in &valid[..position] {
-                let (a, b) = (&facts.dxs[earlier], &facts.dxs[later]);
-                let a_norm = self.codes.cm_norm(a.code).to_string();
-                let b_norm = self.codes.cm_norm(b.code).to_string();
-                // The most specific note (the code's own before its chapter's), and whose it is.
-                let note = match self.codes.excludes1_note(b.code, &a_norm) {
-                    Some(note) => Some(note),
-                    None => self.codes.excludes1_note(a.code, &b_norm),
-                };
-                if let Some((note, owner)) = note {
-                    let message = format!(
-                        "{} may not be coded together with {} {}, {}: an Excludes1 note of {owner} \
+        // Excludes1 between each pair of valid, distinct codes that a note of one of them names,
+        // in the order of the pairs (later, earlier).
+        let mut sorted = Vec::with_capacity(valid.len());
+        for (position, &(index, _)) in valid.iter().enumerate() {
+            sorted.push((self.codes.cm_norm(facts.dxs[index].code).to_string(), position));
+        }
+        let sorted = SortedCodes::new(sorted);
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for (position, &(index, _)) in valid.iter().enumerate() {
+            for range in self.codes.excludes1_ranges(facts.dxs[index].code) {
+                pairs.extend(
+                    sorted
+                        .in_range(range)
+                        .filter(|&other| other != position)
+                        .map(|other| (position.max(other), position.min(other))),
+                );
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        for (later, earlier) in pairs {
+            let (a, b) = (&facts.dxs[valid[earlier].0], &facts.dxs[valid[later].0]);
+            let a_norm = self.codes.cm_norm(a.code).to_string();
+            let b_norm = self.codes.cm_norm(b.code).to_string();
+            // The most specific note (the code's own before its chapter's), and whose it is.
+            let note = match self.codes.excludes1_note(b.code, &a_norm) {
+                Some(note) => Some(note),
+                None => self.codes.excludes1_note(a.code, &b_norm),
+            };
+            if let Some((note, owner)) = note {
+                let message = format!(
+                    "{} may not be coded together with {} {}, {}: an Excludes1 note of {owner} \
                          says \"{note}\"; keep the one the record supports",
-                        self.codes.cm_display(b.code),
-                        words.dx,
-                        self.label(a),
-                        self.codes.cm_display(a.code),
-                    );
-                    let related = vec![Related {
-                        span: a.code_span,
-                        message: format!("the other code, {} {}", words.dx, self.label(a)),
-                    }];
-                    self.push_full(
-                        "excludes1",
-                        Severity::Warning,
-                        b.code_span,
-                        message,
-                        vec![],
-                        related,
-                    );
-                }
+                    self.codes.cm_display(b.code),
+                    words.dx,
+                    self.label(a),
+                    self.codes.cm_display(a.code),
+                );
+                let related = vec![Related {
+                    span: a.code_span,
+                    message: format!("the other code, {} {}", words.dx, self.label(a)),
+                }];
+                self.push_full(
+                    "excludes1",
+                    Severity::Warning,
+                    b.code_span,
+                    message,
+                    vec![],
+                    related,
+                );
             }
         }
         self.code_first(claim, facts, &valid);
@@ -1141,7 +1167,7 @@ impl<'s, 't> Checker<'s, 't> {
             let unused: Vec<usize> = (0..facts.dxs.len())
                 .filter(|&index| {
                     let dx = &facts.dxs[index];
-                    !dx.pointed && dx.first_with_label && !duplicates.contains(&index)
+                    !dx.pointed && dx.first_with_label && !duplicate[index]
                 })
                 .collect();
             for index in unused {
@@ -1173,66 +1199,79 @@ impl<'s, 't> Checker<'s, 't> {
         // Listing order: by label (A before B; HI position 1 before 2), else as written.
         let mut listed: Vec<usize> = valid.iter().map(|&(index, _)| index).collect();
         listed.sort_by_key(|&index| (facts.dxs[index].key.unwrap_or(u32::MAX), index));
-        for (position, &earlier) in listed.iter().enumerate() {
-            for &later in &listed[position + 1..] {
-                let (a, b) = (&facts.dxs[earlier], &facts.dxs[later]);
-                let a_norm = self.codes.cm_norm(a.code).to_string();
-                let b_norm = self.codes.cm_norm(b.code).to_string();
-                if a_norm == b_norm {
-                    continue;
-                }
-                let Some(note) = self.code_first.note_naming(&a_norm, &b_norm) else { continue };
-                let (a_display, b_display) =
-                    (self.codes.cm_display(a.code), self.codes.cm_display(b.code));
-                let message = format!(
-                    "{a_display} is listed before {} {}, {b_display}, but its tabular note says \
-                     \"code first {note}\": list {} first and {} after it (ICD-10-CM guideline \
-                     I.A.13)",
-                    words.dx,
-                    self.label(b),
-                    dotted(&b_norm),
-                    dotted(&a_norm),
-                );
-                let mut edits = vec![
-                    TextEdit { span: a.code_span, new_text: b.code.to_string() },
-                    TextEdit { span: b.code_span, new_text: a.code.to_string() },
-                ];
-                if let (Some(a_key), Some(b_key)) = (a.key, b.key) {
-                    for pointer in
-                        claim.lines.iter().flat_map(|l| l.pointers.iter()).flat_map(|p| &p.items)
-                    {
-                        let swapped = match pointer.key {
-                            Some(key) if key == a_key => b_key,
-                            Some(key) if key == b_key => a_key,
-                            _ => continue,
-                        };
-                        edits.push(TextEdit {
-                            span: pointer.field.span,
-                            new_text: self.naming.label(Some(swapped), ""),
-                        });
-                    }
-                }
-                let fix = Fix {
-                    label: format!(
-                        "List {} first (swap it with {})",
-                        dotted(&b_norm),
-                        dotted(&a_norm)
-                    ),
-                    edits,
-                };
-                let related = vec![Related {
-                    span: b.code_span,
-                    message: format!("the code to list first, {} {}", words.dx, self.label(b)),
-                }];
-                self.push_full(
-                    "code-first",
-                    Severity::Warning,
-                    a.code_span,
-                    message,
-                    vec![fix],
-                    related,
+        // The pairs (earlier, later) in listing order where a note of the earlier names the later.
+        let norms: Vec<String> = listed
+            .iter()
+            .map(|&index| self.codes.cm_norm(facts.dxs[index].code).to_string())
+            .collect();
+        let sorted = SortedCodes::new(norms.iter().cloned().zip(0..).collect());
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for (position, norm) in norms.iter().enumerate() {
+            for (range, _) in self.code_first.ranges(norm).iter() {
+                pairs.extend(
+                    sorted
+                        .in_range(range)
+                        .filter(|&other| other > position)
+                        .map(|other| (position, other)),
                 );
             }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        for (earlier, later) in pairs {
+            let (a, b) = (&facts.dxs[listed[earlier]], &facts.dxs[listed[later]]);
+            let a_norm = self.codes.cm_norm(a.code).to_string();
+            let b_norm = self.codes.cm_norm(b.code).to_string();
+            if a_norm == b_norm {
+                continue;
+            }
+            let Some(note) = self.code_first.note_naming(&a_norm, &b_norm) else { continue };
+            let (a_display, b_display) =
+                (self.codes.cm_display(a.code), self.codes.cm_display(b.code));
+            let message = format!(
+                "{a_display} is listed before {} {}, {b_display}, but its tabular note says \
+                     \"code first {note}\": list {} first and {} after it (ICD-10-CM guideline \
+                     I.A.13)",
+                words.dx,
+                self.label(b),
+                dotted(&b_norm),
+                dotted(&a_norm),
+            );
+            let mut edits = vec![
+                TextEdit { span: a.code_span, new_text: b.code.to_string() },
+                TextEdit { span: b.code_span, new_text: a.code.to_string() },
+            ];
+            if let (Some(a_key), Some(b_key)) = (a.key, b.key) {
+                for pointer in
+                    claim.lines.iter().flat_map(|l| l.pointers.iter()).flat_map(|p| &p.items)
+                {
+                    let swapped = match pointer.key {
+                        Some(key) if key == a_key => b_key,
+                        Some(key) if key == b_key => a_key,
+                        _ => continue,
+                    };
+                    edits.push(TextEdit {
+                        span: pointer.field.span,
+                        new_text: self.naming.label(Some(swapped), ""),
+                    });
+                }
+            }
+            let fix = Fix {
+                label: format!("List {} first (swap it with {})", dotted(&b_norm), dotted(&a_norm)),
+                edits,
+            };
+            let related = vec![Related {
+                span: b.code_span,
+                message: format!("the code to list first, {} {}", words.dx, self.label(b)),
+            }];
+            self.push_full(
+                "code-first",
+                Severity::Warning,
+                a.code_span,
+                message,
+                vec![fix],
+                related,
+            );
         }
     }
 

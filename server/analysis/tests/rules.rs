@@ -308,3 +308,93 @@ fn clean_x12_and_hl7_examples_have_only_cpt_hints() {
         assert!(unexpected.is_empty(), "{}:\n{}", path.display(), render(&text, &unexpected));
     }
 }
+
+/// A block of a few hundred diagnoses (every billable code of some categories whose notes name
+/// each other, some listed twice): `excludes1` and `code-first` report exactly the pairs the
+/// code sets' own note look-ups name, in the order of the pairs, however the rules find them.
+/// An order holds any number of dx; a professional claim's pairs are among its first 12 (each
+/// dx past them is a `too-many-dx` error).
+#[test]
+fn pair_rules_in_a_large_block_name_exactly_the_noted_pairs() {
+    use claimls_analysis::codes::{NoteKind, parse_code_refs};
+    let sets = CodeSets::bundled();
+    let date = Date::parse("2026-03-02").unwrap();
+    // One code of each category in turn, so that the first 12 make pairs too.
+    let categories: Vec<Vec<String>> =
+        ["E10", "E11", "E13", "N18", "I11", "I13", "I50", "G63", "K21", "K22"]
+            .iter()
+            .map(|category| {
+                let below = sets.icd10cm_billable_below(category, Some(date));
+                below.iter().take(40).map(|code| code.code.to_string()).collect()
+            })
+            .collect();
+    let codes: Vec<String> = (0..40)
+        .flat_map(|at| categories.iter().filter_map(move |codes| codes.get(at).cloned()))
+        .collect();
+    let mut codes = codes;
+    let distinct = codes.len();
+    assert!(distinct > 150, "{distinct} codes");
+    // Every tenth code again at the end: `duplicate-dx`, and not a second member of a pair.
+    let again: Vec<String> = codes.iter().step_by(10).cloned().collect();
+    codes.extend(again);
+    let names = |code: &str, kind: NoteKind, other: &str| {
+        sets.icd10cm_notes_of_kind(code, kind)
+            .iter()
+            .any(|note| parse_code_refs(note.text).iter().any(|range| range.contains(other)))
+    };
+    let order = "order LARGE\n  patient \"Hoe, Di\" dob 1980-01-01 sex F\n  ordering npi \
+                 1234567893\n  date 2026-03-02\n";
+    let claim = "claim LARGE\n  patient \"Hoe, Di\" dob 1980-01-01 sex F\n  billing npi \
+                 1234567893\n";
+    for (head, tail, judged) in [
+        (order, "  test 83036 ptr A\nend\n", distinct),
+        (claim, "  line 2026-03-02 99213 ptr A\nend\n", 12),
+    ] {
+        let mut text = head.to_string();
+        let mut starts = Vec::new();
+        for (at, code) in codes.iter().enumerate() {
+            // Labels in the listing order (A…Y, a run of codes each): listed order = written.
+            let label = char::from(b'A' + (at * 25 / codes.len()) as u8);
+            text.push_str(&format!("  dx {label} "));
+            starts.push(text.len());
+            text.push_str(code);
+            text.push('\n');
+        }
+        text.push_str(tail);
+        let diagnostics = check(&text, &sets, &config());
+        let index_at = |offset: usize| starts.iter().position(|&start| start == offset).unwrap();
+        let pairs_of = |rule: &str| -> Vec<(usize, usize)> {
+            diagnostics
+                .iter()
+                .filter(|d| d.rule == rule)
+                .map(|d| (index_at(d.span.start), index_at(d.related[0].span.start)))
+                .collect()
+        };
+        let (mut excludes1, mut code_first) = (Vec::new(), Vec::new());
+        for later in 0..judged {
+            for earlier in 0..later {
+                let (a, b) = (&codes[earlier], &codes[later]);
+                if names(b, NoteKind::Excludes1, a) || names(a, NoteKind::Excludes1, b) {
+                    excludes1.push((later, earlier));
+                }
+                if names(a, NoteKind::CodeFirst, b) {
+                    code_first.push((earlier, later));
+                }
+            }
+        }
+        code_first.sort_unstable();
+        if judged == distinct {
+            assert!(
+                excludes1.len() > 100 && !code_first.is_empty(),
+                "{excludes1:?} {code_first:?}"
+            );
+        } else {
+            assert!(!excludes1.is_empty(), "no pair among the first {judged}");
+        }
+        assert_eq!(pairs_of("excludes1"), excludes1);
+        // code-first's diagnostic stands on the earlier code and names the later one.
+        assert_eq!(pairs_of("code-first"), code_first);
+        let duplicates = diagnostics.iter().filter(|d| d.rule == "duplicate-dx").count();
+        assert_eq!(duplicates, codes.len() - distinct);
+    }
+}

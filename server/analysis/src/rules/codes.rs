@@ -258,6 +258,21 @@ impl<'s, 't> Codes<'s, 't> {
     /// whose note it is in words ("category E11", "section
     /// E08-E13 (Diabetes mellitus)"), for a message that names it.
     pub fn excludes1_note(&mut self, text: &'t str, other: &str) -> Option<(&'static str, String)> {
+        let sets = self.sets;
+        let (shared, own) = self.excludes(text);
+        let (_, note, owner) =
+            own.iter().chain(shared.iter()).find(|(range, ..)| range.contains(other))?;
+        Some((note, sets.icd10cm_note_owner(owner)))
+    }
+
+    /// Every code range `text`'s Excludes1 notes name (those [`Codes::excludes1_note`] reads).
+    pub fn excludes1_ranges(&mut self, text: &'t str) -> impl Iterator<Item = &CodeRange> {
+        let (shared, own) = self.excludes(text);
+        own.iter().chain(shared.iter()).map(|(range, ..)| range)
+    }
+
+    /// The Excludes1 ranges of `text`'s code: its category's (shared) and its own notes'.
+    fn excludes(&mut self, text: &'t str) -> &(Rc<ExcludesRanges>, ExcludesRanges) {
         if !self.excludes.contains_key(text) {
             let norm = self.cm_entry(text).norm.clone();
             // The notes of the chapter, the sections and the category are shared by every code
@@ -280,10 +295,7 @@ impl<'s, 't> Codes<'s, 't> {
                 }));
             self.excludes.insert(text, (shared, own));
         }
-        let (shared, own) = &self.excludes[text];
-        let (_, note, owner) =
-            own.iter().chain(shared.iter()).find(|(range, ..)| range.contains(other))?;
-        Some((note, self.sets.icd10cm_note_owner(owner)))
+        &self.excludes[text]
     }
 
     // ----- services (CPT and HCPCS) -----

@@ -9,7 +9,7 @@ use claimls_codes::{CodeRange, CodeSets, NoteKind, parse_code_refs};
 use super::codes::HashMap;
 
 /// The code ranges a code's "code first" notes name, each with the note's text.
-type Ranges = Rc<Vec<(CodeRange, &'static str)>>;
+pub(super) type Ranges = Rc<Vec<(CodeRange, &'static str)>>;
 
 /// The "code first" notes of the codes of one file, read once per code.
 pub(super) struct CodeFirst<'s> {
@@ -25,8 +25,18 @@ impl<'s> CodeFirst<'s> {
     /// The "code first" note of `code` (undotted) that names `other` (undotted), if any: the
     /// notes of the code, its ancestors and the section and chapter that hold it.
     pub fn note_naming(&mut self, code: &str, other: &str) -> Option<&'static str> {
+        self.notes(code).iter().find(|(range, _)| range.contains(other)).map(|(_, note)| *note)
+    }
+
+    /// Every code range `code`'s "code first" notes name (those [`CodeFirst::note_naming`]
+    /// reads).
+    pub fn ranges(&mut self, code: &str) -> Ranges {
+        self.notes(code).clone()
+    }
+
+    fn notes(&mut self, code: &str) -> &Ranges {
         let sets = self.sets;
-        let ranges = self.ranges.entry(code.to_string()).or_insert_with(|| {
+        self.ranges.entry(code.to_string()).or_insert_with(|| {
             let notes = sets.icd10cm_notes_of_kind(code, NoteKind::CodeFirst);
             Rc::new(
                 notes
@@ -36,7 +46,6 @@ impl<'s> CodeFirst<'s> {
                     })
                     .collect(),
             )
-        });
-        ranges.iter().find(|(range, _)| range.contains(other)).map(|(_, note)| *note)
+        })
     }
 }
