@@ -302,6 +302,7 @@ fn with_severities(mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Dia
     diagnostics.retain_mut(|d| match config.severity_of(d.rule, d.severity) {
         Some(severity) => {
             d.severity = severity;
+            d.shorten_long_words();
             true
         }
         None => false,

@@ -234,3 +234,21 @@ fn symlink_loops_are_reported_not_followed_forever() {
     std::os::unix::fs::symlink(&self_loop, &self_loop).unwrap();
     fails_with(&[&self_loop], "symlink loop");
 }
+
+/// A runaway line (a file of one 2 MB word without a line break): each message quotes the
+/// value shortened and each excerpt and marker stays short, so the report is a few KB, not a
+/// few copies of the file, in either format.
+#[test]
+fn a_runaway_line_gets_a_short_report() {
+    let dir = scratch("runaway");
+    let path = dir.join("one-line.claims");
+    std::fs::write(&path, format!("claim {}", "X".repeat(2_000_000))).unwrap();
+    for format in ["human", "json"] {
+        let output = claimls(&["check", "--format", format, path.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1), "{format}: {}", stderr(&output));
+        let report = stdout(&output);
+        assert!(report.contains("unclosed-block"), "{format}: {report}");
+        assert!(report.contains("XXXX…"), "{format}: the claim id is quoted shortened");
+        assert!(report.len() < 20_000, "{format}: {} bytes of report", report.len());
+    }
+}

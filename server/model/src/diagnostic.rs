@@ -56,3 +56,76 @@ pub struct Diagnostic {
     pub fixes: Vec<Fix>,
     pub related: Vec<Related>,
 }
+
+/// The longest run of non-blank characters a message quotes whole. A value the user typed is
+/// quoted in messages (a claim id, a code); a runaway one (a 20 MB line without a break) would
+/// make every message as long as the file.
+pub const MESSAGE_WORD_LIMIT: usize = 80;
+
+impl Diagnostic {
+    /// Shortens every quoted run of non-blank characters longer than [`MESSAGE_WORD_LIMIT`]
+    /// bytes in the message and the related messages to its first 40 characters and `…`.
+    /// Messages of ordinary input are unchanged (and not copied).
+    pub fn shorten_long_words(&mut self) {
+        shorten_in_place(&mut self.message);
+        for related in &mut self.related {
+            shorten_in_place(&mut related.message);
+        }
+    }
+}
+
+fn shorten_in_place(message: &mut String) {
+    if message.split_whitespace().all(|word| word.len() <= MESSAGE_WORD_LIMIT) {
+        return;
+    }
+    let mut shortened = String::with_capacity(MESSAGE_WORD_LIMIT * 4);
+    let mut rest = message.as_str();
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        shortened.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        if word.len() <= MESSAGE_WORD_LIMIT {
+            shortened.push_str(word);
+        } else {
+            shortened.extend(word.chars().take(40));
+            shortened.push('…');
+        }
+        rest = &rest[end..];
+    }
+    shortened.push_str(rest);
+    *message = shortened;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic(message: &str) -> Diagnostic {
+        Diagnostic {
+            rule: "syntax",
+            severity: Severity::Error,
+            span: Span::new(0, 1),
+            message: message.to_string(),
+            fixes: vec![],
+            related: vec![],
+        }
+    }
+
+    #[test]
+    fn a_runaway_word_is_shortened_and_the_rest_kept() {
+        let long = "é".repeat(100);
+        let mut d = diagnostic(&format!("claim `{long}` has no  patient\n"));
+        d.shorten_long_words();
+        let expected = format!("claim `{}… has no  patient\n", "é".repeat(39));
+        assert_eq!(d.message, expected);
+    }
+
+    #[test]
+    fn ordinary_messages_are_unchanged() {
+        let text = "E11 is a category, not a billable code: choose one of its 87 billable codes";
+        let mut d = diagnostic(text);
+        d.shorten_long_words();
+        assert_eq!(d.message, text);
+    }
+}

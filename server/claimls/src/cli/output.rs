@@ -44,6 +44,17 @@ impl<'a> LineMap<'a> {
         (line + 1, column + 1)
     }
 
+    /// Where `offset` lies in its line's text, in bytes (on a character boundary).
+    pub fn byte_in_line(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let text = self.line_text(line + 1);
+        (offset - self.line_starts[line]).min(text.len())
+    }
+
     /// The text of a 1-based line, without its line end.
     pub fn line_text(&self, line: usize) -> &'a str {
         let start = self.line_starts[line - 1];
@@ -159,9 +170,12 @@ pub fn human(
     out.push(':');
     push_number(out, column);
     out.push('\n');
+    // The marker of a span longer than a screen underlines its start (the excerpt shows no more).
     let width = if end_line == line { end_column.saturating_sub(column).max(1) } else { 1 };
+    let width = width.min(EXCERPT_LONGEST_MARKER);
     // A long line (an X12 file written on one line) is shown around the span only.
-    let (source, column) = excerpt(map.line_text(line), column, width);
+    let (source, column) =
+        excerpt(map.line_text(line), map.byte_in_line(diagnostic.span.start), column, width);
     margin(out, "|");
     out.push('\n');
     if style.on {
@@ -252,26 +266,36 @@ const EXCERPT_FROM: usize = 120;
 
 /// Characters shown before and after a diagnostic's span on a longer line.
 const EXCERPT_CONTEXT: usize = 50;
+/// The longest `^^^` marker shown: a longer span (a whole runaway line) is underlined at its start.
+const EXCERPT_LONGEST_MARKER: usize = 500;
 
 /// The part of `source` to show under a diagnostic at `column` (1-based, in characters) that is
 /// `width` characters wide, and the column the span then starts at: the whole line when it is
 /// short, else the span with some context and `…` where the line goes on.
-fn excerpt(source: &str, column: usize, width: usize) -> (std::borrow::Cow<'_, str>, usize) {
-    let length = source.chars().count();
-    if length <= EXCERPT_FROM {
+fn excerpt(
+    source: &str,
+    at: usize,
+    column: usize,
+    width: usize,
+) -> (std::borrow::Cow<'_, str>, usize) {
+    // Only the characters around the span are looked at, never the whole line: a one-line 837
+    // with thousands of diagnostics would otherwise be read once per diagnostic.
+    if source.chars().nth(EXCERPT_FROM).is_none() {
         return (std::borrow::Cow::Borrowed(source), column);
     }
-    let start = column.saturating_sub(1).saturating_sub(EXCERPT_CONTEXT);
-    let end = (column - 1 + width + EXCERPT_CONTEXT).min(length);
+    let (before, after) = source.split_at(at);
+    let start = before.char_indices().rev().nth(EXCERPT_CONTEXT - 1).map_or(0, |(i, _)| i);
+    let end = after.char_indices().nth(width + EXCERPT_CONTEXT).map(|(i, _)| at + i);
     let mut shown = String::new();
     if start > 0 {
         shown.push('…');
     }
-    shown.extend(source.chars().skip(start).take(end - start));
-    if end < length {
+    shown.push_str(&source[start..end.unwrap_or(source.len())]);
+    if end.is_some() {
         shown.push('…');
     }
-    (std::borrow::Cow::Owned(shown), column - start + usize::from(start > 0))
+    let shown_before = source[start..at].chars().count();
+    (std::borrow::Cow::Owned(shown), shown_before + 1 + usize::from(start > 0))
 }
 
 /// A JSON array written an element at a time, byte for byte what
