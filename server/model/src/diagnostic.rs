@@ -75,15 +75,17 @@ impl Diagnostic {
 }
 
 fn shorten_in_place(message: &mut String) {
-    if message.split_whitespace().all(|word| word.len() <= MESSAGE_WORD_LIMIT) {
+    // A byte scan, as every diagnostic passes here: words are split at ASCII blanks.
+    let is_blank = |b: &u8| b.is_ascii_whitespace();
+    if message.as_bytes().split(is_blank).all(|word| word.len() <= MESSAGE_WORD_LIMIT) {
         return;
     }
     let mut shortened = String::with_capacity(MESSAGE_WORD_LIMIT * 4);
     let mut rest = message.as_str();
-    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+    while let Some(start) = rest.find(|c: char| !c.is_ascii_whitespace()) {
         shortened.push_str(&rest[..start]);
         rest = &rest[start..];
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let end = rest.find(|c: char| c.is_ascii_whitespace()).unwrap_or(rest.len());
         let word = &rest[..end];
         if word.len() <= MESSAGE_WORD_LIMIT {
             shortened.push_str(word);
