@@ -2,8 +2,8 @@
 //! with one segment a line, the same 837 on one line, and a 1 MB HL7 file. For each: spawn →
 //! first diagnostics, the first 20 hovers sent right after `didOpen` (while the document is
 //! still being checked), hovers on codes and completions p50/p99/max once it is checked
-//! (X12: after `ABK:` in an HI composite; HL7: in DG1-3; what comes back is counted, an empty
-//! list is no failure), a one-character `didChange` → diagnostics with and without the
+//! (one character into a code; X12: after `ABK:` in an HI composite; HL7: in DG1-3; what comes
+//! back is counted, an empty list is no failure), a one-character `didChange` → diagnostics with and without the
 //! debounce, and the server's RSS with the document open.
 
 use std::path::Path;
@@ -100,9 +100,9 @@ fn documents(claim_lines: usize, megabytes: f64) -> Vec<Document> {
     };
     let make = |name, file: &str, language, text: String, code_at: &dyn Fn(&str) -> Vec<usize>| {
         let (hovers, edit_at) = locate(&text, code_at);
-        // A completion where the code is typed: at its start (X12, HL7) or one character in.
-        let shift = usize::from(language == "claim");
-        let completions = hovers.iter().map(|&(line, column)| (line, column + shift)).collect();
+        // A completion one character into the code, as when a coder has typed its first letter
+        // (at the start, with nothing typed, X12 and HL7 completion offer no codes).
+        let completions = hovers.iter().map(|&(line, column)| (line, column + 1)).collect();
         let hovers = hovers.iter().map(|&(line, column)| (line, column + 1)).collect();
         Document { name, file: file.to_string(), language, text, hovers, completions, edit_at }
     };
