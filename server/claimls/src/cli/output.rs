@@ -28,11 +28,7 @@ impl<'a> LineMap<'a> {
 
     /// (line, column), both 1-based; an offset inside a character counts as that character.
     pub fn position(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let (line, offset) = self.line_of(offset);
         let (last_offset, last_line, last_column) = self.last.get();
         let (from, column) = if last_line == line && last_offset <= offset {
             (last_offset, last_column)
@@ -46,13 +42,18 @@ impl<'a> LineMap<'a> {
 
     /// Where `offset` lies in its line's text, in bytes (on a character boundary).
     pub fn byte_in_line(&self, offset: usize) -> usize {
+        let (line, offset) = self.line_of(offset);
+        (offset - self.line_starts[line]).min(self.line_text(line + 1).len())
+    }
+
+    /// The 0-based line of `offset`, and the offset moved into the text and back to the start
+    /// of the character it is inside.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let text = self.line_text(line + 1);
-        (offset - self.line_starts[line]).min(text.len())
+        (self.line_starts.partition_point(|&start| start <= offset) - 1, offset)
     }
 
     /// The text of a 1-based line, without its line end.
