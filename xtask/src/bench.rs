@@ -37,6 +37,17 @@ pub struct BenchArguments {
     /// Skip the Spark throughput (`xtask/src/spark.rs`).
     #[arg(long)]
     no_spark: bool,
+    /// Measure only this section (its table on stdout, its results in
+    /// `target/bench/results-<section>.json`; `results.json` is left as it is).
+    #[arg(long, value_enum)]
+    only: Option<Only>,
+}
+
+/// A section [`BenchArguments::only`] can run alone.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Only {
+    /// Editor latency over stdio for every format (`editor.rs`).
+    Editor,
 }
 
 /// How much to measure.
@@ -106,6 +117,29 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
     };
     let machine = machine();
     eprintln!("machine: {}", machine_line(&machine));
+    let editor_counts = crate::editor::Counts {
+        requests: plan.requests / 2,
+        edits: plan.edits / 2,
+        debounced_edits: plan.debounced_edits / 2,
+    };
+    if let Some(Only::Editor) = arguments.only {
+        std::fs::write(corpus_dir.join("claimls.toml"), corpus::config_toml())
+            .map_err(|e| e.to_string())?;
+        let editor = editor::measure(
+            &binary,
+            &corpus_dir,
+            plan.document_lines,
+            plan.editor_mb,
+            &editor_counts,
+        )?;
+        let results = json!({ "command": "cargo xtask bench --only editor", "machine": machine, "editor": editor });
+        let path = out_dir.join("results-editor.json");
+        let text = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
+        print!("{}", editor::table(&results["editor"]));
+        eprintln!("wrote {}", path.display());
+        return Ok(());
+    }
 
     // The corpus: every size of the batch check and both documents of the server.
     std::fs::write(corpus_dir.join("claimls.toml"), corpus::config_toml())
@@ -142,11 +176,6 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
             eprintln!("peer {}: not installed ({why})", peer.name);
         }
     }
-    let editor_counts = crate::editor::Counts {
-        requests: plan.requests / 2,
-        edits: plan.edits / 2,
-        debounced_edits: plan.debounced_edits / 2,
-    };
     let (smoke, dir) = (arguments.smoke, &corpus_dir);
     // The other measurements: each is a key of results.json and a table (one line each).
     let sections: Vec<Section> = vec![
