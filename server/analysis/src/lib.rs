@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod ide;
+pub mod incremental;
 pub mod language;
 pub mod rules;
 
