@@ -123,22 +123,46 @@ pub(crate) struct LineNode {
     pub unknown: bool,
 }
 
-#[derive(Debug, Clone)]
-pub(crate) struct Transaction {
-    pub kind: TransactionKind,
-    pub claims: Vec<ClaimNode>,
+/// The envelopes of a file, walked: what they say, and each transaction's body, still to be
+/// walked ([`Body::walk`]). A body's diagnostics lie in its own text (its ST included), so the
+/// bodies can be walked one at a time while earlier ones are checked.
+#[derive(Debug, Default)]
+pub(crate) struct Envelopes {
+    pub bodies: Vec<Body>,
+    /// The envelopes' diagnostics, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Default)]
-pub(crate) struct Walk {
-    pub transactions: Vec<Transaction>,
-    pub diagnostics: Vec<Diagnostic>,
+/// The segments of one transaction after its ST, up to `last` (inclusive).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Body {
+    pub st: usize,
+    pub last: usize,
+    pub kind: TransactionKind,
+}
+
+impl Body {
+    /// The 837 inside the transaction: its claims, and the diagnostics of its loops (in the order
+    /// found); nothing for a transaction claimls does not read.
+    pub(crate) fn walk(&self, text: &str, file: &X12File) -> (Vec<ClaimNode>, Vec<Diagnostic>) {
+        if self.kind == TransactionKind::Other {
+            return (vec![], vec![]);
+        }
+        let mut body = Tx837::new(text, file, self.kind, self.st);
+        for index in self.st + 1..=self.last {
+            body.segment(index);
+        }
+        body.finish(self.last)
+    }
 }
 
 /// The structural diagnostics of a parsed file (without [`X12File::problems`]), sorted by
 /// position.
 pub fn check(text: &str, file: &X12File) -> Vec<Diagnostic> {
-    let mut diagnostics = walk(text, file).diagnostics;
+    let Envelopes { bodies, mut diagnostics } = envelopes(text, file);
+    for body in bodies {
+        diagnostics.extend(body.walk(text, file).1);
+    }
     crate::sort_diagnostics(&mut diagnostics);
     diagnostics
 }
@@ -1959,14 +1983,16 @@ struct Envelope<'a> {
     file: &'a X12File,
     isa: Option<(usize, u32)>,
     gs: Option<(usize, u32, TransactionKind)>,
-    st: Option<(usize, Option<Tx837<'a>>, TransactionKind)>,
+    st: Option<(usize, TransactionKind)>,
     out: Vec<Diagnostic>,
-    transactions: Vec<Transaction>,
+    bodies: Vec<Body>,
 }
 
-pub(crate) fn walk(text: &str, file: &X12File) -> Walk {
+/// The walk of the envelopes (ISA/IEA, GS/GE, ST/SE), which leaves the transactions' bodies to
+/// [`Body::walk`].
+pub(crate) fn envelopes(text: &str, file: &X12File) -> Envelopes {
     let mut envelope =
-        Envelope { text, file, isa: None, gs: None, st: None, out: vec![], transactions: vec![] };
+        Envelope { text, file, isa: None, gs: None, st: None, out: vec![], bodies: vec![] };
     let count = file.segment_count();
     for index in 0..count {
         envelope.segment(index);
@@ -1975,7 +2001,7 @@ pub(crate) fn walk(text: &str, file: &X12File) -> Walk {
     envelope.close_st(None, last);
     envelope.close_gs(None, last);
     envelope.close_isa(None, last);
-    Walk { transactions: envelope.transactions, diagnostics: envelope.out }
+    Envelopes { bodies: envelope.bodies, diagnostics: envelope.out }
 }
 
 impl<'a> Envelope<'a> {
@@ -2135,9 +2161,7 @@ impl<'a> Envelope<'a> {
                     }
                     kind
                 };
-                let body = (kind != TransactionKind::Other)
-                    .then(|| Tx837::new(self.text, self.file, kind, index));
-                self.st = Some((index, body, kind));
+                self.st = Some((index, kind));
             }
             "SE" => match self.st.take() {
                 None => self.out.push(error(
@@ -2147,15 +2171,14 @@ impl<'a> Envelope<'a> {
                      with an ST segment."
                         .into(),
                 )),
-                Some((st, body, kind)) => {
-                    self.finish_body(body, kind, index.saturating_sub(1));
+                Some((st, kind)) => {
+                    self.bodies.push(Body { st, last: index.saturating_sub(1), kind });
                     self.check_se(st, index);
                 }
             },
             _ => {
-                if let Some((_, Some(body), _)) = self.st.as_mut() {
-                    body.segment(index);
-                } else if self.st.is_none() {
+                // A segment of a transaction is its body's ([`Body::walk`]).
+                if self.st.is_none() {
                     // Outside any transaction.
                     let known = is_known_x12_segment(id);
                     if crate::parse::is_segment_id(id) {
@@ -2189,17 +2212,6 @@ impl<'a> Envelope<'a> {
             }
         }
         TransactionKind::Professional
-    }
-
-    fn finish_body(&mut self, body: Option<Tx837<'a>>, kind: TransactionKind, last: usize) {
-        match body {
-            Some(body) => {
-                let (claims, diagnostics) = body.finish(last);
-                self.out.extend(diagnostics);
-                self.transactions.push(Transaction { kind, claims });
-            }
-            None => self.transactions.push(Transaction { kind, claims: vec![] }),
-        }
     }
 
     fn version_problem(
@@ -2236,8 +2248,8 @@ impl<'a> Envelope<'a> {
     }
 
     fn close_st(&mut self, next: Option<usize>, last: usize) {
-        if let Some((st, body, kind)) = self.st.take() {
-            self.finish_body(body, kind, last);
+        if let Some((st, kind)) = self.st.take() {
+            self.bodies.push(Body { st, last, kind });
             let segment = self.seg(st);
             let control = segment.text(2, self.text);
             let count = last + 1 - st + 1;
