@@ -1378,7 +1378,7 @@ impl<'a> Tx837<'a> {
                 if qualifier.is_empty() {
                     continue;
                 }
-                let position = format!("HI{:02}-1", element.position);
+                let position = HiPosition { element: element.position, diagnosis: None };
                 if !HI_QUALIFIERS.contains(&qualifier) {
                     let d = match foreign_separator(qualifier, segment.delimiters()) {
                         Some(foreign) => self.separator_problem(
@@ -1413,11 +1413,7 @@ impl<'a> Tx837<'a> {
                 if is_dx {
                     dx_position += 1;
                 }
-                let named = if is_dx {
-                    format!("HI position {dx_position} ({position})")
-                } else {
-                    position.clone()
-                };
+                let named = HiPosition { diagnosis: is_dx.then_some(dx_position), ..position };
                 if element.component(2).is_none_or(|c| c.is_empty()) {
                     bare_qualifier = element.component_count() == 1;
                     first_dx &= !is_dx;
@@ -1507,7 +1503,7 @@ impl<'a> Tx837<'a> {
                     continue;
                 }
                 let Some(date) = date else { continue };
-                let shown = format!("{date}");
+                let shown = date;
                 if date >= ICD10_START
                     && let Some(right) = icd10_counterpart(qualifier)
                 {
@@ -1583,8 +1579,8 @@ impl<'a> Tx837<'a> {
         for (i, hl) in hls.iter().enumerate() {
             let segment = self.seg(hl.seg);
             let id = segment.text(1, text);
-            let expected = (i + 1).to_string();
-            if id != expected {
+            if !is_number(id, i + 1) {
+                let expected = (i + 1).to_string();
                 let mut d = error(
                     "hierarchy",
                     segment.element_or_end(1),
@@ -1726,6 +1722,24 @@ impl<'a> Tx837<'a> {
             self.out.push(d);
         }
         self.hls = hls;
+    }
+}
+
+/// "HI02-1", or "HI position 2 (HI02-1)" for a diagnosis: written into a message only when there
+/// is one (an HI is read for every claim).
+#[derive(Debug, Clone, Copy)]
+struct HiPosition {
+    element: usize,
+    /// The diagnosis's position among the claim's diagnosis codes.
+    diagnosis: Option<usize>,
+}
+
+impl std::fmt::Display for HiPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.diagnosis {
+            Some(n) => write!(f, "HI position {n} (HI{:02}-1)", self.element),
+            None => write!(f, "HI{:02}-1", self.element),
+        }
     }
 }
 
@@ -2428,6 +2442,13 @@ impl<'a> Envelope<'a> {
         );
         self.control_problem(iea, 2, "IEA02", isa, 13, "ISA13");
     }
+}
+
+/// Whether `text` is `n` as written in decimal, without padding (what `n.to_string()` gives).
+fn is_number(text: &str, n: usize) -> bool {
+    text.bytes().all(|b| b.is_ascii_digit())
+        && !(text.len() > 1 && text.starts_with('0'))
+        && text.parse::<usize>() == Ok(n)
 }
 
 /// The level an HL of `level` belongs to: a subscriber (22) to a billing provider (20), a patient

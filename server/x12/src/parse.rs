@@ -33,10 +33,30 @@ impl Delimiters {
         self.segment as char
     }
 
+    /// What each byte is inside a segment: [`DATA`], or the separator it is ([`COMPONENT`],
+    /// [`REPETITION`], [`ELEMENT`]; the element separator wins where two are the same byte, then
+    /// the repetition separator).
+    fn classes(&self) -> [u8; 256] {
+        let mut classes = [DATA; 256];
+        classes[self.component as usize] = COMPONENT;
+        if let Some(repetition) = self.repetition.filter(|&r| r != self.component) {
+            classes[repetition as usize] = REPETITION;
+        }
+        classes[self.element as usize] = ELEMENT;
+        classes
+    }
+
     fn is_line_break_terminator(&self) -> bool {
         matches!(self.segment, b'\n' | b'\r')
     }
 }
+
+/// The classes of [`Delimiters::classes`]: each separator closes the pieces of its class and
+/// those below.
+const DATA: u8 = 0;
+const COMPONENT: u8 = 1;
+const REPETITION: u8 = 2;
+const ELEMENT: u8 = 3;
 
 /// A half-open byte range kept as two `u32`s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -346,7 +366,9 @@ impl<'f> Element<'f> {
     }
 
     pub fn span(&self) -> Span {
-        self.rec().span.span()
+        // Without the search for a composite's repetitions that `rec` makes.
+        let range = self.file.elements[self.index];
+        Span::new(range.start as usize, (range.end & !COMPOSITE) as usize)
     }
 
     /// Its value (without the line breaks of a wrapped file).
@@ -670,6 +692,7 @@ pub fn parse(text: &str) -> X12File {
         }
     }
     file.delimiters.push(delimiters);
+    let mut classes = delimiters.classes();
     let mut current = 0u16;
     // About one segment each 20 bytes, 7 elements a segment.
     file.segments.reserve(text.len() / 24);
@@ -692,6 +715,7 @@ pub fn parse(text: &str) -> X12File {
             }
             if reading.delimiters != delimiters || file.segments.is_empty() {
                 delimiters = reading.delimiters;
+                classes = delimiters.classes();
                 if file.segments.is_empty() {
                     file.delimiters[0] = delimiters;
                 } else {
@@ -724,7 +748,8 @@ pub fn parse(text: &str) -> X12File {
         }
         // An empty segment (two terminators in a row) holds nothing: it is skipped.
         if content_end > start {
-            push_segment(&mut file, text, start, content_end, terminator, delimiters, current);
+            let at = Place { start, end: content_end, terminator, current };
+            push_segment(&mut file, text, at, delimiters, &classes);
         }
         pos = end + 1;
     }
@@ -732,41 +757,49 @@ pub fn parse(text: &str) -> X12File {
     file
 }
 
-fn push_segment(
-    file: &mut X12File,
-    text: &str,
+/// Where a segment stands: its bytes, its terminator, the delimiters in force (an index into
+/// [`X12File::delimiters`]).
+struct Place {
     start: usize,
     end: usize,
     terminator: Option<u32>,
-    delimiters: Delimiters,
     current: u16,
+}
+
+fn push_segment(
+    file: &mut X12File,
+    text: &str,
+    at: Place,
+    delimiters: Delimiters,
+    classes: &[u8; 256],
 ) {
+    let Place { start, end, terminator, current } = at;
     let bytes = text.as_bytes();
     let first_element = file.elements.len() as u32;
     let id_end = memchr::memchr(delimiters.element, &bytes[start..end]).map_or(end, |i| start + i);
     let mut elements = 0u32;
     if id_end < end {
-        // One pass over the bytes: each separator closes the pieces below it.
-        let repetition = delimiters.repetition.filter(|&r| r != delimiters.component);
+        // One pass over the bytes: each separator closes the pieces below it. A simple element
+        // (one repetition of one component) keeps no repetition or component records; an
+        // element gets them from its first repetition or component separator on.
         let mut element_start = id_end + 1;
         let mut repetition_start = element_start;
         let mut component_start = element_start;
+        let mut composite = false;
         let mut element_first_repetition = file.repetitions.len() as u32;
         let mut repetition_first_component = file.components.len() as u32;
         let mut i = element_start;
         loop {
-            let byte = if i < end { Some(bytes[i]) } else { None };
-            let closes_component = match byte {
-                None => 3,
-                Some(b) if b == delimiters.element => 3,
-                Some(b) if Some(b) == repetition => 2,
-                Some(b) if b == delimiters.component => 1,
-                _ => 0,
-            };
-            if closes_component > 0 {
+            while i < end && classes[bytes[i] as usize] == DATA {
+                i += 1;
+            }
+            let closes = if i < end { classes[bytes[i] as usize] } else { ELEMENT };
+            if closes != ELEMENT {
+                composite = true;
+            }
+            if composite {
                 file.components.push(Range32::new(component_start, i));
-                component_start = i + 1;
-                if closes_component >= 2 {
+                if closes >= REPETITION {
                     let count = file.components.len() as u32 - repetition_first_component;
                     file.repetitions.push(PieceRec {
                         span: Range32::new(repetition_start, i),
@@ -776,31 +809,26 @@ fn push_segment(
                     repetition_first_component = file.components.len() as u32;
                     repetition_start = i + 1;
                 }
-                if closes_component == 3 {
-                    let mut count = file.repetitions.len() as u32 - element_first_repetition;
-                    if count == 1 && file.repetitions.last().is_some_and(|r| r.count == 1) {
-                        // A simple element: it is its own repetition and component.
-                        file.repetitions.pop();
-                        file.components.pop();
-                        count = 0;
-                        repetition_first_component = file.components.len() as u32;
-                    }
-                    let mut span = Range32::new(element_start, i);
-                    if count > 0 {
-                        file.composites.push(CompositeRec {
-                            element: file.elements.len() as u32,
-                            first: element_first_repetition,
-                            count,
-                        });
-                        span.end |= COMPOSITE;
-                    }
-                    file.elements.push(span);
-                    element_first_repetition = file.repetitions.len() as u32;
-                    element_start = i + 1;
-                    elements += 1;
-                }
             }
-            if byte.is_none() {
+            component_start = i + 1;
+            if closes == ELEMENT {
+                let mut span = Range32::new(element_start, i);
+                if composite {
+                    file.composites.push(CompositeRec {
+                        element: file.elements.len() as u32,
+                        first: element_first_repetition,
+                        count: file.repetitions.len() as u32 - element_first_repetition,
+                    });
+                    span.end |= COMPOSITE;
+                }
+                file.elements.push(span);
+                element_first_repetition = file.repetitions.len() as u32;
+                element_start = i + 1;
+                repetition_start = i + 1;
+                composite = false;
+                elements += 1;
+            }
+            if i >= end {
                 break;
             }
             i += 1;
