@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap as HashMap;
 use claimls_model::{Diagnostic, Fix, Related, Severity, Span, TextEdit};
 
 use crate::describe::{self, ElementType};
-use crate::parse::{Segment, X12File};
+use crate::parse::{Segment, X12File, id_key};
 
 /// Which 837 a transaction is, from ST03 (or GS08).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -441,9 +441,9 @@ const X12_SEGMENTS: &[&str] = &[
 
 pub(crate) fn is_known_x12_segment(id: &str) -> bool {
     // Asked for every segment of a file: a fast hash for the short ids.
-    static KNOWN: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    KNOWN.get_or_init(|| X12_SEGMENTS.iter().copied().collect()).contains(id)
+    static KNOWN: std::sync::OnceLock<rustc_hash::FxHashSet<u32>> = std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(|| X12_SEGMENTS.iter().filter_map(|id| id_key(id)).collect());
+    id_key(id).is_some_and(|key| known.contains(&key))
 }
 
 #[derive(Debug, Clone)]

@@ -112,7 +112,7 @@ pub fn claim_outline(text: &str, file: &X12File, claim: &ClaimTree) -> Claim {
 /// text without them.
 fn field(text: &str, span: Span) -> Field {
     let raw = span.slice(text);
-    if raw.contains(['\r', '\n']) {
+    if memchr::memchr2(b'\r', b'\n', raw.as_bytes()).is_some() {
         Field { span, decoded: Some(crate::parse::unwrapped(raw).into_owned().into()) }
     } else {
         Field::new(span)

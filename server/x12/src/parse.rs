@@ -83,6 +83,8 @@ pub(crate) struct SegmentRec {
     pub terminator: Option<u32>,
     pub first_element: u32,
     pub elements: u32,
+    /// Its first record in [`X12File::composites`] (if it has one: the next segment's, else).
+    pub first_composite: u32,
     /// The index into [`X12File::delimiters`] in force for this segment.
     pub delimiters: u16,
 }
@@ -131,6 +133,8 @@ pub struct Segment<'f> {
 pub struct Element<'f> {
     file: &'f X12File,
     index: usize,
+    /// Its segment's first composite record, where the search for its own starts.
+    first_composite: u32,
     /// 1-based position in its segment.
     pub position: usize,
 }
@@ -304,6 +308,7 @@ impl<'f> Segment<'f> {
         (position >= 1 && position <= rec.elements as usize).then(|| Element {
             file: self.file,
             index: rec.first_element as usize + position - 1,
+            first_composite: rec.first_composite,
             position,
         })
     }
@@ -314,6 +319,7 @@ impl<'f> Segment<'f> {
         (0..rec.elements as usize).map(move |i| Element {
             file,
             index: rec.first_element as usize + i,
+            first_composite: rec.first_composite,
             position: i + 1,
         })
     }
@@ -343,26 +349,29 @@ impl<'f> Segment<'f> {
 }
 
 impl X12File {
-    /// An element as a span and its repetitions (`count` 0 for a single value).
-    pub(crate) fn element_rec(&self, index: usize) -> PieceRec {
+    /// An element as a span and its repetitions (`count` 0 for a single value); its composite
+    /// record is searched from its segment's first one, `first_composite` (a segment has few).
+    pub(crate) fn element_rec(&self, index: usize, first_composite: u32) -> PieceRec {
         let range = self.elements[index];
         let span = Range32 { start: range.start, end: range.end & !COMPOSITE };
         if range.end & COMPOSITE == 0 {
             return PieceRec { span, first: 0, count: 0 };
         }
-        let at = self.composites.partition_point(|c| (c.element as usize) < index);
-        match self.composites.get(at) {
-            Some(c) if c.element as usize == index => {
-                PieceRec { span, first: c.first, count: c.count }
-            }
-            _ => PieceRec { span, first: 0, count: 0 },
+        let from = (first_composite as usize).min(self.composites.len());
+        let found = self.composites[from..]
+            .iter()
+            .take_while(|c| c.element as usize <= index)
+            .find(|c| c.element as usize == index);
+        match found {
+            Some(c) => PieceRec { span, first: c.first, count: c.count },
+            None => PieceRec { span, first: 0, count: 0 },
         }
     }
 }
 
 impl<'f> Element<'f> {
     fn rec(&self) -> PieceRec {
-        self.file.element_rec(self.index)
+        self.file.element_rec(self.index, self.first_composite)
     }
 
     pub fn span(&self) -> Span {
@@ -453,6 +462,21 @@ fn is_blank(byte: u8) -> bool {
 
 fn could_be_delimiter(byte: u8) -> bool {
     !byte.is_ascii_alphanumeric() && byte != b' ' && byte < 0x80
+}
+
+/// A segment id of 2 or 3 bytes as one number (its length, then its bytes), the key of the
+/// tables asked for every segment of a file: hashing it is one multiplication. `None` for a
+/// text of another length, which is no segment id.
+pub(crate) fn id_key(id: &str) -> Option<u32> {
+    let bytes = id.as_bytes();
+    if !(2..=3).contains(&bytes.len()) {
+        return None;
+    }
+    let mut key = (bytes.len() as u32) << 24;
+    for (i, &b) in bytes.iter().enumerate() {
+        key |= u32::from(b) << (16 - 8 * i);
+    }
+    Some(key)
 }
 
 /// A segment id as X12 writes them: 2 or 3 upper-case letters and digits, starting with a letter.
@@ -775,6 +799,7 @@ fn push_segment(
 ) {
     let Place { start, end, terminator, current } = at;
     let bytes = text.as_bytes();
+    let first_composite = file.composites.len() as u32;
     let first_element = file.elements.len() as u32;
     let id_end = memchr::memchr(delimiters.element, &bytes[start..end]).map_or(end, |i| start + i);
     let mut elements = 0u32;
@@ -835,7 +860,7 @@ fn push_segment(
         }
     }
     if memchr::memchr2(b'\n', b'\r', &bytes[start..end]).is_some() {
-        record_unwrapped(file, text, start, id_end, first_element as usize);
+        record_unwrapped(file, text, start, id_end, first_element as usize, first_composite);
     }
     file.segments.push(SegmentRec {
         span: Range32::new(start, end),
@@ -843,6 +868,7 @@ fn push_segment(
         terminator,
         first_element,
         elements,
+        first_composite,
         delimiters: current,
     });
     let raw_id = &text[start..id_end];
@@ -886,10 +912,17 @@ fn push_segment(
 }
 
 /// Keeps the values without line breaks of the pieces of a segment broken over lines.
-fn record_unwrapped(file: &mut X12File, text: &str, start: usize, id_end: usize, first: usize) {
+fn record_unwrapped(
+    file: &mut X12File,
+    text: &str,
+    start: usize,
+    id_end: usize,
+    first: usize,
+    first_composite: u32,
+) {
     let mut spans = vec![Span::new(start, id_end)];
     for index in first..file.elements.len() {
-        let element = file.element_rec(index);
+        let element = file.element_rec(index, first_composite);
         spans.push(element.span.span());
         if element.count > 0 {
             for repetition in &file.repetitions[element.first as usize..][..element.count as usize]
