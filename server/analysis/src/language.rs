@@ -112,19 +112,72 @@ pub(crate) fn pieces<C>(
     start: impl Fn(&C) -> usize,
     mut each: impl FnMut(Vec<C>, Vec<Diagnostic>),
 ) {
-    let mut problems = problems.into_iter().peekable();
-    let mut claims = claims.into_iter().peekable();
-    loop {
-        let piece_claims: Vec<_> = claims.by_ref().take(claims_per_piece.max(1)).collect();
-        let boundary = claims.peek().map(&start);
-        let mut piece_problems = Vec::new();
-        while let Some(problem) = problems.next_if(|p| boundary.is_none_or(|b| p.span.start < b)) {
-            piece_problems.push(problem);
+    let mut pieces = Pieces::new(claims_per_piece, start);
+    pieces.add(claims, problems, &mut each);
+    pieces.finish(&mut each);
+}
+
+/// [`pieces`] for claims and problems that come a part at a time (an 837's transactions, as
+/// they are walked): each piece is handed over as soon as what follows it is known. The parts
+/// must come so that every problem of a later part starts after every claim of the earlier
+/// ones; the pieces are then those [`pieces`] makes of them all.
+pub(crate) struct Pieces<C, S> {
+    claims_per_piece: usize,
+    start: S,
+    claims: std::collections::VecDeque<C>,
+    problems: std::collections::VecDeque<Diagnostic>,
+    /// Whether a piece was handed over (a document without claims still makes one).
+    handed: bool,
+}
+
+impl<C, S: Fn(&C) -> usize> Pieces<C, S> {
+    pub(crate) fn new(claims_per_piece: usize, start: S) -> Self {
+        Pieces {
+            claims_per_piece: claims_per_piece.max(1),
+            start,
+            claims: Default::default(),
+            problems: Default::default(),
+            handed: false,
         }
-        let last = boundary.is_none();
-        each(piece_claims, piece_problems);
-        if last {
-            return;
+    }
+
+    /// Takes a part's claims and problems (in order), and hands over each piece now complete:
+    /// one whose next claim is known, since the problems before that claim are all here.
+    pub(crate) fn add(
+        &mut self,
+        claims: Vec<C>,
+        problems: Vec<Diagnostic>,
+        each: &mut impl FnMut(Vec<C>, Vec<Diagnostic>),
+    ) {
+        self.claims.extend(claims);
+        self.problems.extend(problems);
+        while self.claims.len() > self.claims_per_piece {
+            let boundary = (self.start)(&self.claims[self.claims_per_piece]);
+            self.hand_over(Some(boundary), each);
         }
+    }
+
+    /// Hands over the last piece: the claims left and every problem left.
+    pub(crate) fn finish(mut self, each: &mut impl FnMut(Vec<C>, Vec<Diagnostic>)) {
+        if !self.claims.is_empty() || !self.handed {
+            self.hand_over(None, each);
+        }
+    }
+
+    /// The next piece: up to `claims_per_piece` claims, and the problems before `boundary`.
+    fn hand_over(
+        &mut self,
+        boundary: Option<usize>,
+        each: &mut impl FnMut(Vec<C>, Vec<Diagnostic>),
+    ) {
+        let count = self.claims_per_piece.min(self.claims.len());
+        let claims = self.claims.drain(..count).collect();
+        let before = match boundary {
+            Some(b) => self.problems.iter().position(|p| p.span.start >= b),
+            None => None,
+        };
+        let problems = self.problems.drain(..before.unwrap_or(self.problems.len())).collect();
+        self.handed = true;
+        each(claims, problems);
     }
 }

@@ -94,14 +94,20 @@ pub fn check_text_each_piece(
             let naming = language.naming(text);
             let workers = workers_for(text);
             let each = |p| each(with_severities(p, config));
-            // Parsed and walked where the pieces are made (not on this thread, which prints).
+            // Parsed and walked where the pieces are made (not on this thread, which prints),
+            // a transaction at a time, so that the first claims are checked while the rest is
+            // walked.
             let pieces = |each_piece: &mut dyn FnMut(X12Piece)| {
                 let file = std::sync::Arc::new(x12::parse(text));
-                let x12::Walked { claims, problems } = x12::walk(text, &file);
                 let start = |claim: &x12::ClaimTree| file.segment(claim.clm()).span().start;
-                language::pieces(claims, problems, PIECE_BLOCKS, start, |claims, problems| {
+                let mut pieces = language::Pieces::new(PIECE_BLOCKS, start);
+                let mut each_piece = |claims, problems| {
                     each_piece(X12Piece { file: file.clone(), claims, problems })
+                };
+                x12::walk_each(text, &file, |claims, problems| {
+                    pieces.add(claims, problems, &mut each_piece)
                 });
+                pieces.finish(&mut each_piece);
             };
             let lower = |piece: X12Piece| model::Document {
                 claims: piece
