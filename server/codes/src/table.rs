@@ -120,7 +120,7 @@ impl Table {
     /// Rows whose first column equals `key`.
     pub(crate) fn rows_with_key(&self, key: &str) -> Range<usize> {
         let (key, prefix) = (key.as_bytes(), key_prefix(key.as_bytes()));
-        let start = self.partition(0, |row| self.compare_key(row, key, prefix) == Ordering::Less);
+        let start = self.first_not_below(key, prefix);
         let end = self.run_end(start, |row| self.compare_key(row, key, prefix) == Ordering::Equal);
         start..end
     }
@@ -128,8 +128,7 @@ impl Table {
     /// Rows whose first column starts with `prefix`.
     pub(crate) fn rows_with_prefix(&self, prefix: &str) -> Range<usize> {
         let (prefix, packed) = (prefix.as_bytes(), key_prefix(prefix.as_bytes()));
-        let start =
-            self.partition(0, |row| self.compare_key(row, prefix, packed) == Ordering::Less);
+        let start = self.first_not_below(prefix, packed);
         let end = self.run_end(start, |row| self.key_starts_with(row, prefix));
         start..end
     }
@@ -137,9 +136,21 @@ impl Table {
     /// The first row whose first column equals `key`.
     pub(crate) fn find(&self, key: &str) -> Option<usize> {
         let (key, prefix) = (key.as_bytes(), key_prefix(key.as_bytes()));
-        let start = self.partition(0, |row| self.compare_key(row, key, prefix) == Ordering::Less);
+        let start = self.first_not_below(key, prefix);
         (start < self.len() && self.compare_key(start, key, prefix) == Ordering::Equal)
             .then_some(start)
+    }
+
+    /// The first row whose first column does not sort before `key` (whose [`key_prefix`] is
+    /// `prefix`). A key shorter than a prefix (every code) is compared by its prefix alone
+    /// ([`Self::compare_key`]), so the search runs over the array of numbers without a call
+    /// per step.
+    fn first_not_below(&self, key: &[u8], prefix: u64) -> usize {
+        if key.len() < 8 {
+            self.key_prefixes.partition_point(|&row| row < prefix)
+        } else {
+            self.partition(0, |row| self.compare_key(row, key, prefix) == Ordering::Less)
+        }
     }
 
     /// The first row from `start` on for which `before` no longer holds (it holds for a

@@ -75,9 +75,14 @@ impl Diagnostic {
 }
 
 fn shorten_in_place(message: &mut String) {
-    // A byte scan, as every diagnostic passes here: words are split at ASCII blanks.
-    let is_blank = |b: &u8| b.is_ascii_whitespace();
-    if message.as_bytes().split(is_blank).all(|word| word.len() <= MESSAGE_WORD_LIMIT) {
+    // A byte scan, as every diagnostic passes here: words are split at ASCII blanks, and a
+    // message is unchanged unless a run of non-blank bytes is longer than the limit.
+    let mut run = 0;
+    let too_long = message.bytes().any(|b| {
+        run = if b.is_ascii_whitespace() { 0 } else { run + 1 };
+        run > MESSAGE_WORD_LIMIT
+    });
+    if !too_long {
         return;
     }
     let mut shortened = String::with_capacity(MESSAGE_WORD_LIMIT * 4);
