@@ -80,7 +80,7 @@ pub fn check_text_each_piece(
     language: Language,
     sets: &codes::CodeSets,
     config: &Config,
-    mut each: impl FnMut(Vec<Diagnostic>),
+    each: impl FnMut(Vec<Diagnostic>),
 ) {
     match language {
         Language::Claim => check_each_piece(text, sets, config, each),
@@ -93,7 +93,6 @@ pub fn check_text_each_piece(
         Language::X12 => {
             let naming = language.naming(text);
             let workers = workers_for(text);
-            let each = |p| each(with_severities(p, config));
             // Parsed and walked where the pieces are made (not on this thread, which prints),
             // a transaction at a time, so that the first claims are checked while the rest is
             // walked.
@@ -142,7 +141,7 @@ pub fn check_lowered_each_piece(
     document: model::Document,
     sets: &codes::CodeSets,
     config: &Config,
-    mut each: impl FnMut(Vec<Diagnostic>),
+    each: impl FnMut(Vec<Diagnostic>),
 ) {
     let naming = language.naming(text);
     let model::Document { claims, problems } = document;
@@ -162,7 +161,7 @@ pub fn check_lowered_each_piece(
         pieces,
         model_outline,
         lower,
-        |p| each(with_severities(p, config)),
+        each,
     );
 }
 
@@ -222,7 +221,7 @@ pub fn check_in_pieces<'t>(
     config: &Config,
     blocks_per_piece: usize,
     workers: usize,
-    mut each: impl FnMut(Vec<Diagnostic>),
+    each: impl FnMut(Vec<Diagnostic>),
 ) {
     // Each piece of the tree goes to a worker, which lowers it into the model and checks it;
     // the file-wide checks here need only its outline (the blocks' ids and the syntax errors).
@@ -230,7 +229,6 @@ pub fn check_in_pieces<'t>(
         syntax::parse_in_pieces(text, blocks_per_piece, each_piece);
     };
     let lower = |piece: syntax::SourceFile<'t>| syntax::lower(text, &piece);
-    // Sorting each piece sorts the whole: a piece's diagnostics lie in its own text.
     rules::run_in_pieces(
         text,
         &syntax::NAMING,
@@ -240,9 +238,7 @@ pub fn check_in_pieces<'t>(
         pieces,
         tree_outline,
         lower,
-        |p| {
-            each(with_severities(p, config));
-        },
+        each,
     );
 }
 
@@ -304,16 +300,4 @@ pub fn check_document_at(
     with_severities(rules::run_at(text, document, naming, sets, config, offset), config)
 }
 
-/// The severities of `config` applied (rules set to `off` dropped), sorted by position.
-fn with_severities(mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
-    diagnostics.retain_mut(|d| match config.severity_of(d.rule, d.severity) {
-        Some(severity) => {
-            d.severity = severity;
-            d.shorten_long_words();
-            true
-        }
-        None => false,
-    });
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
-    diagnostics
-}
+use rules::with_severities;

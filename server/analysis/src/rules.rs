@@ -78,9 +78,10 @@ pub fn run_all(
 }
 
 /// What [`run_all`] gives for the whole of a document that `pieces` hands over a piece at a
-/// time (a few hundred claims each, in order), so that only a few pieces are in memory at once.
-/// `each` gets the diagnostics of each piece, in the order of the pieces; every diagnostic lies
-/// in the text of its piece.
+/// time (a few hundred claims each, in order), so that only a few pieces are in memory at once,
+/// with the severities of `config` applied ([`with_severities`]). `each` gets the diagnostics
+/// of each piece, in the order of the pieces and sorted by position; every diagnostic lies in
+/// the text of its piece, so the pieces in order are sorted as a whole.
 ///
 /// A piece is whatever the syntax hands over (a piece of its tree, or of a model already
 /// made): `outline` gives what the file-wide checks (the syntax's problems, `duplicate-id`) look
@@ -105,7 +106,7 @@ pub fn run_in_pieces<P: Send>(
         pieces(&mut |piece| {
             file_wide.file_checks(&outline(&piece));
             file_wide.claims(&lower(piece));
-            each(std::mem::take(&mut file_wide.out));
+            each(with_severities(std::mem::take(&mut file_wide.out), config));
         });
         return;
     }
@@ -130,7 +131,8 @@ pub fn run_in_pieces<P: Send>(
                     let next = receive.lock().unwrap_or_else(PoisonError::into_inner).recv();
                     let Ok((index, piece)) = next else { break };
                     checker.claims(&lower(piece));
-                    let claims = std::mem::take(&mut checker.out);
+                    // Severities applied and sorted here, off the thread that hands over.
+                    let claims = with_severities(std::mem::take(&mut checker.out), config);
                     if send_found.send(Found::Claims(index, claims)).is_err() {
                         break;
                     }
@@ -143,7 +145,7 @@ pub fn run_in_pieces<P: Send>(
             let mut index = 0;
             pieces(&mut |piece| {
                 file_wide.file_checks(&outline(&piece));
-                let diagnostics = std::mem::take(&mut file_wide.out);
+                let diagnostics = with_severities(std::mem::take(&mut file_wide.out), config);
                 let _ = send_file_wide.send(Found::FileWide(index, diagnostics));
                 let _ = send.send((index, piece));
                 index += 1;
@@ -179,9 +181,9 @@ impl InOrder {
     fn hand_over(&mut self, found: &mpsc::Receiver<Found>, each: &mut impl FnMut(Vec<Diagnostic>)) {
         loop {
             while self.file_wide.contains_key(&self.next) && self.claims.contains_key(&self.next) {
-                let mut piece = self.file_wide.remove(&self.next).unwrap_or_default();
-                piece.extend(self.claims.remove(&self.next).unwrap_or_default());
-                each(piece);
+                let file_wide = self.file_wide.remove(&self.next).unwrap_or_default();
+                let claims = self.claims.remove(&self.next).unwrap_or_default();
+                each(merge_sorted(file_wide, claims));
                 self.next += 1;
             }
             match found.recv() {
@@ -193,6 +195,42 @@ impl InOrder {
             };
         }
     }
+}
+
+/// Two lists of diagnostics sorted by position as one, `first`'s before `second`'s at the same
+/// position: what a stable sort of the two one after the other gives.
+fn merge_sorted(first: Vec<Diagnostic>, second: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if first.is_empty() {
+        return second;
+    }
+    let key = |d: &Diagnostic| (d.span.start, d.span.end);
+    let mut merged = Vec::with_capacity(first.len() + second.len());
+    let mut second = second.into_iter().peekable();
+    for diagnostic in first {
+        while let Some(next) = second.next_if(|next| key(next) < key(&diagnostic)) {
+            merged.push(next);
+        }
+        merged.push(diagnostic);
+    }
+    merged.extend(second);
+    merged
+}
+
+/// The severities of `config` applied (rules set to `off` dropped), sorted by position.
+pub(crate) fn with_severities(
+    mut diagnostics: Vec<Diagnostic>,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    diagnostics.retain_mut(|d| match config.severity_of(d.rule, d.severity) {
+        Some(severity) => {
+            d.severity = severity;
+            d.shorten_long_words();
+            true
+        }
+        None => false,
+    });
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    diagnostics
 }
 
 /// The diagnostics of [`run_all`] whose span touches `offset`, worked out from the claim (or
@@ -1479,8 +1517,10 @@ impl<'s, 't> Checker<'s, 't> {
         self.line_keys = keys;
     }
 
+    /// A hash of what makes two lines the same: a fast one, as every service line is hashed
+    /// (equal hashes are compared in full by [`Checker::same_line`]).
     fn line_key_hash(&self, line: &Line) -> u64 {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = rustc_hash::FxHasher::default();
         line.from.as_ref().map(|f| self.raw(f)).hash(&mut hasher);
         line.to.as_ref().map(|t| self.raw(t)).hash(&mut hasher);
         for byte in self.raw(&line.code).bytes() {
@@ -1489,7 +1529,7 @@ impl<'s, 't> Checker<'s, 't> {
         // Modifiers in any order: combine their hashes commutatively.
         let mut modifiers = 0u64;
         for modifier in &line.modifiers {
-            let mut one = std::collections::hash_map::DefaultHasher::new();
+            let mut one = rustc_hash::FxHasher::default();
             for byte in self.raw(modifier).bytes() {
                 byte.to_ascii_uppercase().hash(&mut one);
             }

@@ -15,10 +15,14 @@ mod synonyms;
 mod table;
 mod user_files;
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
+
+/// The bundled data's maps (note owners, 7th-character tables): their keys are the bundled
+/// codes, short strings that a fast hash serves better than the default one, at load and at
+/// every look-up.
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 pub use date::{Date, DateError};
 pub use refs::{CodeRange, parse_code_refs, unreadable_code_refs};
@@ -367,14 +371,14 @@ fn bundled() -> &'static Bundled {
 impl Bundled {
     fn load() -> Bundled {
         let notes = Table::new(data_file!("icd10cm-notes.tsv"));
-        let mut notes_by_owner: HashMap<&'static str, Range<usize>> = HashMap::new();
+        let mut notes_by_owner: HashMap<&'static str, Range<usize>> = HashMap::default();
         for row in 0..notes.len() {
             let range = notes_by_owner.entry(notes.key(row)).or_insert(row..row);
             range.end = row + 1;
         }
 
         let seventh_table = Table::new(data_file!("icd10cm-seventh.tsv"));
-        let mut seventh: HashMap<&'static str, Vec<SeventhCharacter>> = HashMap::new();
+        let mut seventh: HashMap<&'static str, Vec<SeventhCharacter>> = HashMap::default();
         for row in 0..seventh_table.len() {
             let character = seventh_table.field(row, 1).chars().next().unwrap_or('?');
             let meaning = seventh_table.field(row, 2);
@@ -597,15 +601,23 @@ impl CodeSets {
     /// `ecodepdx`, `newborn`, `pediatric`, `maternity`, `adult`, `male`, `female`, …). When the
     /// code is not valid on `date`, the flags of its latest window.
     pub fn icd10cm_flags(&self, code: &str, date: Date) -> Vec<&'static str> {
+        let history = self.icd10cm_flag_history(code);
+        let chosen = history.iter().find(|(window, _)| window.contains(date)).or(history.last());
+        chosen.map_or_else(Vec::new, |(_, flags)| flags.clone())
+    }
+
+    /// Each row of the code's validity data, in the data's order: the window and the Medicare
+    /// Code Editor flags in force in it (what [`Self::icd10cm_flags`] chooses from). For a
+    /// caller that asks for the flags of one code on many dates.
+    pub fn icd10cm_flag_history(&self, code: &str) -> Vec<(Window, Vec<&'static str>)> {
         let table = &self.data().cm_validity;
-        let rows = table.rows_with_key(&normalize_code(code));
-        let chosen = rows
-            .clone()
-            .find(|&row| parse_window(table.field(row, 1), table.field(row, 2)).contains(date))
-            .or(rows.last());
-        chosen.map_or_else(Vec::new, |row| {
-            table.field(row, 3).split(',').filter(|flag| !flag.is_empty()).collect()
-        })
+        table
+            .rows_with_key(&normalize_code(code))
+            .map(|row| {
+                let window = parse_window(table.field(row, 1), table.field(row, 2));
+                (window, table.field(row, 3).split(',').filter(|flag| !flag.is_empty()).collect())
+            })
+            .collect()
     }
 
     /// Billable codes below `code` in the current tabular (not the code itself), in code order;

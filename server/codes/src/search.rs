@@ -883,12 +883,21 @@ fn near_misses(
     let bytes = code.as_bytes();
     let mut found: Vec<String> = Vec::new();
     let mut candidate: Vec<u8> = Vec::with_capacity(bytes.len() + 1);
-    let mut try_candidate = |candidate: &[u8]| {
+    // The rows that start with each prefix of the code: an edit at position `i` keeps the
+    // first `i` characters, so its candidate is looked for among the rows of that prefix.
+    let rows_of_prefix: Vec<std::ops::Range<usize>> = match table {
+        Some(table) => (0..=bytes.len()).map(|i| table.rows_with_prefix(&code[..i])).collect(),
+        None => Vec::new(),
+    };
+    // `kept`: how many of the code's first characters the candidate keeps.
+    let mut try_candidate = |candidate: &[u8], kept: usize| {
         if candidate == bytes {
             return;
         }
         let Ok(candidate) = std::str::from_utf8(candidate) else { return };
-        if table.is_some_and(|table| table.find(candidate).is_none()) {
+        if let Some(table) = table
+            && table.find_within(rows_of_prefix[kept].clone(), candidate).is_none()
+        {
             return;
         }
         if let Some(display) = exists(candidate)
@@ -901,13 +910,13 @@ fn near_misses(
         candidate.clear();
         candidate.extend_from_slice(bytes);
         candidate.swap(i, i + 1);
-        try_candidate(&candidate);
+        try_candidate(&candidate, i);
     }
     for i in (0..bytes.len()).rev() {
         candidate.clear();
         candidate.extend_from_slice(&bytes[..i]);
         candidate.extend_from_slice(&bytes[i + 1..]);
-        try_candidate(&candidate);
+        try_candidate(&candidate, i);
     }
     for i in (0..=bytes.len()).rev() {
         for &c in ALPHABET {
@@ -915,7 +924,7 @@ fn near_misses(
             candidate.extend_from_slice(&bytes[..i]);
             candidate.push(c);
             candidate.extend_from_slice(&bytes[i..]);
-            try_candidate(&candidate);
+            try_candidate(&candidate, i);
         }
     }
     for i in (0..bytes.len()).rev() {
@@ -924,7 +933,7 @@ fn near_misses(
                 candidate.clear();
                 candidate.extend_from_slice(bytes);
                 candidate[i] = c;
-                try_candidate(&candidate);
+                try_candidate(&candidate, i);
             }
         }
     }

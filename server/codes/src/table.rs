@@ -120,7 +120,7 @@ impl Table {
     /// Rows whose first column equals `key`.
     pub(crate) fn rows_with_key(&self, key: &str) -> Range<usize> {
         let (key, prefix) = (key.as_bytes(), key_prefix(key.as_bytes()));
-        let start = self.partition(0, |row| self.compare_key(row, key, prefix) == Ordering::Less);
+        let start = self.first_not_below(0..self.len(), key, prefix);
         let end = self.run_end(start, |row| self.compare_key(row, key, prefix) == Ordering::Equal);
         start..end
     }
@@ -128,27 +128,40 @@ impl Table {
     /// Rows whose first column starts with `prefix`.
     pub(crate) fn rows_with_prefix(&self, prefix: &str) -> Range<usize> {
         let (prefix, packed) = (prefix.as_bytes(), key_prefix(prefix.as_bytes()));
-        let start =
-            self.partition(0, |row| self.compare_key(row, prefix, packed) == Ordering::Less);
+        let start = self.first_not_below(0..self.len(), prefix, packed);
         let end = self.run_end(start, |row| self.key_starts_with(row, prefix));
         start..end
     }
 
     /// The first row whose first column equals `key`.
     pub(crate) fn find(&self, key: &str) -> Option<usize> {
-        let (key, prefix) = (key.as_bytes(), key_prefix(key.as_bytes()));
-        let start = self.partition(0, |row| self.compare_key(row, key, prefix) == Ordering::Less);
-        (start < self.len() && self.compare_key(start, key, prefix) == Ordering::Equal)
-            .then_some(start)
+        self.find_within(0..self.len(), key)
     }
 
-    /// The first row from `start` on for which `before` no longer holds (it holds for a
-    /// contiguous run of rows from `start`: rows are sorted by key).
-    fn partition(&self, start: usize, before: impl Fn(usize) -> bool) -> usize {
-        let (mut low, mut high) = (start, self.len());
+    /// [`Self::find`] among the rows `within` only, which must hold every row equal to `key`
+    /// (those of a prefix of `key`, say): a shorter search for many keys of one prefix.
+    pub(crate) fn find_within(&self, within: Range<usize>, key: &str) -> Option<usize> {
+        let (key, prefix) = (key.as_bytes(), key_prefix(key.as_bytes()));
+        let end = within.end.min(self.len());
+        let start = self.first_not_below(within, key, prefix);
+        (start < end && self.compare_key(start, key, prefix) == Ordering::Equal).then_some(start)
+    }
+
+    /// The first row of `within` whose first column does not sort before `key` (whose
+    /// [`key_prefix`] is `prefix`). A key shorter than a prefix (every code) is compared by its
+    /// prefix alone ([`Self::compare_key`]), so the search runs over the array of numbers
+    /// without a call per step.
+    fn first_not_below(&self, within: Range<usize>, key: &[u8], prefix: u64) -> usize {
+        let (mut low, mut high) = (within.start, within.end.min(self.len()));
+        if low >= high {
+            return low.min(high);
+        }
+        if key.len() < 8 {
+            return low + self.key_prefixes[low..high].partition_point(|&row| row < prefix);
+        }
         while low < high {
             let mid = (low + high) / 2;
-            if before(mid) {
+            if self.compare_key(mid, key, prefix) == Ordering::Less {
                 low = mid + 1;
             } else {
                 high = mid;
@@ -251,6 +264,11 @@ mod tests {
             let range = table.rows_with_key(probe);
             assert_eq!(range.clone().collect::<Vec<_>>(), equal, "key {probe}");
             assert_eq!(table.find(probe), equal.first().copied(), "find {probe}");
+            for kept in 0..=probe.len() {
+                let within = table.rows_with_prefix(&probe[..kept]);
+                let found = table.find_within(within, probe);
+                assert_eq!(found, equal.first().copied(), "find {probe} within {kept}");
+            }
             let prefixed: Vec<usize> =
                 (0..keys.len()).filter(|&r| keys[r].starts_with(probe)).collect();
             assert_eq!(

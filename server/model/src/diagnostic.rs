@@ -75,9 +75,8 @@ impl Diagnostic {
 }
 
 fn shorten_in_place(message: &mut String) {
-    // A byte scan, as every diagnostic passes here: words are split at ASCII blanks.
-    let is_blank = |b: &u8| b.is_ascii_whitespace();
-    if message.as_bytes().split(is_blank).all(|word| word.len() <= MESSAGE_WORD_LIMIT) {
+    // Words are split at ASCII blanks; a message is unchanged unless one is too long.
+    if !has_long_word(message.as_bytes()) {
         return;
     }
     let mut shortened = String::with_capacity(MESSAGE_WORD_LIMIT * 4);
@@ -97,6 +96,26 @@ fn shorten_in_place(message: &mut String) {
     }
     shortened.push_str(rest);
     *message = shortened;
+}
+
+/// Whether `bytes` hold a run of non-blank bytes longer than [`MESSAGE_WORD_LIMIT`]. Every
+/// diagnostic passes here, so only a few bytes are read: such a run covers one of the bytes at
+/// `LIMIT`, `2 * LIMIT + 1`, … (they are `LIMIT + 1` apart), and only the words at those are
+/// measured.
+fn has_long_word(bytes: &[u8]) -> bool {
+    let mut probe = MESSAGE_WORD_LIMIT;
+    while probe < bytes.len() {
+        if !bytes[probe].is_ascii_whitespace() {
+            let blank = |b: &u8| b.is_ascii_whitespace();
+            let start = bytes[..probe].iter().rposition(blank).map_or(0, |at| at + 1);
+            let end = bytes[probe..].iter().position(blank).map_or(bytes.len(), |at| probe + at);
+            if end - start > MESSAGE_WORD_LIMIT {
+                return true;
+            }
+        }
+        probe += MESSAGE_WORD_LIMIT + 1;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -121,6 +140,28 @@ mod tests {
         d.shorten_long_words();
         let expected = format!("claim `{}… has no  patient\n", "é".repeat(39));
         assert_eq!(d.message, expected);
+    }
+
+    #[test]
+    fn a_long_word_is_found_wherever_it_lies() {
+        for length in [80, 81, 82, 200] {
+            for before in [0, 1, 40, 79, 80, 81, 82, 161, 162, 300] {
+                for after in [0, 1, 5] {
+                    let text = format!(
+                        "{}{}{}",
+                        "a ".repeat(before / 2),
+                        "x".repeat(length),
+                        " b".repeat(after)
+                    );
+                    let expected = text.split(' ').any(|word| word.len() > MESSAGE_WORD_LIMIT);
+                    assert_eq!(
+                        has_long_word(text.as_bytes()),
+                        expected,
+                        "{length} {before} {after}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

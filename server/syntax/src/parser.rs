@@ -70,7 +70,8 @@ pub(crate) fn parse_with<'t>(
     // A byte-order mark is not part of the first keyword.
     let mut start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     while start < text.len() {
-        let end = text[start..].find('\n').map_or(text.len(), |at| start + at);
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |at| start + at);
         parser.line(start, end);
         start = end + 1;
         if parser.file.blocks.len() >= blocks_per_piece {

@@ -75,26 +75,43 @@ pub(super) mod flag {
         (MATERNITY, "maternity"),
         (ADULT, "adult"),
     ];
+
+    /// The bits of the flags named (other names have none).
+    pub fn bits(names: &[&str]) -> u16 {
+        names.iter().fold(0, |bits, name| {
+            bits | match *name {
+                "manifestation" => MANIFESTATION,
+                "unacceptable" => UNACCEPTABLE,
+                "newborn" => NEWBORN,
+                "pediatric" => PEDIATRIC,
+                "maternity" => MATERNITY,
+                "adult" => ADULT,
+                "male" => MALE,
+                "female" => FEMALE,
+                _ => 0,
+            }
+        })
+    }
 }
 
 /// An ICD-10-CM code text as looked up once.
 #[derive(Debug)]
-struct CmEntry {
+struct CmEntry<'s> {
     /// Undotted, upper case.
     norm: String,
     /// Dotted, upper case.
     canonical: String,
-    state: CmState,
+    state: CmState<'s>,
 }
 
 #[derive(Debug)]
-enum CmState {
+enum CmState<'s> {
     Malformed,
     Missing,
-    Known { kind: CmKind, windows: Vec<Window>, user: bool, title: String },
+    Known { kind: CmKind, windows: Vec<Window>, user: bool, title: &'s str },
 }
 
-impl CmEntry {
+impl CmEntry<'_> {
     fn billable_on(&self, date: Date) -> bool {
         match &self.state {
             CmState::Known { user: true, kind, .. } => *kind == CmKind::Billable,
@@ -114,9 +131,10 @@ struct PlainEntry {
 
 pub(super) struct Codes<'s, 't> {
     pub sets: &'s CodeSets,
-    cm: HashMap<&'t str, CmEntry>,
+    cm: HashMap<&'t str, CmEntry<'s>>,
     cm_verdicts: HashMap<(&'t str, Date), Verdict>,
-    flags: HashMap<(&'t str, Date), u16>,
+    /// Per dx text: each window of its validity data with its MCE flags as bits.
+    flags: HashMap<&'t str, Vec<(Window, u16)>>,
     /// Per code text: the Excludes1 ranges of its category (shared) and of its own notes.
     excludes: HashMap<&'t str, (Rc<ExcludesRanges>, ExcludesRanges)>,
     /// Per category (undotted): the Excludes1 ranges of its chapter, section and itself.
@@ -180,7 +198,7 @@ impl<'s, 't> Codes<'s, 't> {
 
     // ----- ICD-10-CM -----
 
-    fn cm_entry(&mut self, text: &'t str) -> &CmEntry {
+    fn cm_entry(&mut self, text: &'t str) -> &CmEntry<'s> {
         let sets = self.sets;
         self.cm.entry(text).or_insert_with(|| {
             let norm = normalize_code(text);
@@ -193,7 +211,7 @@ impl<'s, 't> Codes<'s, 't> {
                         kind: found.kind,
                         windows: sets.icd10cm_windows(&found),
                         user: found.from_user_file,
-                        title: found.title.to_string(),
+                        title: found.title,
                     },
                     None => CmState::Missing,
                 }
@@ -228,29 +246,20 @@ impl<'s, 't> Codes<'s, 't> {
         verdict
     }
 
-    /// The MCE flags of a dx on a date, as bits of [`flag`].
+    /// The MCE flags of a dx on a date, as bits of [`flag`]: those of the first window of its
+    /// validity data that holds the date, else of its last (as [`CodeSets::icd10cm_flags`]).
+    /// The data is read once per code text: a file's dates are many, each code's windows few.
     pub fn cm_flags(&mut self, text: &'t str, date: Date) -> u16 {
-        if let Some(flags) = self.flags.get(&(text, date)) {
-            return *flags;
+        if !self.flags.contains_key(text) {
+            let sets = self.sets;
+            let norm = &self.cm_entry(text).norm;
+            let history = sets.icd10cm_flag_history(norm);
+            let bits = history.into_iter().map(|(window, names)| (window, flag::bits(&names)));
+            self.flags.insert(text, bits.collect());
         }
-        let sets = self.sets;
-        let norm = &self.cm_entry(text).norm;
-        let mut bits = 0;
-        for name in sets.icd10cm_flags(norm, date) {
-            bits |= match name {
-                "manifestation" => flag::MANIFESTATION,
-                "unacceptable" => flag::UNACCEPTABLE,
-                "newborn" => flag::NEWBORN,
-                "pediatric" => flag::PEDIATRIC,
-                "maternity" => flag::MATERNITY,
-                "adult" => flag::ADULT,
-                "male" => flag::MALE,
-                "female" => flag::FEMALE,
-                _ => 0,
-            };
-        }
-        self.flags.insert((text, date), bits);
-        bits
+        let history = &self.flags[text];
+        let chosen = history.iter().find(|(window, _)| window.contains(date)).or(history.last());
+        chosen.map_or(0, |&(_, bits)| bits)
     }
 
     /// The Excludes1 note of `text`'s code that names `other` (undotted), if any: the most
@@ -455,7 +464,7 @@ fn valid_quarterly(windows: &[Window], date: Date) -> bool {
             && windows.first().is_some_and(|w| w.start <= quarterly_history_start()))
 }
 
-fn cm_judge(sets: &CodeSets, text: &str, entry: &CmEntry, date: Date) -> Verdict {
+fn cm_judge(sets: &CodeSets, text: &str, entry: &CmEntry<'_>, date: Date) -> Verdict {
     let norm = entry.norm.as_str();
     let error = |rule, message| problem(rule, Severity::Error, message);
     let found = match &entry.state {

@@ -121,7 +121,10 @@ fn push_number(out: &mut String, mut n: usize) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+    // Each digit pushed as it is: no UTF-8 check of the buffer.
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
 }
 
 /// One diagnostic as a compiler prints it:
@@ -281,7 +284,8 @@ fn excerpt(
 ) -> (std::borrow::Cow<'_, str>, usize) {
     // Only the characters around the span are looked at, never the whole line: a one-line 837
     // with thousands of diagnostics would otherwise be read once per diagnostic.
-    if source.chars().nth(EXCERPT_FROM).is_none() {
+    // A line of at most that many bytes has at most that many characters.
+    if source.len() <= EXCERPT_FROM || source.chars().nth(EXCERPT_FROM).is_none() {
         return (std::borrow::Cow::Borrowed(source), column);
     }
     let (before, after) = source.split_at(at);
