@@ -4,9 +4,10 @@
     python bench_spark.py DIR TODAY RUNS
 
 Prints one JSON object: per stage the wall seconds (median of RUNS) and the CPU seconds of
-the whole Spark process tree (the JVM, its Python workers and what they reaped), and the CPU
-seconds and peak memory of checking the same files in this process without Spark (the Rust
-check itself, and what a Python worker holds).
+the whole Spark process tree (this driver, the JVM, its Python workers and what they reaped),
+and the CPU seconds and peak memory of checking the same files in this process without Spark
+(what a worker does with each file: the Rust check and its rows as Arrow batches; and what a
+Python worker holds).
 """
 
 import json
@@ -21,6 +22,7 @@ os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 from pyspark.sql import SparkSession  # noqa: E402
+from pyspark.sql.pandas.types import to_arrow_schema  # noqa: E402
 
 import claimls._claimls as native  # noqa: E402
 import claimls.spark  # noqa: E402
@@ -51,12 +53,14 @@ def tree_cpu(root):
 
 
 def measure(spark, jvm, runs, job):
+    """Wall and CPU seconds of `job`, median of `runs`: the CPU of the JVM, its Python
+    workers and this driver."""
     walls, cpus = [], []
     for _ in range(runs):
-        cpu, started = tree_cpu(jvm), time.perf_counter()
+        cpu, started = tree_cpu(jvm) + time.process_time(), time.perf_counter()
         job()
         walls.append(time.perf_counter() - started)
-        cpus.append(tree_cpu(jvm) - cpu)
+        cpus.append(tree_cpu(jvm) + time.process_time() - cpu)
     return {"wall_s": statistics.median(walls), "cpu_s": statistics.median(cpus)}
 
 
@@ -70,9 +74,10 @@ def main():
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.memory", "2g")
         .config("spark.ui.showConsoleProgress", "false")
-        # One file per task, so both cores get files.
-        .config("spark.sql.files.maxPartitionBytes", "1")
-        .config("spark.sql.files.openCostInBytes", "1")
+        # Spark's own file splits: local[2] packs the 8 files into 2 tasks, one per core, as
+        # a job over many files gets tasks of up to 128 MB. One task per file would cost
+        # each task a Python worker's set-up (0.2 CPU-s on Python < 3.13: the worker's
+        # importlib.invalidate_caches() re-reads pyspark.zip's directory, cpython#103200).
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -105,10 +110,13 @@ def main():
     }
     spark.stop()
 
-    # The Rust check alone: the same files through the same call, no Spark.
+    # The check alone: the same files through what a worker does with each (the Rust check,
+    # its rows as Arrow batches), no Spark.
+    schema = to_arrow_schema(claimls.spark.DIAGNOSTIC_SCHEMA)
     cpu = time.process_time()
     for path in sorted(pathlib.Path(directory).iterdir()):
-        native.diagnostic_rows(path.read_bytes(), str(path), today=today)
+        for columns in native.diagnostic_batches(path.read_bytes(), str(path), today=today):
+            claimls.spark._record_batch(columns, schema)
     stages["check_alone"] = {
         "cpu_s": time.process_time() - cpu,
         # What one Python worker holds at its peak: the interpreter, pyarrow, the index, one

@@ -1,9 +1,11 @@
 //! Spark throughput: claims per second through `claimls.spark.check_files` in `local[2]`
 //! against `claimls check` on the same generated 837P files (40 MB in 8 files; the smoke run
 //! 2 files of 100 kB), per core, and how Spark's cost splits: reading the files (`binaryFile`),
-//! handing them to the Python workers (Arrow), checking (the Rust check alone), and the rest
-//! (Spark's overhead). CPU seconds are the whole process tree's (the CLI with its threads;
-//! the JVM with its Python workers), so "per core" holds on a busy machine too.
+//! handing them to the Python workers (Arrow, and each task's set-up in a worker), checking
+//! (what a worker does with each file, without Spark: the Rust check and its rows as Arrow
+//! batches), and the rest (Spark's overhead). CPU seconds are the whole process tree's (the
+//! CLI with its threads; the driver, the JVM and its Python workers), so "per core" holds on
+//! a busy machine too. Spark splits the files as it does by default (2 tasks in `local[2]`).
 //!
 //! It runs `server/python/bench_spark.py` with the venv `server/python/test.sh` makes (the
 //! wheel installed); without that venv it is skipped, and says so in results.json.
@@ -172,7 +174,8 @@ fn table(spark: &Value) -> String {
     }
     out.push_str(&format!(
         "Spark takes {:.2}× the CLI's CPU time; its CPU seconds: reading {:.2}, handing over \
-         (Arrow) {:.2}, checking {:.2}, Spark overhead {:.2}; a Python worker peaks at {:.0} MB\n",
+         (Arrow, task set-up) {:.2}, checking {:.2}, Spark overhead {:.2}; a Python worker peaks \
+         at {:.0} MB\n",
         number("/spark_cpu_over_cli"),
         number("/split_cpu_s/reading"),
         number("/split_cpu_s/hand_over"),

@@ -9,11 +9,14 @@
 //! codes crate keeps it in a static), and the code sets with a user's code files once per set
 //! of files. Bad arguments raise `TypeError` (by PyO3) or `ValueError`; nothing is logged.
 
+mod arrow;
+
 use std::collections::HashMap;
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use arrow::{Batches, Ints, StringLists, Strings};
 use claimls::analysis;
 use claimls::cli::output::{self, LineMap};
 use claimls_analysis::config::{self, Config};
@@ -22,7 +25,7 @@ use claimls_analysis::{Diagnostic, Language, Severity, Span};
 use claimls_codes::{CodeSets, Date};
 use pyo3::exceptions::{PyKeyError, PyOSError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple};
 
 /// The settings of one call: `config` (the text of a `claimls.toml`; a bad one is a
 /// `ValueError`) or else the defaults, with `today` on top.
@@ -221,123 +224,146 @@ fn check_with_claims(
 
 /// One file of a Spark batch checked (by its extension, else its content, as the CLI
 /// chooses): its text and what was found, or why it is not a claim or order file's text.
+/// `content` is borrowed from the Python `bytes` (PyO3 would build a `Vec<u8>` from one
+/// element at a time: a quarter of the check's instructions); one copy makes it the text.
 fn check_content(
     py: Python<'_>,
-    content: Vec<u8>,
+    content: &[u8],
     path: &str,
     today: Option<&str>,
     config: Option<&str>,
 ) -> PyResult<Result<(String, Checked), String>> {
     let settings = settings(config, today)?;
     let sets = code_sets(py, &settings)?;
-    Ok(claimls::cli::text_of_bytes(content).map(|text| {
+    Ok(claimls::cli::text_of_bytes(content.to_vec()).map(|text| {
         let language = Language::of_file(Path::new(path), &text);
         let checked = py.allow_threads(|| check_with_claims(&text, language, &sets, &settings));
         (text, checked)
     }))
 }
 
-/// The Spark rows of one file's diagnostics, as columns (the names are `claimls.spark`'s
-/// schema). A file that cannot be read as text gets one row: no rule, the reason as message.
+/// The Spark rows of one file's diagnostics, as Arrow batches (see [`arrow`]; the columns
+/// are `claimls.spark`'s schema). A file that cannot be read as text gets one row: no rule,
+/// the reason as message.
 #[pyfunction]
-#[pyo3(signature = (content, path, *, today=None, config=None))]
-fn diagnostic_rows<'py>(
+#[pyo3(signature = (content, path, *, today=None, config=None, batch_bytes=arrow::BATCH_BYTES))]
+fn diagnostic_batches<'py>(
     py: Python<'py>,
-    content: Vec<u8>,
+    content: &[u8],
     path: &str,
     today: Option<&str>,
     config: Option<&str>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let mut columns = Columns::default();
+    batch_bytes: usize,
+) -> PyResult<Vec<Vec<Bound<'py, PyTuple>>>> {
+    let mut batches = Batches::<DiagnosticColumns>::new(py, batch_bytes);
     match check_content(py, content, path, today, config)? {
-        Err(reason) => columns.unreadable(reason),
+        Err(reason) => batches.row()?.unreadable(path, &reason),
         Ok((text, checked)) => {
             let map = LineMap::new(&text);
             for (diagnostic, claim) in &checked.diagnostics {
                 let claim = claim.map(|i| &checked.claims[i]);
-                columns.push(&map, diagnostic, claim);
+                batches.row()?.push(path, &map, diagnostic, claim);
             }
         }
     }
-    columns.into_dict(py, path)
+    batches.finish()
 }
 
 /// Diagnostic rows, column by column.
 #[derive(Default)]
-struct Columns {
-    line: Vec<Option<usize>>,
-    column: Vec<Option<usize>>,
-    end_line: Vec<Option<usize>>,
-    end_column: Vec<Option<usize>>,
-    severity: Vec<&'static str>,
-    rule: Vec<Option<&'static str>>,
-    message: Vec<String>,
-    claim_id: Vec<Option<String>>,
-    hl: Vec<Option<String>>,
+struct DiagnosticColumns {
+    path: Strings,
+    line: Ints,
+    column: Ints,
+    end_line: Ints,
+    end_column: Ints,
+    severity: Strings,
+    rule: Strings,
+    message: Strings,
+    claim_id: Strings,
+    hl: Strings,
 }
 
-impl Columns {
-    fn push(&mut self, map: &LineMap<'_>, diagnostic: &Diagnostic, claim: Option<&ClaimRef>) {
+impl DiagnosticColumns {
+    fn push(
+        &mut self,
+        path: &str,
+        map: &LineMap<'_>,
+        diagnostic: &Diagnostic,
+        claim: Option<&ClaimRef>,
+    ) {
         let (line, column) = map.position(diagnostic.span.start);
         let (end_line, end_column) = map.position(diagnostic.span.end);
+        self.path.push(Some(path));
         self.line.push(Some(line));
         self.column.push(Some(column));
         self.end_line.push(Some(end_line));
         self.end_column.push(Some(end_column));
-        self.severity.push(diagnostic.severity.as_str());
+        self.severity.push(Some(diagnostic.severity.as_str()));
         self.rule.push(Some(diagnostic.rule));
-        self.message.push(diagnostic.message.clone());
-        self.claim_id.push(claim.and_then(|c| c.id.clone()));
-        self.hl.push(claim.and_then(|c| c.level.clone()));
+        self.message.push(Some(&diagnostic.message));
+        self.claim_id.push(claim.and_then(|c| c.id.as_deref()));
+        self.hl.push(claim.and_then(|c| c.level.as_deref()));
     }
 
-    fn unreadable(&mut self, reason: String) {
+    fn unreadable(&mut self, path: &str, reason: &str) {
+        self.path.push(Some(path));
         self.line.push(None);
         self.column.push(None);
         self.end_line.push(None);
         self.end_column.push(None);
-        self.severity.push(Severity::Error.as_str());
+        self.severity.push(Some(Severity::Error.as_str()));
         self.rule.push(None);
-        self.message.push(reason);
+        self.message.push(Some(reason));
         self.claim_id.push(None);
         self.hl.push(None);
     }
+}
 
-    fn into_dict<'py>(self, py: Python<'py>, path: &str) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        dict.set_item("path", vec![path; self.line.len()])?;
-        dict.set_item("line", self.line)?;
-        dict.set_item("column", self.column)?;
-        dict.set_item("end_line", self.end_line)?;
-        dict.set_item("end_column", self.end_column)?;
-        dict.set_item("severity", self.severity)?;
-        dict.set_item("rule", self.rule)?;
-        dict.set_item("message", self.message)?;
-        dict.set_item("claim_id", self.claim_id)?;
-        dict.set_item("hl", self.hl)?;
-        Ok(dict)
+impl arrow::Columns for DiagnosticColumns {
+    fn bytes(&self) -> usize {
+        [&self.path, &self.severity, &self.rule, &self.message, &self.claim_id, &self.hl]
+            .iter()
+            .map(|strings| strings.bytes())
+            .sum()
+    }
+
+    fn into_python(self, py: Python<'_>) -> PyResult<Vec<Bound<'_, PyTuple>>> {
+        Ok(vec![
+            self.path.into_python(py)?,
+            self.line.into_python(py)?,
+            self.column.into_python(py)?,
+            self.end_line.into_python(py)?,
+            self.end_column.into_python(py)?,
+            self.severity.into_python(py)?,
+            self.rule.into_python(py)?,
+            self.message.into_python(py)?,
+            self.claim_id.into_python(py)?,
+            self.hl.into_python(py)?,
+        ])
     }
 }
 
-/// The Spark rows of one file's 837 claims, as columns: each claim's `CLM01`, its HL, its
-/// total (`CLM02`), its errors and warnings and the rules that fired in it (each once, in the
-/// order found). A file that is not an 837 has none.
+/// The Spark rows of one file's 837 claims, as Arrow batches (see [`arrow`]): each claim's
+/// `CLM01`, its HL, its total (`CLM02`), its errors and warnings and the rules that fired in
+/// it (each once, in the order found). A file that is not an 837 has none.
 #[pyfunction]
-#[pyo3(signature = (content, path, *, today=None, config=None))]
-fn claim_rows<'py>(
+#[pyo3(signature = (content, path, *, today=None, config=None, batch_bytes=arrow::BATCH_BYTES))]
+fn claim_batches<'py>(
     py: Python<'py>,
-    content: Vec<u8>,
+    content: &[u8],
     path: &str,
     today: Option<&str>,
     config: Option<&str>,
-) -> PyResult<Bound<'py, PyDict>> {
+    batch_bytes: usize,
+) -> PyResult<Vec<Vec<Bound<'py, PyTuple>>>> {
     let checked = match check_content(py, content, path, today, config)? {
         Ok((_, checked)) => checked,
         Err(_) => Checked { diagnostics: Vec::new(), claims: Vec::new() },
     };
     let count = checked.claims.len();
-    let mut errors = vec![0u32; count];
-    let mut warnings = vec![0u32; count];
+    let mut errors = vec![0usize; count];
+    let mut warnings = vec![0usize; count];
     let mut rules: Vec<Vec<&'static str>> = vec![Vec::new(); count];
     for (diagnostic, claim) in &checked.diagnostics {
         let Some(i) = *claim else { continue };
@@ -350,15 +376,52 @@ fn claim_rows<'py>(
             rules[i].push(diagnostic.rule);
         }
     }
-    let dict = PyDict::new(py);
-    dict.set_item("path", vec![path; count])?;
-    dict.set_item("claim_id", checked.claims.iter().map(|c| c.id.clone()).collect::<Vec<_>>())?;
-    dict.set_item("hl", checked.claims.iter().map(|c| c.level.clone()).collect::<Vec<_>>())?;
-    dict.set_item("total", checked.claims.iter().map(|c| c.total.clone()).collect::<Vec<_>>())?;
-    dict.set_item("errors", errors)?;
-    dict.set_item("warnings", warnings)?;
-    dict.set_item("rules", rules)?;
-    Ok(dict)
+    let mut batches = Batches::<ClaimColumns>::new(py, batch_bytes);
+    for (i, claim) in checked.claims.iter().enumerate() {
+        let row = batches.row()?;
+        row.path.push(Some(path));
+        row.claim_id.push(claim.id.as_deref());
+        row.hl.push(claim.level.as_deref());
+        row.total.push(claim.total.as_deref());
+        row.errors.push(Some(errors[i]));
+        row.warnings.push(Some(warnings[i]));
+        row.rules.push(rules[i].iter().copied());
+    }
+    batches.finish()
+}
+
+/// Claim rows, column by column.
+#[derive(Default)]
+struct ClaimColumns {
+    path: Strings,
+    claim_id: Strings,
+    hl: Strings,
+    total: Strings,
+    errors: Ints,
+    warnings: Ints,
+    rules: StringLists,
+}
+
+impl arrow::Columns for ClaimColumns {
+    fn bytes(&self) -> usize {
+        self.path.bytes()
+            + self.claim_id.bytes()
+            + self.hl.bytes()
+            + self.total.bytes()
+            + self.rules.bytes()
+    }
+
+    fn into_python(self, py: Python<'_>) -> PyResult<Vec<Bound<'_, PyTuple>>> {
+        Ok(vec![
+            self.path.into_python(py)?,
+            self.claim_id.into_python(py)?,
+            self.hl.into_python(py)?,
+            self.total.into_python(py)?,
+            self.errors.into_python(py)?,
+            self.warnings.into_python(py)?,
+            self.rules.into_python(py)?,
+        ])
+    }
 }
 
 /// Raises what a check with these settings would raise (`claimls.spark` asks on the driver).
@@ -433,8 +496,8 @@ fn _claimls(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add_function(wrap_pyfunction!(check_json, module)?)?;
     module.add_function(wrap_pyfunction!(check_file_json, module)?)?;
-    module.add_function(wrap_pyfunction!(diagnostic_rows, module)?)?;
-    module.add_function(wrap_pyfunction!(claim_rows, module)?)?;
+    module.add_function(wrap_pyfunction!(diagnostic_batches, module)?)?;
+    module.add_function(wrap_pyfunction!(claim_batches, module)?)?;
     module.add_function(wrap_pyfunction!(is_claim_file, module)?)?;
     module.add_function(wrap_pyfunction!(check_settings, module)?)?;
     module.add_function(wrap_pyfunction!(lookup, module)?)?;

@@ -115,3 +115,34 @@ def test_bad_arguments_fail_on_the_driver(spark):
         claimls.spark.check_files(spark, str(EXAMPLES), today="2026-02-30")
     with pytest.raises(ValueError):
         claimls.spark.claims(spark, str(EXAMPLES), config="rules = 1")
+
+
+@pytest.mark.parametrize(
+    "native, schema",
+    [
+        (claimls.spark._claimls.diagnostic_batches, claimls.spark.DIAGNOSTIC_SCHEMA),
+        (claimls.spark._claimls.claim_batches, claimls.spark.CLAIM_SCHEMA),
+    ],
+    ids=["diagnostics", "claims"],
+)
+def test_rows_are_cut_into_batches_that_add_up(generated_837, native, schema):
+    # The native module cuts a file's rows into Arrow batches by their bytes of text (so an
+    # offset fits 32 bits); small batches hold the same rows, in the same order, as one.
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    arrow_schema = to_arrow_schema(schema)
+    content, path = generated_837.read_bytes(), str(generated_837)
+
+    def rows(**limit):
+        batches = [
+            claimls.spark._record_batch(columns, arrow_schema)
+            for columns in native(content, path, today=TODAY, **limit)
+        ]
+        for batch in batches:
+            batch.validate(full=True)
+        return len(batches), [row for batch in batches for row in batch.to_pylist()]
+
+    whole, expected = rows()
+    cut, found = rows(batch_bytes=2_000)
+    assert whole == 1 and cut > 10
+    assert found == expected and len(expected) > 500

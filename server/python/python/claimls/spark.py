@@ -4,8 +4,9 @@ Files are read with Spark's `binaryFile` source (a directory is searched, and on
 `claimls check` would check there are checked: by extension) and checked with `mapInArrow`:
 each executor's Python worker imports the native module once, so the code-set index is
 loaded once per worker process, and each file is checked whole by the Rust crates (with the
-GIL released). A file that is not UTF-8 text, is binary or is empty gets one row with no rule
-and the reason as message. Nothing of the documents is logged.
+GIL released), which build its rows as Arrow buffers: no row becomes Python objects. A file
+that is not UTF-8 text, is binary or is empty gets one row with no rule and the reason as
+message. Nothing of the documents is logged.
 """
 
 import pyarrow as pa
@@ -45,8 +46,8 @@ def _files(spark, paths):
     )
 
 
-def _map(rows_of_file, schema):
-    """A mapInArrow function: every claim file of each batch through `rows_of_file`."""
+def _map(batches_of_file, schema):
+    """A mapInArrow function: every claim file of each batch through `batches_of_file`."""
     arrow_schema = to_arrow_schema(schema)
 
     def each_batch(batches):
@@ -56,10 +57,28 @@ def _map(rows_of_file, schema):
             for i, path in enumerate(paths):
                 if not _claimls.is_claim_file(path):
                     continue
-                columns = rows_of_file(contents[i].as_py(), path)
-                yield pa.RecordBatch.from_pydict(columns, schema=arrow_schema)
+                for columns in batches_of_file(contents[i].as_py(), path):
+                    yield _record_batch(columns, arrow_schema)
 
     return each_batch
+
+
+def _record_batch(columns, arrow_schema):
+    """A batch of rows the native module built as Arrow buffers, a list of columns
+    `(length, [buffer, ...], [child column, ...])`, as a pyarrow RecordBatch (the buffers are
+    wrapped, not copied)."""
+    arrays = [_array(field.type, column) for field, column in zip(arrow_schema, columns)]
+    return pa.RecordBatch.from_arrays(arrays, schema=arrow_schema)
+
+
+def _array(arrow_type, column):
+    length, buffers, children = column
+    return pa.Array.from_buffers(
+        arrow_type,
+        length,
+        [pa.py_buffer(buffer) for buffer in buffers],
+        children=[_array(arrow_type.value_type, child) for child in children],
+    )
 
 
 def check_files(spark, paths, *, today=None, config=None):
@@ -70,10 +89,10 @@ def check_files(spark, paths, *, today=None, config=None):
     """
     _check_arguments(today, config)
 
-    def rows(content, path):
-        return _claimls.diagnostic_rows(content, path, today=today, config=config)
+    def batches(content, path):
+        return _claimls.diagnostic_batches(content, path, today=today, config=config)
 
-    return _files(spark, paths).mapInArrow(_map(rows, DIAGNOSTIC_SCHEMA), DIAGNOSTIC_SCHEMA)
+    return _files(spark, paths).mapInArrow(_map(batches, DIAGNOSTIC_SCHEMA), DIAGNOSTIC_SCHEMA)
 
 
 def claims(spark, paths, *, today=None, config=None):
@@ -81,10 +100,10 @@ def claims(spark, paths, *, today=None, config=None):
     and warnings it has and which rules fired (see CLAIM_SCHEMA)."""
     _check_arguments(today, config)
 
-    def rows(content, path):
-        return _claimls.claim_rows(content, path, today=today, config=config)
+    def batches(content, path):
+        return _claimls.claim_batches(content, path, today=today, config=config)
 
-    return _files(spark, paths).mapInArrow(_map(rows, CLAIM_SCHEMA), CLAIM_SCHEMA)
+    return _files(spark, paths).mapInArrow(_map(batches, CLAIM_SCHEMA), CLAIM_SCHEMA)
 
 
 def _check_arguments(today, config):
