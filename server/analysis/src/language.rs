@@ -2,6 +2,7 @@
 //! to the claim model. Everything after the model (the rules, hover, inlay hints, navigation)
 //! is the same for every syntax.
 
+use std::collections::VecDeque;
 use std::path::Path;
 
 use claimls_model::{Diagnostic, Document, Naming};
@@ -110,21 +111,65 @@ pub(crate) fn pieces<C>(
     problems: Vec<Diagnostic>,
     claims_per_piece: usize,
     start: impl Fn(&C) -> usize,
-    mut each: impl FnMut(Vec<C>, Vec<Diagnostic>),
+    each: impl FnMut(Vec<C>, Vec<Diagnostic>),
 ) {
-    let mut problems = problems.into_iter().peekable();
-    let mut claims = claims.into_iter().peekable();
-    loop {
-        let piece_claims: Vec<_> = claims.by_ref().take(claims_per_piece.max(1)).collect();
-        let boundary = claims.peek().map(&start);
-        let mut piece_problems = Vec::new();
-        while let Some(problem) = problems.next_if(|p| boundary.is_none_or(|b| p.span.start < b)) {
-            piece_problems.push(problem);
+    let mut pieces = Pieces::new(claims_per_piece, start, each);
+    pieces.push(claims, problems);
+    pieces.finish();
+}
+
+/// [`pieces`] for a document made a stretch at a time (an HL7 file parsed a few messages at a
+/// time): each [`Pieces::push`] adds the claims and problems of the next stretch of the text,
+/// [`Pieces::finish`] hands over the rest; `each` gets the same pieces as from [`pieces`] of
+/// everything pushed.
+pub(crate) struct Pieces<C, S, E> {
+    claims_per_piece: usize,
+    start: S,
+    each: E,
+    claims: VecDeque<C>,
+    problems: VecDeque<Diagnostic>,
+}
+
+impl<C, S: Fn(&C) -> usize, E: FnMut(Vec<C>, Vec<Diagnostic>)> Pieces<C, S, E> {
+    pub(crate) fn new(claims_per_piece: usize, start: S, each: E) -> Self {
+        Pieces {
+            claims_per_piece: claims_per_piece.max(1),
+            start,
+            each,
+            claims: VecDeque::new(),
+            problems: VecDeque::new(),
         }
-        let last = boundary.is_none();
-        each(piece_claims, piece_problems);
-        if last {
-            return;
+    }
+
+    /// Adds the next claims and problems (sorted, and after those pushed before), and hands
+    /// over every piece whose end is known (the next claim is there).
+    pub(crate) fn push(&mut self, claims: Vec<C>, problems: Vec<Diagnostic>) {
+        self.claims.extend(claims);
+        self.problems.extend(problems);
+        while let Some(next) = self.claims.get(self.claims_per_piece) {
+            let boundary = (self.start)(next);
+            self.hand_over(self.claims_per_piece, Some(boundary));
         }
+    }
+
+    /// Hands over the last piece (one, even of nothing, when nothing was pushed).
+    pub(crate) fn finish(mut self) {
+        self.hand_over(self.claims.len(), None);
+    }
+
+    /// The next `count` claims, with the problems before `boundary` (all of them at the end).
+    fn hand_over(&mut self, count: usize, boundary: Option<usize>) {
+        let claims = self.claims.drain(..count).collect();
+        let before = match boundary {
+            // The problems up to the first at or after the boundary.
+            Some(boundary) => self
+                .problems
+                .iter()
+                .position(|p| p.span.start >= boundary)
+                .unwrap_or(self.problems.len()),
+            None => self.problems.len(),
+        };
+        let problems = self.problems.drain(..before).collect();
+        (self.each)(claims, problems);
     }
 }
