@@ -37,6 +37,9 @@ pub struct BenchArguments {
     /// Skip the Spark throughput (`xtask/src/spark.rs`).
     #[arg(long)]
     no_spark: bool,
+    /// Measure only this part and print its table (results.json is not written).
+    #[arg(long, value_parser = ["adversarial"])]
+    only: Option<String>,
 }
 
 /// How much to measure.
@@ -106,6 +109,11 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
     };
     let machine = machine();
     eprintln!("machine: {}", machine_line(&machine));
+    if arguments.only.is_some() {
+        let adversarial = adversarial::measure(&binary, &corpus_dir, TODAY, arguments.smoke)?;
+        print!("{}", adversarial::table(&adversarial));
+        return Ok(());
+    }
 
     // The corpus: every size of the batch check and both documents of the server.
     std::fs::write(corpus_dir.join("claimls.toml"), corpus::config_toml())
@@ -828,10 +836,12 @@ fn targets(results: &Value) -> Value {
         // CPU time: one block is checked on one thread, and the wall time of a loaded machine
         // says more about the machine.
         let seconds = case["cpu_s"].as_f64().unwrap_or(f64::NAN);
-        let rss = case["extra_rss_to_file"].as_f64().unwrap_or(f64::NAN);
+        // Per MB of the file and of its report: a 3 KB order with 10,240 Excludes1 pairs has a
+        // 6 MB report to make, and its diagnostics are held until they are sorted.
+        let rss = case["extra_rss_to_file_and_report"].as_f64().unwrap_or(f64::NAN);
         list.push((format!("adversarial, {name}: check, CPU time"), "≤", 1.0, seconds, "s"));
         list.push((
-            format!("adversarial, {name}: RSS beyond the start-up's / file"),
+            format!("adversarial, {name}: RSS beyond the start-up's / (file + report)"),
             "≤",
             4.0,
             rss,
@@ -925,7 +935,18 @@ fn missing_fields(results: &Value) -> Result<(), String> {
             ][..],
         ),
         ("formats/growth", &["exponent"][..]),
-        ("adversarial/cases", &["mb", "check_s", "cpu_s", "peak_rss_mb", "extra_rss_to_file"][..]),
+        (
+            "adversarial/cases",
+            &[
+                "mb",
+                "check_s",
+                "cpu_s",
+                "peak_rss_mb",
+                "report_mb",
+                "extra_rss_to_file",
+                "extra_rss_to_file_and_report",
+            ][..],
+        ),
         (
             "editor",
             &[
