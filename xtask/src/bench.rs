@@ -37,9 +37,20 @@ pub struct BenchArguments {
     /// Skip the Spark throughput (`xtask/src/spark.rs`).
     #[arg(long)]
     no_spark: bool,
-    /// Measure only this part and print its table (results.json is not written).
-    #[arg(long, value_parser = ["adversarial"])]
-    only: Option<String>,
+    /// Measure only this section (its table on stdout, its results in
+    /// `target/bench/results-<section>.json`; `results.json` is left as it is).
+    #[arg(long, value_enum)]
+    only: Option<Only>,
+}
+
+/// A section [`BenchArguments::only`] can run alone.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Only {
+    /// Editor latency over stdio for every format (`editor.rs`).
+    Editor,
+    /// Adversarial scaling (`adversarial.rs`): its table only (the files stay in
+    /// `target/bench/corpus`).
+    Adversarial,
 }
 
 /// How much to measure.
@@ -109,9 +120,32 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
     };
     let machine = machine();
     eprintln!("machine: {}", machine_line(&machine));
-    if arguments.only.is_some() {
+    let editor_counts = crate::editor::Counts {
+        requests: plan.requests / 2,
+        edits: plan.edits / 2,
+        debounced_edits: plan.debounced_edits / 2,
+    };
+    if let Some(Only::Adversarial) = arguments.only {
         let adversarial = adversarial::measure(&binary, &corpus_dir, TODAY, arguments.smoke)?;
         print!("{}", adversarial::table(&adversarial));
+        return Ok(());
+    }
+    if let Some(Only::Editor) = arguments.only {
+        std::fs::write(corpus_dir.join("claimls.toml"), corpus::config_toml())
+            .map_err(|e| e.to_string())?;
+        let editor = editor::measure(
+            &binary,
+            &corpus_dir,
+            plan.document_lines,
+            plan.editor_mb,
+            &editor_counts,
+        )?;
+        let results = json!({ "command": "cargo xtask bench --only editor", "machine": machine, "editor": editor });
+        let path = out_dir.join("results-editor.json");
+        let text = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
+        print!("{}", editor::table(&results["editor"]));
+        eprintln!("wrote {}", path.display());
         return Ok(());
     }
 
@@ -150,11 +184,6 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
             eprintln!("peer {}: not installed ({why})", peer.name);
         }
     }
-    let editor_counts = crate::editor::Counts {
-        requests: plan.requests / 2,
-        edits: plan.edits / 2,
-        debounced_edits: plan.debounced_edits / 2,
-    };
     let (smoke, dir) = (arguments.smoke, &corpus_dir);
     // The other measurements: each is a key of results.json and a table (one line each).
     let sections: Vec<Section> = vec![

@@ -2,7 +2,6 @@
 //! to the claim model. Everything after the model (the rules, hover, inlay hints, navigation)
 //! is the same for every syntax.
 
-use std::collections::VecDeque;
 use std::path::Path;
 
 use claimls_model::{Diagnostic, Document, Naming};
@@ -111,65 +110,74 @@ pub(crate) fn pieces<C>(
     problems: Vec<Diagnostic>,
     claims_per_piece: usize,
     start: impl Fn(&C) -> usize,
-    each: impl FnMut(Vec<C>, Vec<Diagnostic>),
+    mut each: impl FnMut(Vec<C>, Vec<Diagnostic>),
 ) {
-    let mut pieces = Pieces::new(claims_per_piece, start, each);
-    pieces.push(claims, problems);
-    pieces.finish();
+    let mut pieces = Pieces::new(claims_per_piece, start);
+    pieces.add(claims, problems, &mut each);
+    pieces.finish(&mut each);
 }
 
-/// [`pieces`] for a document made a stretch at a time (an HL7 file parsed a few messages at a
-/// time): each [`Pieces::push`] adds the claims and problems of the next stretch of the text,
-/// [`Pieces::finish`] hands over the rest; `each` gets the same pieces as from [`pieces`] of
-/// everything pushed.
-pub(crate) struct Pieces<C, S, E> {
+/// [`pieces`] for claims and problems that come a part at a time (an 837's transactions, as
+/// they are walked): each piece is handed over as soon as what follows it is known. The parts
+/// must come so that every problem of a later part starts after every claim of the earlier
+/// ones; the pieces are then those [`pieces`] makes of them all.
+pub(crate) struct Pieces<C, S> {
     claims_per_piece: usize,
     start: S,
-    each: E,
-    claims: VecDeque<C>,
-    problems: VecDeque<Diagnostic>,
+    claims: std::collections::VecDeque<C>,
+    problems: std::collections::VecDeque<Diagnostic>,
+    /// Whether a piece was handed over (a document without claims still makes one).
+    handed: bool,
 }
 
-impl<C, S: Fn(&C) -> usize, E: FnMut(Vec<C>, Vec<Diagnostic>)> Pieces<C, S, E> {
-    pub(crate) fn new(claims_per_piece: usize, start: S, each: E) -> Self {
+impl<C, S: Fn(&C) -> usize> Pieces<C, S> {
+    pub(crate) fn new(claims_per_piece: usize, start: S) -> Self {
         Pieces {
             claims_per_piece: claims_per_piece.max(1),
             start,
-            each,
-            claims: VecDeque::new(),
-            problems: VecDeque::new(),
+            claims: Default::default(),
+            problems: Default::default(),
+            handed: false,
         }
     }
 
-    /// Adds the next claims and problems (sorted, and after those pushed before), and hands
-    /// over every piece whose end is known (the next claim is there).
-    pub(crate) fn push(&mut self, claims: Vec<C>, problems: Vec<Diagnostic>) {
+    /// Takes a part's claims and problems (in order), and hands over each piece now complete:
+    /// one whose next claim is known, since the problems before that claim are all here.
+    pub(crate) fn add(
+        &mut self,
+        claims: Vec<C>,
+        problems: Vec<Diagnostic>,
+        each: &mut impl FnMut(Vec<C>, Vec<Diagnostic>),
+    ) {
         self.claims.extend(claims);
         self.problems.extend(problems);
-        while let Some(next) = self.claims.get(self.claims_per_piece) {
-            let boundary = (self.start)(next);
-            self.hand_over(self.claims_per_piece, Some(boundary));
+        while self.claims.len() > self.claims_per_piece {
+            let boundary = (self.start)(&self.claims[self.claims_per_piece]);
+            self.hand_over(Some(boundary), each);
         }
     }
 
-    /// Hands over the last piece (one, even of nothing, when nothing was pushed).
-    pub(crate) fn finish(mut self) {
-        self.hand_over(self.claims.len(), None);
+    /// Hands over the last piece: the claims left and every problem left.
+    pub(crate) fn finish(mut self, each: &mut impl FnMut(Vec<C>, Vec<Diagnostic>)) {
+        if !self.claims.is_empty() || !self.handed {
+            self.hand_over(None, each);
+        }
     }
 
-    /// The next `count` claims, with the problems before `boundary` (all of them at the end).
-    fn hand_over(&mut self, count: usize, boundary: Option<usize>) {
+    /// The next piece: up to `claims_per_piece` claims, and the problems before `boundary`.
+    fn hand_over(
+        &mut self,
+        boundary: Option<usize>,
+        each: &mut impl FnMut(Vec<C>, Vec<Diagnostic>),
+    ) {
+        let count = self.claims_per_piece.min(self.claims.len());
         let claims = self.claims.drain(..count).collect();
         let before = match boundary {
-            // The problems up to the first at or after the boundary.
-            Some(boundary) => self
-                .problems
-                .iter()
-                .position(|p| p.span.start >= boundary)
-                .unwrap_or(self.problems.len()),
-            None => self.problems.len(),
+            Some(b) => self.problems.iter().position(|p| p.span.start >= b),
+            None => None,
         };
-        let problems = self.problems.drain(..before).collect();
-        (self.each)(claims, problems);
+        let problems = self.problems.drain(..before.unwrap_or(self.problems.len())).collect();
+        self.handed = true;
+        each(claims, problems);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod ide;
+pub mod incremental;
 pub mod language;
 pub mod rules;
 
@@ -93,15 +94,15 @@ pub fn check_text_each_piece(
             // thread, which prints), and lowered on the workers.
             let pieces = |each_piece: &mut dyn FnMut(Hl7Piece)| {
                 let start = |(_, order): &(Arc<hl7::Hl7File>, hl7::OrderTree)| order.span().start;
-                let mut pieces = language::Pieces::new(PIECE_BLOCKS, start, |orders, problems| {
-                    each_piece(Hl7Piece { orders, problems })
-                });
+                let mut pieces = language::Pieces::new(PIECE_BLOCKS, start);
+                let mut each = |orders, problems| each_piece(Hl7Piece { orders, problems });
                 hl7::parse_in_chunks(text, HL7_CHUNK_SEGMENTS, |file| {
                     let file = Arc::new(file);
                     let hl7::Walked { orders, problems } = hl7::walk(text, &file);
-                    pieces.push(orders.into_iter().map(|o| (file.clone(), o)).collect(), problems);
+                    let orders = orders.into_iter().map(|o| (file.clone(), o)).collect();
+                    pieces.add(orders, problems, &mut each);
                 });
-                pieces.finish();
+                pieces.finish(&mut each);
             };
             let lower = |piece: Hl7Piece| model::Document {
                 claims: piece
@@ -127,14 +128,20 @@ pub fn check_text_each_piece(
             let naming = language.naming(text);
             let workers = workers_for(text);
             let each = |p| each(with_severities(p, config));
-            // Parsed and walked where the pieces are made (not on this thread, which prints).
+            // Parsed and walked where the pieces are made (not on this thread, which prints),
+            // a transaction at a time, so that the first claims are checked while the rest is
+            // walked.
             let pieces = |each_piece: &mut dyn FnMut(X12Piece)| {
                 let file = std::sync::Arc::new(x12::parse(text));
-                let x12::Walked { claims, problems } = x12::walk(text, &file);
                 let start = |claim: &x12::ClaimTree| file.segment(claim.clm()).span().start;
-                language::pieces(claims, problems, PIECE_BLOCKS, start, |claims, problems| {
+                let mut pieces = language::Pieces::new(PIECE_BLOCKS, start);
+                let mut each_piece = |claims, problems| {
                     each_piece(X12Piece { file: file.clone(), claims, problems })
+                };
+                x12::walk_each(text, &file, |claims, problems| {
+                    pieces.add(claims, problems, &mut each_piece)
                 });
+                pieces.finish(&mut each_piece);
             };
             let lower = |piece: X12Piece| model::Document {
                 claims: piece

@@ -210,7 +210,7 @@ pub fn run_at(
     checker
         .out
         .extend(document.problems.iter().filter(|problem| problem.span.touches(offset)).cloned());
-    checker.duplicate_ids(document);
+    checker.duplicate_ids(&document.claims);
     // Claims are in source order: those around `offset` are next to where it would go.
     let claims = &document.claims;
     let first = claims.partition_point(|claim| claim.span.end < offset);
@@ -219,6 +219,41 @@ pub fn run_at(
     }
     checker.out.retain(|diagnostic| diagnostic.span.touches(offset));
     checker.out
+}
+
+/// The rules of a document split by where their findings come from, for checking again only
+/// the claims an edit changed (`crate::incremental`): [`run_in_pieces`] is, for each piece,
+/// [`ClaimRules::file_wide`] and then [`ClaimRules::claim`] of each of its claims.
+pub(crate) struct ClaimRules<'s, 't>(Checker<'s, 't>);
+
+impl<'s, 't> ClaimRules<'s, 't> {
+    pub(crate) fn new(
+        text: &'t str,
+        naming: &'s dyn Naming,
+        sets: &'s CodeSets,
+        config: &Config,
+    ) -> Self {
+        ClaimRules(Checker::new(text, naming, sets, config))
+    }
+
+    /// The file-wide checks of a piece: its problems, and `duplicate-id` for its claims
+    /// against those of the pieces before (only their kinds and ids are read).
+    pub(crate) fn file_wide(
+        &mut self,
+        problems: &[Diagnostic],
+        claims: &[Claim],
+    ) -> Vec<Diagnostic> {
+        self.0.out.extend(problems.iter().cloned());
+        self.0.duplicate_ids(claims);
+        std::mem::take(&mut self.0.out)
+    }
+
+    /// Every rule of one claim: what it finds depends on the claim alone (its fields and the
+    /// text under them), the naming, the code sets and the configuration.
+    pub(crate) fn claim(&mut self, claim: &Claim) -> Vec<Diagnostic> {
+        self.0.claim(claim);
+        std::mem::take(&mut self.0.out)
+    }
 }
 
 struct Checker<'s, 't> {
@@ -440,7 +475,7 @@ impl<'s, 't> Checker<'s, 't> {
     /// its syntax found and `duplicate-id`.
     fn file_checks(&mut self, piece: &Document) {
         self.out.extend(piece.problems.iter().cloned());
-        self.duplicate_ids(piece);
+        self.duplicate_ids(&piece.claims);
     }
 
     /// The checks of each claim of `piece`, one claim at a time.
@@ -452,9 +487,9 @@ impl<'s, 't> Checker<'s, 't> {
 
     /// `duplicate-id` for the claims of `document`, against the ids of the claims seen before
     /// (in earlier pieces too).
-    fn duplicate_ids(&mut self, document: &Document) {
-        self.ids.reserve(document.claims.len());
-        for claim in &document.claims {
+    fn duplicate_ids(&mut self, claims: &[Claim]) {
+        self.ids.reserve(claims.len());
+        for claim in claims {
             let Some(id) = &claim.id else { continue };
             let text = self.raw(id);
             match self.ids.entry(text) {

@@ -7,10 +7,11 @@
 //! as the version is current, in one value: the text is an `Arc<str>` owned by a
 //! `self_cell` (the tree is built from it once and borrows it; the crate proves the borrow
 //! sound, without `unsafe` code of ours). Every request on a version uses that one tree.
-//! Parsing a large document takes a while, so it is never done on a runtime thread:
-//! [`crate::lsp::state::Snapshot::parsed`] parses on tokio's blocking pool, for the first
-//! request on a version. (Not right after the diagnostics: while someone types, that parse
-//! would compete with the next version's check for the CPU, for no request.)
+//! Parsing a large document takes a while, so it is never done on a runtime thread: the
+//! version's check parses it (on the server's check thread) and its diagnostics come from the
+//! kept tree and model ([`ParsedDocument::diagnostics`], checking again only the claims an edit
+//! changed); a request that comes first parses on tokio's blocking pool
+//! ([`crate::lsp::state::Snapshot::parsed`]).
 //!
 //! The kept tree has no semantic tokens: they are a third of a tree's memory and only
 //! highlighting needs them. The first `semanticTokens` request of a version makes them (for
@@ -21,12 +22,15 @@
 //! `ide::hl7::*` over the kept X12 or HL7 tree (hover on structure, completion, outline,
 //! folding, tokens, formatting); hover on codes, inlay hints and navigation run on the model.
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use claimls_analysis::codes::{CodeSets, SearchHit};
 use claimls_analysis::model::{self, Naming};
 use claimls_analysis::syntax::{self, SourceFile};
-use claimls_analysis::{self as analysis, Config, Diagnostic, Language, Span, TextEdit, ide};
+use claimls_analysis::{
+    self as analysis, Config, Diagnostic, Language, Span, TextEdit, ide, incremental,
+};
 
 self_cell::self_cell!(
     /// The text and the tree parsed from it.
@@ -160,6 +164,50 @@ impl ParsedDocument {
             Tree::Claim => ide::hover(text, &self.model_at(offset), naming, sets, offset),
             Tree::X12(file) => ide::x12::hover(text, file, &self.model, naming, sets, offset),
             Tree::Hl7(file) => ide::hl7::hover(text, file, &self.model, naming, sets, offset),
+        }
+    }
+
+    /// Every diagnostic of this version, what [`check`] finds: only the claims an edit changed
+    /// since `previous` are checked again (`claimls_analysis::incremental`); `key` names the
+    /// configuration. Call it off the runtime's threads.
+    pub fn diagnostics(
+        &self,
+        sets: &CodeSets,
+        config: &Config,
+        key: u64,
+        previous: Option<&incremental::Checked>,
+    ) -> (Vec<Diagnostic>, incremental::Checked, incremental::Reuse) {
+        let text = self.parsed.borrow_owner();
+        match &self.tree {
+            // The claim language keeps no model: its blocks are lowered one at a time.
+            Tree::Claim => {
+                let problems = syntax::lower_outline(self.tree()).problems;
+                let claims = syntax::lower_each(text, self.tree()).map(Cow::Owned);
+                incremental::check(
+                    text,
+                    self.language,
+                    &problems,
+                    claims,
+                    sets,
+                    config,
+                    key,
+                    previous,
+                )
+            }
+            Tree::X12(_) | Tree::Hl7(_) => {
+                let claims = self.model.claims.iter().map(Cow::Borrowed);
+                let problems = &self.model.problems;
+                incremental::check(
+                    text,
+                    self.language,
+                    problems,
+                    claims,
+                    sets,
+                    config,
+                    key,
+                    previous,
+                )
+            }
         }
     }
 

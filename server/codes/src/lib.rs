@@ -341,7 +341,6 @@ struct Bundled {
     modifiers: Table,
     modifier_descriptions: Table,
     places: Table,
-    editions: Table,
     icd9_gem: Table,
     /// Built on first use: building it costs more than everything else together.
     words: OnceLock<search::WordIndex>,
@@ -351,6 +350,13 @@ macro_rules! data_file {
     ($name:literal) => {
         include_str!(concat!("../data/", $name))
     };
+}
+
+/// The editions table, apart from the rest: the version text reads it without indexing the
+/// code sets.
+fn editions() -> &'static Table {
+    static EDITIONS: OnceLock<Table> = OnceLock::new();
+    EDITIONS.get_or_init(|| Table::new(data_file!("editions.tsv")))
 }
 
 fn bundled() -> &'static Bundled {
@@ -430,7 +436,6 @@ impl Bundled {
             modifiers: Table::new(data_file!("modifiers.tsv")),
             modifier_descriptions: Table::new(data_file!("modifier-descriptions.tsv")),
             places: Table::new(data_file!("place-of-service.tsv")),
-            editions: Table::new(data_file!("editions.tsv")),
             icd9_gem: Table::new(data_file!("icd9-to-icd10cm.tsv")),
             words: OnceLock::new(),
         }
@@ -456,7 +461,6 @@ fn windows_in(table: &Table, code: &str) -> Vec<Window> {
 /// Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct CodeSets {
-    bundled: &'static Bundled,
     user: Arc<UserCodes>,
 }
 
@@ -467,21 +471,33 @@ impl Default for CodeSets {
 }
 
 impl CodeSets {
-    /// The bundled code sets alone. The first call indexes the embedded data (a few ms).
+    /// The bundled code sets alone. The embedded data is indexed on its first use (a few ms),
+    /// or by [`CodeSets::index_now`].
     pub fn bundled() -> CodeSets {
-        CodeSets { bundled: bundled(), user: Arc::new(UserCodes::default()) }
+        CodeSets { user: Arc::new(UserCodes::default()) }
+    }
+
+    /// Indexes the embedded data now if no thread has yet: for a thread that has the time
+    /// before the first look-up (`claimls check` does it while the file is read and parsed).
+    pub fn index_now() {
+        bundled();
+    }
+
+    /// The bundled data, indexed by whichever thread needs it first.
+    pub(crate) fn data(&self) -> &'static Bundled {
+        bundled()
     }
 
     /// The bundled code sets plus the user's code files. A file that cannot be read or parsed
     /// is left out, and its error (naming the file and line) is returned beside the rest.
     pub fn with_user_files<P: AsRef<Path>>(paths: &[P]) -> (CodeSets, Vec<LoadError>) {
         let (user, errors) = UserCodes::load(paths);
-        (CodeSets { bundled: bundled(), user: Arc::new(user) }, errors)
+        (CodeSets { user: Arc::new(user) }, errors)
     }
 
     /// The editions of the bundled code sets.
     pub fn editions(&self) -> Vec<Edition> {
-        let table = &self.bundled.editions;
+        let table = editions();
         (0..table.len())
             .map(|row| Edition {
                 set: table.key(row),
@@ -506,7 +522,7 @@ impl CodeSets {
     /// Builds the word index afresh: only for measuring how long that takes.
     #[doc(hidden)]
     pub fn build_word_index_for_benchmark(&self) -> usize {
-        search::WordIndex::build(self.bundled).len()
+        search::WordIndex::build(self.data()).len()
     }
 
     // ----- ICD-10-CM -----
@@ -514,7 +530,7 @@ impl CodeSets {
     /// Looks up an ICD-10-CM code (any case, dot optional).
     pub fn icd10cm(&self, text: &str) -> Option<CmCode<'_>> {
         let code = normalize_code(text);
-        let row = self.bundled.cm_codes.find(&code);
+        let row = self.data().cm_codes.find(&code);
         match self.user.find(CodeSystem::Icd10Cm, &code) {
             Some(user) => Some(self.user_cm(user, row)),
             None => row.map(|row| self.bundled_cm_at(row)),
@@ -524,7 +540,7 @@ impl CodeSets {
     /// The code at `row` of the bundled ICD-10-CM table, as the user's files may override it:
     /// for loops over table rows, which need neither normalising nor searching again.
     fn icd10cm_at(&self, row: usize) -> CmCode<'_> {
-        let code = self.bundled.cm_codes.key(row);
+        let code = self.data().cm_codes.key(row);
         match self.user.find(CodeSystem::Icd10Cm, code) {
             Some(user) => self.user_cm(user, Some(row)),
             None => self.bundled_cm_at(row),
@@ -537,13 +553,13 @@ impl CodeSets {
             code: user.code.as_str(),
             kind: if user.billable == Some(false) { CmKind::Header } else { CmKind::Billable },
             title: user.title.as_str(),
-            short_title: row.map_or("", |row| self.bundled.cm_codes.field(row, 3)),
+            short_title: row.map_or("", |row| self.data().cm_codes.field(row, 3)),
             from_user_file: true,
         }
     }
 
     fn bundled_cm_at(&self, row: usize) -> CmCode<'static> {
-        let table = &self.bundled.cm_codes;
+        let table = &self.data().cm_codes;
         let mut fields = table.row(row).split('\t');
         let code = fields.next().unwrap_or("");
         let kind = match fields.next() {
@@ -562,7 +578,7 @@ impl CodeSets {
 
     /// The periods in which the code was billable (merged; empty for a header that never was).
     pub fn icd10cm_windows(&self, code: &CmCode<'_>) -> Vec<Window> {
-        windows_in(&self.bundled.cm_validity, code.code)
+        windows_in(&self.data().cm_validity, code.code)
     }
 
     /// Whether the code is billable on `date`: a code billable on that date is valid on it,
@@ -571,7 +587,7 @@ impl CodeSets {
         if code.from_user_file {
             return code.kind == CmKind::Billable;
         }
-        let table = &self.bundled.cm_validity;
+        let table = &self.data().cm_validity;
         table
             .rows_with_key(code.code)
             .any(|row| parse_window(table.field(row, 1), table.field(row, 2)).contains(date))
@@ -581,7 +597,7 @@ impl CodeSets {
     /// `ecodepdx`, `newborn`, `pediatric`, `maternity`, `adult`, `male`, `female`, …). When the
     /// code is not valid on `date`, the flags of its latest window.
     pub fn icd10cm_flags(&self, code: &str, date: Date) -> Vec<&'static str> {
-        let table = &self.bundled.cm_validity;
+        let table = &self.data().cm_validity;
         let rows = table.rows_with_key(&normalize_code(code));
         let chosen = rows
             .clone()
@@ -596,7 +612,7 @@ impl CodeSets {
     /// only those billable on `date` when one is given.
     pub fn icd10cm_billable_below(&self, code: &str, date: Option<Date>) -> Vec<CmCode<'_>> {
         let code = normalize_code(code);
-        let table = &self.bundled.cm_codes;
+        let table = &self.data().cm_codes;
         table
             .rows_with_prefix(&code)
             .filter(|&row| table.key(row) != code)
@@ -616,7 +632,7 @@ impl CodeSets {
     ) -> Option<(&'static str, &'static [SeventhCharacter])> {
         let code = normalize_code(code);
         (3..=code.len().min(6)).rev().find_map(|len| {
-            let (owner, characters) = self.bundled.seventh.get_key_value(&code[..len])?;
+            let (owner, characters) = self.data().seventh.get_key_value(&code[..len])?;
             Some((*owner, characters.as_slice()))
         })
     }
@@ -641,15 +657,15 @@ impl CodeSets {
         characters
             .iter()
             .map(|seventh| (format!("{base}{}", seventh.character), *seventh))
-            .filter(|(full, _)| self.bundled.cm_codes.find(full).is_some())
+            .filter(|(full, _)| self.data().cm_codes.find(full).is_some())
             .collect()
     }
 
     /// The chapter a code belongs to.
     pub fn icd10cm_chapter(&self, code: &str) -> Option<&Chapter> {
         let key = key_prefix(category_of(code)?.as_bytes());
-        let index = self.bundled.chapter_keys.iter().position(|&(f, l)| f <= key && key <= l)?;
-        Some(&self.bundled.chapters[index])
+        let index = self.data().chapter_keys.iter().position(|&(f, l)| f <= key && key <= l)?;
+        Some(&self.data().chapters[index])
     }
 
     /// The narrowest section (block of categories) a code belongs to: sections nest
@@ -664,10 +680,10 @@ impl CodeSets {
         let Some(category) = category_of(code) else { return Vec::new() };
         let key = key_prefix(category.as_bytes());
         let mut holding: Vec<&Section> = self
-            .bundled
+            .data()
             .section_keys
             .iter()
-            .zip(&self.bundled.sections)
+            .zip(&self.data().sections)
             .filter(|((first, last), _)| *first <= key && key <= *last)
             .map(|(_, section)| section)
             .collect();
@@ -698,7 +714,7 @@ impl CodeSets {
 
     /// The rows of the notes that apply to `code`, in the order of [`Self::note_owners`].
     fn note_rows(&self, code: &str) -> impl Iterator<Item = usize> + use<'_> {
-        let by_owner = &self.bundled.notes_by_owner;
+        let by_owner = &self.data().notes_by_owner;
         let ranges: Vec<Range<usize>> = self
             .note_owners(code)
             .iter()
@@ -708,7 +724,7 @@ impl CodeSets {
     }
 
     fn note_at(&self, row: usize) -> Option<Note<'static>> {
-        let notes = &self.bundled.notes;
+        let notes = &self.data().notes;
         Some(Note {
             owner: notes.key(row),
             kind: NoteKind::parse(notes.field(row, 1))?,
@@ -736,7 +752,7 @@ impl CodeSets {
         code: &str,
         kind: NoteKind,
     ) -> Vec<Note<'static>> {
-        let by_owner = &self.bundled.notes_by_owner;
+        let by_owner = &self.data().notes_by_owner;
         let rows = self
             .note_owners(code)
             .iter()
@@ -753,14 +769,14 @@ impl CodeSets {
     /// mellitus)`, `chapter 4 (Endocrine, nutritional and metabolic diseases)`.
     pub fn icd10cm_note_owner(&self, owner: &str) -> String {
         if let Some(number) = owner.strip_prefix("chapter-") {
-            let chapter = self.bundled.chapters.iter().find(|c| c.number.to_string() == number);
+            let chapter = self.data().chapters.iter().find(|c| c.number.to_string() == number);
             return match chapter {
                 Some(chapter) => format!("chapter {number} ({})", chapter.title),
                 None => format!("chapter {number}"),
             };
         }
         if let Some((first, last)) = owner.split_once('-') {
-            let section = self.bundled.sections.iter().find(|s| s.first == first && s.last == last);
+            let section = self.data().sections.iter().find(|s| s.first == first && s.last == last);
             return match section {
                 Some(section) => format!("section {owner} ({})", section.title),
                 None => format!("section {owner}"),
@@ -778,7 +794,7 @@ impl CodeSets {
     /// those it inherits: with the category's [`Self::icd10cm_notes_of_kind`], what applies to
     /// a code below the category is its category's notes and those of each longer prefix.
     pub fn icd10cm_own_notes_of_kind(&self, owner: &str, kind: NoteKind) -> Vec<Note<'static>> {
-        let rows = self.bundled.notes_by_owner.get(owner).cloned().unwrap_or_default();
+        let rows = self.data().notes_by_owner.get(owner).cloned().unwrap_or_default();
         self.notes_of_kind_at(rows, kind)
     }
 
@@ -788,7 +804,7 @@ impl CodeSets {
         rows: impl Iterator<Item = usize>,
         kind: NoteKind,
     ) -> Vec<Note<'static>> {
-        let notes = &self.bundled.notes;
+        let notes = &self.data().notes;
         rows.filter(|&row| notes.field(row, 1) == kind.data_name())
             .filter_map(|row| self.note_at(row))
             .collect()
@@ -805,7 +821,7 @@ impl CodeSets {
 
     /// The age groups of the Medicare Code Editor in force on `date`.
     pub fn age_group(&self, flag: &str, date: Date) -> Option<&AgeGroup> {
-        let groups = &self.bundled.age_groups;
+        let groups = &self.data().age_groups;
         let matching = || groups.iter().filter(|g| g.flag == flag);
         matching().find(|g| g.window.contains(date)).or_else(|| matching().next_back())
     }
@@ -857,7 +873,7 @@ impl CodeSets {
     /// The ICD-10-CM codes the CMS General Equivalence Mappings give for an ICD-9-CM code
     /// (`250.00`, `25000`, `V70.0`), in the GEM's order; empty when it has none or no map.
     pub fn icd9_to_icd10cm(&self, icd9: &str) -> Vec<Icd9Mapping> {
-        let table = &self.bundled.icd9_gem;
+        let table = &self.data().icd9_gem;
         let flag = |row: usize, column: usize| table.field(row, column) == "1";
         table
             .rows_with_key(&normalize_code(icd9))
@@ -877,18 +893,13 @@ impl CodeSets {
     /// Looks up an ICD-10-PCS procedure code.
     pub fn icd10pcs(&self, text: &str) -> Option<PlainCode<'_>> {
         let code = normalize_code(text);
-        self.plain(CodeSystem::Icd10Pcs, &code, &self.bundled.pcs_codes, &self.bundled.pcs_validity)
+        self.plain(CodeSystem::Icd10Pcs, &code, &self.data().pcs_codes, &self.data().pcs_validity)
     }
 
     /// Looks up a HCPCS Level II code.
     pub fn hcpcs(&self, text: &str) -> Option<PlainCode<'_>> {
         let code = normalize_code(text);
-        self.plain(
-            CodeSystem::Hcpcs,
-            &code,
-            &self.bundled.hcpcs_codes,
-            &self.bundled.hcpcs_validity,
-        )
+        self.plain(CodeSystem::Hcpcs, &code, &self.data().hcpcs_codes, &self.data().hcpcs_validity)
     }
 
     /// Looks up a CPT code in the user's CPT files (nothing of CPT is bundled).
@@ -910,20 +921,20 @@ impl CodeSets {
     /// Looks up a modifier, with a short description in our words for the common ones.
     pub fn modifier(&self, text: &str) -> Option<PlainCode<'_>> {
         let code = text.trim().to_ascii_uppercase();
-        let row = self.bundled.modifiers.find(&code)?;
-        let descriptions = &self.bundled.modifier_descriptions;
+        let row = self.data().modifiers.find(&code)?;
+        let descriptions = &self.data().modifier_descriptions;
         Some(PlainCode {
             system: CodeSystem::Modifier,
-            code: self.bundled.modifiers.key(row),
+            code: self.data().modifiers.key(row),
             title: descriptions.find(&code).map_or("", |d| descriptions.field(d, 1)),
-            windows: windows_in(&self.bundled.modifiers, &code),
+            windows: windows_in(&self.data().modifiers, &code),
         })
     }
 
     /// For a modifier the OCE list leaves out and the bundled supplement adds (1P, 2P, 3P),
     /// where the fact comes from; `None` for a modifier of the OCE list or none at all.
     pub fn modifier_supplement_source(&self, text: &str) -> Option<&'static str> {
-        let table = &self.bundled.modifiers;
+        let table = &self.data().modifiers;
         let row = table.find(&text.trim().to_ascii_uppercase())?;
         Some(table.field(row, 3)).filter(|source| !source.is_empty())
     }
@@ -932,13 +943,13 @@ impl CodeSets {
     /// `pos`, `icd9-gem`), in words.
     pub fn edition(&self, set: &str) -> Option<&'static str> {
         // A short table in the generator's order, not sorted: read through.
-        let table = &self.bundled.editions;
+        let table = editions();
         (0..table.len()).find(|&row| table.key(row) == set).map(|row| table.field(row, 1))
     }
 
     /// Looks up a place-of-service code (two digits).
     pub fn place_of_service(&self, text: &str) -> Option<Place> {
-        let places = &self.bundled.places;
+        let places = &self.data().places;
         let row = places.find(text.trim())?;
         Some(Place {
             code: places.key(row),
@@ -949,13 +960,13 @@ impl CodeSets {
 
     /// Every place-of-service code, in code order.
     pub fn places_of_service(&self) -> Vec<Place> {
-        let places = &self.bundled.places;
+        let places = &self.data().places;
         (0..places.len()).filter_map(|row| self.place_of_service(places.key(row))).collect()
     }
 
     /// Every modifier, in code order.
     pub fn modifiers(&self) -> Vec<PlainCode<'_>> {
-        let table = &self.bundled.modifiers;
+        let table = &self.data().modifiers;
         let mut codes: Vec<&str> = (0..table.len()).map(|row| table.key(row)).collect();
         codes.dedup();
         codes.into_iter().filter_map(|code| self.modifier(code)).collect()
@@ -989,22 +1000,22 @@ impl CodeSets {
 
     /// How many distinct ICD-10-CM codes are billable on `date`.
     pub fn count_icd10cm_valid_on(&self, date: Date) -> usize {
-        count_valid(&self.bundled.cm_validity, date)
+        count_valid(&self.data().cm_validity, date)
     }
 
     /// How many distinct ICD-10-PCS codes are valid on `date`.
     pub fn count_icd10pcs_valid_on(&self, date: Date) -> usize {
-        count_valid(&self.bundled.pcs_validity, date)
+        count_valid(&self.data().pcs_validity, date)
     }
 
     /// How many distinct HCPCS Level II codes are valid on `date`.
     pub fn count_hcpcs_valid_on(&self, date: Date) -> usize {
-        count_valid(&self.bundled.hcpcs_validity, date)
+        count_valid(&self.data().hcpcs_validity, date)
     }
 
     /// How many distinct modifiers are valid on `date`.
     pub fn count_modifiers_valid_on(&self, date: Date) -> usize {
-        count_valid(&self.bundled.modifiers, date)
+        count_valid(&self.data().modifiers, date)
     }
 
     /// How many distinct codes each bundled table holds: (ICD-10-CM, PCS, HCPCS, modifiers, POS).
@@ -1014,7 +1025,7 @@ impl CodeSets {
             codes.dedup();
             codes.len()
         };
-        let b = self.bundled;
+        let b = self.data();
         [
             distinct(&b.cm_codes),
             distinct(&b.pcs_codes),
@@ -1053,7 +1064,7 @@ mod tests {
     #[test]
     fn chapters_and_sections_by_number_match_the_text_order() {
         let sets = CodeSets::bundled();
-        let b = sets.bundled;
+        let b = sets.data();
         let all_three = |first: &str, last: &str| first.len() == 3 && last.len() == 3;
         assert!(b.chapters.iter().all(|c| all_three(c.first, c.last)));
         assert!(b.sections.iter().all(|s| all_three(s.first, s.last)));
@@ -1079,7 +1090,7 @@ mod tests {
     #[test]
     fn the_notes_of_nested_sections_apply() {
         let sets = CodeSets::bundled();
-        let b = sets.bundled;
+        let b = sets.data();
         assert_eq!(sets.icd10cm_section("M51.26").map(Section::id).as_deref(), Some("M50-M54"));
         assert_eq!(sets.icd10cm_section("W26.0").map(Section::id).as_deref(), Some("W20-W49"));
         let ids: Vec<String> = sets.icd10cm_sections("W26.0").iter().map(|s| s.id()).collect();

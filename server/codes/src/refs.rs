@@ -339,7 +339,7 @@ mod tests {
     #[test]
     fn every_excludes1_reference_is_read() {
         let sets = crate::CodeSets::bundled();
-        let notes = &sets.bundled.notes;
+        let notes = &sets.data().notes;
         let (mut before, mut after) = (0, Vec::new());
         for row in 0..notes.len() {
             if notes.field(row, 1) != "excludes1" {

@@ -529,7 +529,7 @@ thread_local! {
 
 impl CodeSets {
     fn word_index(&self) -> &WordIndex {
-        self.bundled.words.get_or_init(|| WordIndex::build(self.bundled))
+        self.data().words.get_or_init(|| WordIndex::build(self.data()))
     }
 
     /// Builds the word index now, so that the first search does not pay for it (the language
@@ -639,7 +639,7 @@ impl CodeSets {
         // added (`G0439`: HCPCS G0439 before ICD-10-CM G04.39).
         let typed = prefix.trim().to_ascii_uppercase();
         let prefix = normalize_code(prefix);
-        let b = self.bundled;
+        let b = self.data();
         // Every match as a light candidate (`S` matches 40,000 codes); a hit, with its title,
         // only for those returned.
         let mut candidates: Vec<Candidate<'_>> = Vec::new();
@@ -741,7 +741,7 @@ impl CodeSets {
                 billable,
             },
             _ => {
-                let (table, title_column) = bundled_table(self.bundled, system).expect("a table");
+                let (table, title_column) = bundled_table(self.data(), system).expect("a table");
                 SearchHit {
                     system,
                     code: code.to_string(),
@@ -818,7 +818,7 @@ impl CodeSets {
         limit: usize,
     ) -> Vec<String> {
         let code = normalize_code(text);
-        let table = bundled_table(self.bundled, CodeSystem::Icd10Cm)
+        let table = bundled_table(self.data(), CodeSystem::Icd10Cm)
             .map(|(table, _)| table)
             .filter(|_| !self.user.has(CodeSystem::Icd10Cm));
         let exists = |candidate: &str| {
@@ -848,7 +848,7 @@ impl CodeSets {
     /// order of the edits (swaps, missing, extra, then wrong characters, from the end back).
     pub fn plain_near_misses(&self, system: CodeSystem, text: &str, limit: usize) -> Vec<String> {
         let code = normalize_code(text);
-        let table = bundled_table(self.bundled, system)
+        let table = bundled_table(self.data(), system)
             .map(|(table, _)| table)
             .filter(|_| !self.user.has(system));
         let exists = |candidate: &str| {
@@ -945,7 +945,7 @@ mod tests {
         let prefix = normalize_code(prefix);
         let mut hits: Vec<SearchHit> = Vec::new();
         for &system in systems {
-            let Some((table, _)) = bundled_table(sets.bundled, system) else { continue };
+            let Some((table, _)) = bundled_table(sets.data(), system) else { continue };
             let mut last_code = "";
             for row in table.rows_with_prefix(&prefix) {
                 let code = table.key(row);

@@ -21,7 +21,7 @@ pub use span::Span;
 
 /// A value as written: where it is, and its text when the syntax had to decode it (an HL7
 /// escape sequence); otherwise the text is the source's bytes under `span`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Field {
     pub span: Span,
     /// The decoded value when it differs from the raw text (HL7 `\S\` and the like).
@@ -86,7 +86,7 @@ impl ClaimKind {
 }
 
 /// One claim or order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Claim {
     pub kind: ClaimKind,
     /// The claim's or order's own id (a block id, `CLM01`, an order's placer number).
@@ -121,7 +121,7 @@ pub struct Claim {
     pub unreadable: Vec<Part>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Patient {
     /// Where the patient is written (for a diagnostic about the patient as a whole).
     pub span: Span,
@@ -131,7 +131,7 @@ pub struct Patient {
     pub member_id: Option<Field>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Payer {
     pub span: Span,
     pub name: Option<Field>,
@@ -148,7 +148,7 @@ pub enum ProviderRole {
     Other,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Provider {
     pub role: ProviderRole,
     pub span: Span,
@@ -157,14 +157,14 @@ pub struct Provider {
     pub name: Option<Field>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Stay {
     pub admission: Option<Field>,
     pub discharge: Option<Field>,
 }
 
 /// One diagnosis of a claim or order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Diagnosis {
     /// What lines point to it by: a claim-language letter (`A` = 0), an HI position (1 = 0), an
     /// HL7 DG1 set id (1 = 0); `None` when the label cannot be read.
@@ -179,7 +179,7 @@ pub struct Diagnosis {
 }
 
 /// An inpatient procedure (ICD-10-PCS).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Procedure {
     pub code: Field,
     pub date: Option<Field>,
@@ -193,7 +193,7 @@ pub enum LineKind {
     Test,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Line {
     pub kind: LineKind,
     /// All of the line as written (for `duplicate-line` and the like).
@@ -217,14 +217,14 @@ pub struct Line {
 }
 
 /// A line's diagnosis pointers.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Pointers {
     /// The pointers as a whole (`ptr`, `SV107`).
     pub span: Span,
     pub items: Vec<Pointer>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Pointer {
     pub field: Field,
     /// The [`Diagnosis::key`] it names, when it can be read at all.

@@ -20,7 +20,7 @@ pub use ast::{
 };
 pub use phi::phi_spans;
 
-pub use lower::{letter_key, lower, lower_around, lower_outline};
+pub use lower::{letter_key, lower, lower_around, lower_each, lower_outline};
 pub use naming::{ClaimLanguage, NAMING};
 
 /// Parses a whole file. Errors are reported in [`SourceFile::errors`]; whatever could

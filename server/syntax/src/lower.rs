@@ -19,6 +19,12 @@ pub fn lower(text: &str, file: &SourceFile<'_>) -> Document {
     lower_where(text, file, |_| true)
 }
 
+/// Each block of a parsed file lowered in full, one at a time and in order: the claims of
+/// [`lower`], for a caller that needs one at a time (a whole model of a large file is large).
+pub fn lower_each<'a>(text: &'a str, file: &'a SourceFile<'_>) -> impl Iterator<Item = Claim> + 'a {
+    file.blocks.iter().map(move |block| lower_block(text, file, block))
+}
+
 /// The model of what touches `range` in a parsed file, for an editor request there: the blocks
 /// that touch it in full, every other block by its id alone (what `duplicate-id` compares across
 /// the file), and the syntax errors that touch it. Cheaper than [`lower`] by the size of the

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap as HashMap;
 use claimls_model::{Diagnostic, Fix, Related, Severity, Span, TextEdit};
 
 use crate::describe::{self, ElementType};
-use crate::parse::{Segment, X12File};
+use crate::parse::{Segment, X12File, id_key};
 
 /// Which 837 a transaction is, from ST03 (or GS08).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,22 +123,46 @@ pub(crate) struct LineNode {
     pub unknown: bool,
 }
 
-#[derive(Debug, Clone)]
-pub(crate) struct Transaction {
-    pub kind: TransactionKind,
-    pub claims: Vec<ClaimNode>,
+/// The envelopes of a file, walked: what they say, and each transaction's body, still to be
+/// walked ([`Body::walk`]). A body's diagnostics lie in its own text (its ST included), so the
+/// bodies can be walked one at a time while earlier ones are checked.
+#[derive(Debug, Default)]
+pub(crate) struct Envelopes {
+    pub bodies: Vec<Body>,
+    /// The envelopes' diagnostics, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Default)]
-pub(crate) struct Walk {
-    pub transactions: Vec<Transaction>,
-    pub diagnostics: Vec<Diagnostic>,
+/// The segments of one transaction after its ST, up to `last` (inclusive).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Body {
+    pub st: usize,
+    pub last: usize,
+    pub kind: TransactionKind,
+}
+
+impl Body {
+    /// The 837 inside the transaction: its claims, and the diagnostics of its loops (in the order
+    /// found); nothing for a transaction claimls does not read.
+    pub(crate) fn walk(&self, text: &str, file: &X12File) -> (Vec<ClaimNode>, Vec<Diagnostic>) {
+        if self.kind == TransactionKind::Other {
+            return (vec![], vec![]);
+        }
+        let mut body = Tx837::new(text, file, self.kind, self.st);
+        for index in self.st + 1..=self.last {
+            body.segment(index);
+        }
+        body.finish(self.last)
+    }
 }
 
 /// The structural diagnostics of a parsed file (without [`X12File::problems`]), sorted by
 /// position.
 pub fn check(text: &str, file: &X12File) -> Vec<Diagnostic> {
-    let mut diagnostics = walk(text, file).diagnostics;
+    let Envelopes { bodies, mut diagnostics } = envelopes(text, file);
+    for body in bodies {
+        diagnostics.extend(body.walk(text, file).1);
+    }
     crate::sort_diagnostics(&mut diagnostics);
     diagnostics
 }
@@ -417,9 +441,9 @@ const X12_SEGMENTS: &[&str] = &[
 
 pub(crate) fn is_known_x12_segment(id: &str) -> bool {
     // Asked for every segment of a file: a fast hash for the short ids.
-    static KNOWN: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    KNOWN.get_or_init(|| X12_SEGMENTS.iter().copied().collect()).contains(id)
+    static KNOWN: std::sync::OnceLock<rustc_hash::FxHashSet<u32>> = std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(|| X12_SEGMENTS.iter().filter_map(|id| id_key(id)).collect());
+    id_key(id).is_some_and(|key| known.contains(&key))
 }
 
 #[derive(Debug, Clone)]
@@ -1354,7 +1378,7 @@ impl<'a> Tx837<'a> {
                 if qualifier.is_empty() {
                     continue;
                 }
-                let position = format!("HI{:02}-1", element.position);
+                let position = HiPosition { element: element.position, diagnosis: None };
                 if !HI_QUALIFIERS.contains(&qualifier) {
                     let d = match foreign_separator(qualifier, segment.delimiters()) {
                         Some(foreign) => self.separator_problem(
@@ -1389,11 +1413,7 @@ impl<'a> Tx837<'a> {
                 if is_dx {
                     dx_position += 1;
                 }
-                let named = if is_dx {
-                    format!("HI position {dx_position} ({position})")
-                } else {
-                    position.clone()
-                };
+                let named = HiPosition { diagnosis: is_dx.then_some(dx_position), ..position };
                 if element.component(2).is_none_or(|c| c.is_empty()) {
                     bare_qualifier = element.component_count() == 1;
                     first_dx &= !is_dx;
@@ -1483,7 +1503,7 @@ impl<'a> Tx837<'a> {
                     continue;
                 }
                 let Some(date) = date else { continue };
-                let shown = format!("{date}");
+                let shown = date;
                 if date >= ICD10_START
                     && let Some(right) = icd10_counterpart(qualifier)
                 {
@@ -1559,8 +1579,8 @@ impl<'a> Tx837<'a> {
         for (i, hl) in hls.iter().enumerate() {
             let segment = self.seg(hl.seg);
             let id = segment.text(1, text);
-            let expected = (i + 1).to_string();
-            if id != expected {
+            if !is_number(id, i + 1) {
+                let expected = (i + 1).to_string();
                 let mut d = error(
                     "hierarchy",
                     segment.element_or_end(1),
@@ -1702,6 +1722,24 @@ impl<'a> Tx837<'a> {
             self.out.push(d);
         }
         self.hls = hls;
+    }
+}
+
+/// "HI02-1", or "HI position 2 (HI02-1)" for a diagnosis: written into a message only when there
+/// is one (an HI is read for every claim).
+#[derive(Debug, Clone, Copy)]
+struct HiPosition {
+    element: usize,
+    /// The diagnosis's position among the claim's diagnosis codes.
+    diagnosis: Option<usize>,
+}
+
+impl std::fmt::Display for HiPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.diagnosis {
+            Some(n) => write!(f, "HI position {n} (HI{:02}-1)", self.element),
+            None => write!(f, "HI{:02}-1", self.element),
+        }
     }
 }
 
@@ -1959,14 +1997,16 @@ struct Envelope<'a> {
     file: &'a X12File,
     isa: Option<(usize, u32)>,
     gs: Option<(usize, u32, TransactionKind)>,
-    st: Option<(usize, Option<Tx837<'a>>, TransactionKind)>,
+    st: Option<(usize, TransactionKind)>,
     out: Vec<Diagnostic>,
-    transactions: Vec<Transaction>,
+    bodies: Vec<Body>,
 }
 
-pub(crate) fn walk(text: &str, file: &X12File) -> Walk {
+/// The walk of the envelopes (ISA/IEA, GS/GE, ST/SE), which leaves the transactions' bodies to
+/// [`Body::walk`].
+pub(crate) fn envelopes(text: &str, file: &X12File) -> Envelopes {
     let mut envelope =
-        Envelope { text, file, isa: None, gs: None, st: None, out: vec![], transactions: vec![] };
+        Envelope { text, file, isa: None, gs: None, st: None, out: vec![], bodies: vec![] };
     let count = file.segment_count();
     for index in 0..count {
         envelope.segment(index);
@@ -1975,7 +2015,7 @@ pub(crate) fn walk(text: &str, file: &X12File) -> Walk {
     envelope.close_st(None, last);
     envelope.close_gs(None, last);
     envelope.close_isa(None, last);
-    Walk { transactions: envelope.transactions, diagnostics: envelope.out }
+    Envelopes { bodies: envelope.bodies, diagnostics: envelope.out }
 }
 
 impl<'a> Envelope<'a> {
@@ -2135,9 +2175,7 @@ impl<'a> Envelope<'a> {
                     }
                     kind
                 };
-                let body = (kind != TransactionKind::Other)
-                    .then(|| Tx837::new(self.text, self.file, kind, index));
-                self.st = Some((index, body, kind));
+                self.st = Some((index, kind));
             }
             "SE" => match self.st.take() {
                 None => self.out.push(error(
@@ -2147,15 +2185,14 @@ impl<'a> Envelope<'a> {
                      with an ST segment."
                         .into(),
                 )),
-                Some((st, body, kind)) => {
-                    self.finish_body(body, kind, index.saturating_sub(1));
+                Some((st, kind)) => {
+                    self.bodies.push(Body { st, last: index.saturating_sub(1), kind });
                     self.check_se(st, index);
                 }
             },
             _ => {
-                if let Some((_, Some(body), _)) = self.st.as_mut() {
-                    body.segment(index);
-                } else if self.st.is_none() {
+                // A segment of a transaction is its body's ([`Body::walk`]).
+                if self.st.is_none() {
                     // Outside any transaction.
                     let known = is_known_x12_segment(id);
                     if crate::parse::is_segment_id(id) {
@@ -2189,17 +2226,6 @@ impl<'a> Envelope<'a> {
             }
         }
         TransactionKind::Professional
-    }
-
-    fn finish_body(&mut self, body: Option<Tx837<'a>>, kind: TransactionKind, last: usize) {
-        match body {
-            Some(body) => {
-                let (claims, diagnostics) = body.finish(last);
-                self.out.extend(diagnostics);
-                self.transactions.push(Transaction { kind, claims });
-            }
-            None => self.transactions.push(Transaction { kind, claims: vec![] }),
-        }
     }
 
     fn version_problem(
@@ -2236,8 +2262,8 @@ impl<'a> Envelope<'a> {
     }
 
     fn close_st(&mut self, next: Option<usize>, last: usize) {
-        if let Some((st, body, kind)) = self.st.take() {
-            self.finish_body(body, kind, last);
+        if let Some((st, kind)) = self.st.take() {
+            self.bodies.push(Body { st, last, kind });
             let segment = self.seg(st);
             let control = segment.text(2, self.text);
             let count = last + 1 - st + 1;
@@ -2416,6 +2442,13 @@ impl<'a> Envelope<'a> {
         );
         self.control_problem(iea, 2, "IEA02", isa, 13, "ISA13");
     }
+}
+
+/// Whether `text` is `n` as written in decimal, without padding (what `n.to_string()` gives).
+fn is_number(text: &str, n: usize) -> bool {
+    text.bytes().all(|b| b.is_ascii_digit())
+        && !(text.len() > 1 && text.starts_with('0'))
+        && text.parse::<usize>() == Ok(n)
 }
 
 /// The level an HL of `level` belongs to: a subscriber (22) to a billing provider (20), a patient

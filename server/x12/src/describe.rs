@@ -846,10 +846,13 @@ pub fn segment_descriptions() -> &'static [SegmentDescription] {
 /// What a segment is for, or `None` for one claimls does not read.
 pub fn describe_segment(id: &str) -> Option<&'static SegmentDescription> {
     // Asked for every segment of a file: a fast hash for the short ids.
-    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, usize>> =
+    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<u32, usize>> =
         std::sync::OnceLock::new();
-    let index = INDEX.get_or_init(|| SEGMENTS.iter().enumerate().map(|(i, s)| (s.id, i)).collect());
-    index.get(id).map(|&i| &SEGMENTS[i])
+    let index = INDEX.get_or_init(|| {
+        let keys = SEGMENTS.iter().enumerate();
+        keys.filter_map(|(i, s)| Some((crate::parse::id_key(s.id)?, i))).collect()
+    });
+    index.get(&crate::parse::id_key(id)?).map(|&i| &SEGMENTS[i])
 }
 
 /// What an element (1-based position) is for, or `None` when claimls does not describe it.

@@ -46,16 +46,46 @@ impl ClaimTree {
 
 /// The structure walk of [`lower`]: every diagnostic of the file and the claims' trees.
 pub fn walk(text: &str, file: &X12File) -> Walked {
-    let walk = crate::check::walk(text, file);
-    let mut problems = file.problems.clone();
-    problems.extend(walk.diagnostics);
-    crate::sort_diagnostics(&mut problems);
-    let claims = walk
-        .transactions
-        .into_iter()
-        .flat_map(|t| t.claims.into_iter().map(move |node| ClaimTree { kind: t.kind, node }))
-        .collect();
-    Walked { claims, problems }
+    let mut walked = Walked::default();
+    walk_each(text, file, |claims, problems| {
+        walked.claims.extend(claims);
+        walked.problems.extend(problems);
+    });
+    walked
+}
+
+/// [`walk`] a transaction at a time, for a caller that checks the claims walked while the rest
+/// is walked: `each` gets each transaction's claims with the problems that lie before the next
+/// transaction's ST, so every problem of a later call starts after every claim of this one. Put
+/// together, the calls get what [`walk`] returns (each call at least once, with no claims when
+/// the file has no transaction).
+pub fn walk_each(
+    text: &str,
+    file: &X12File,
+    mut each: impl FnMut(Vec<ClaimTree>, Vec<Diagnostic>),
+) {
+    let crate::check::Envelopes { bodies, diagnostics } = crate::check::envelopes(text, file);
+    // The parser's and the envelopes' problems are known before any body is walked; a body's
+    // lie in its own text, from its ST on.
+    let mut early = file.problems.clone();
+    early.extend(diagnostics);
+    crate::sort_diagnostics(&mut early);
+    let mut early = early.into_iter().peekable();
+    for (n, body) in bodies.iter().enumerate() {
+        let (claims, found) = body.walk(text, file);
+        let next_st = bodies.get(n + 1).map(|next| file.segment(next.st).span().start);
+        let mut problems: Vec<Diagnostic> =
+            std::iter::from_fn(|| early.next_if(|p| next_st.is_none_or(|st| p.span.start < st)))
+                .collect();
+        problems.extend(found);
+        // Stable: of two problems at one place, the parser's and the envelopes' come first.
+        crate::sort_diagnostics(&mut problems);
+        let kind = body.kind;
+        each(claims.into_iter().map(|node| ClaimTree { kind, node }).collect(), problems);
+    }
+    if bodies.is_empty() {
+        each(Vec::new(), early.collect());
+    }
 }
 
 /// One claim of a [`Walked`] file in the model, as [`lower`] makes it.
@@ -82,7 +112,7 @@ pub fn claim_outline(text: &str, file: &X12File, claim: &ClaimTree) -> Claim {
 /// text without them.
 fn field(text: &str, span: Span) -> Field {
     let raw = span.slice(text);
-    if raw.contains(['\r', '\n']) {
+    if memchr::memchr2(b'\r', b'\n', raw.as_bytes()).is_some() {
         Field { span, decoded: Some(crate::parse::unwrapped(raw).into_owned().into()) }
     } else {
         Field::new(span)

@@ -33,10 +33,30 @@ impl Delimiters {
         self.segment as char
     }
 
+    /// What each byte is inside a segment: [`DATA`], or the separator it is ([`COMPONENT`],
+    /// [`REPETITION`], [`ELEMENT`]; the element separator wins where two are the same byte, then
+    /// the repetition separator).
+    fn classes(&self) -> [u8; 256] {
+        let mut classes = [DATA; 256];
+        classes[self.component as usize] = COMPONENT;
+        if let Some(repetition) = self.repetition.filter(|&r| r != self.component) {
+            classes[repetition as usize] = REPETITION;
+        }
+        classes[self.element as usize] = ELEMENT;
+        classes
+    }
+
     fn is_line_break_terminator(&self) -> bool {
         matches!(self.segment, b'\n' | b'\r')
     }
 }
+
+/// The classes of [`Delimiters::classes`]: each separator closes the pieces of its class and
+/// those below.
+const DATA: u8 = 0;
+const COMPONENT: u8 = 1;
+const REPETITION: u8 = 2;
+const ELEMENT: u8 = 3;
 
 /// A half-open byte range kept as two `u32`s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,6 +83,8 @@ pub(crate) struct SegmentRec {
     pub terminator: Option<u32>,
     pub first_element: u32,
     pub elements: u32,
+    /// Its first record in [`X12File::composites`] (if it has one: the next segment's, else).
+    pub first_composite: u32,
     /// The index into [`X12File::delimiters`] in force for this segment.
     pub delimiters: u16,
 }
@@ -111,6 +133,8 @@ pub struct Segment<'f> {
 pub struct Element<'f> {
     file: &'f X12File,
     index: usize,
+    /// Its segment's first composite record, where the search for its own starts.
+    first_composite: u32,
     /// 1-based position in its segment.
     pub position: usize,
 }
@@ -284,6 +308,7 @@ impl<'f> Segment<'f> {
         (position >= 1 && position <= rec.elements as usize).then(|| Element {
             file: self.file,
             index: rec.first_element as usize + position - 1,
+            first_composite: rec.first_composite,
             position,
         })
     }
@@ -294,6 +319,7 @@ impl<'f> Segment<'f> {
         (0..rec.elements as usize).map(move |i| Element {
             file,
             index: rec.first_element as usize + i,
+            first_composite: rec.first_composite,
             position: i + 1,
         })
     }
@@ -323,30 +349,35 @@ impl<'f> Segment<'f> {
 }
 
 impl X12File {
-    /// An element as a span and its repetitions (`count` 0 for a single value).
-    pub(crate) fn element_rec(&self, index: usize) -> PieceRec {
+    /// An element as a span and its repetitions (`count` 0 for a single value); its composite
+    /// record is searched from its segment's first one, `first_composite` (a segment has few).
+    pub(crate) fn element_rec(&self, index: usize, first_composite: u32) -> PieceRec {
         let range = self.elements[index];
         let span = Range32 { start: range.start, end: range.end & !COMPOSITE };
         if range.end & COMPOSITE == 0 {
             return PieceRec { span, first: 0, count: 0 };
         }
-        let at = self.composites.partition_point(|c| (c.element as usize) < index);
-        match self.composites.get(at) {
-            Some(c) if c.element as usize == index => {
-                PieceRec { span, first: c.first, count: c.count }
-            }
-            _ => PieceRec { span, first: 0, count: 0 },
+        let from = (first_composite as usize).min(self.composites.len());
+        let found = self.composites[from..]
+            .iter()
+            .take_while(|c| c.element as usize <= index)
+            .find(|c| c.element as usize == index);
+        match found {
+            Some(c) => PieceRec { span, first: c.first, count: c.count },
+            None => PieceRec { span, first: 0, count: 0 },
         }
     }
 }
 
 impl<'f> Element<'f> {
     fn rec(&self) -> PieceRec {
-        self.file.element_rec(self.index)
+        self.file.element_rec(self.index, self.first_composite)
     }
 
     pub fn span(&self) -> Span {
-        self.rec().span.span()
+        // Without the search for a composite's repetitions that `rec` makes.
+        let range = self.file.elements[self.index];
+        Span::new(range.start as usize, (range.end & !COMPOSITE) as usize)
     }
 
     /// Its value (without the line breaks of a wrapped file).
@@ -431,6 +462,21 @@ fn is_blank(byte: u8) -> bool {
 
 fn could_be_delimiter(byte: u8) -> bool {
     !byte.is_ascii_alphanumeric() && byte != b' ' && byte < 0x80
+}
+
+/// A segment id of 2 or 3 bytes as one number (its length, then its bytes), the key of the
+/// tables asked for every segment of a file: hashing it is one multiplication. `None` for a
+/// text of another length, which is no segment id.
+pub(crate) fn id_key(id: &str) -> Option<u32> {
+    let bytes = id.as_bytes();
+    if !(2..=3).contains(&bytes.len()) {
+        return None;
+    }
+    let mut key = (bytes.len() as u32) << 24;
+    for (i, &b) in bytes.iter().enumerate() {
+        key |= u32::from(b) << (16 - 8 * i);
+    }
+    Some(key)
 }
 
 /// A segment id as X12 writes them: 2 or 3 upper-case letters and digits, starting with a letter.
@@ -670,6 +716,7 @@ pub fn parse(text: &str) -> X12File {
         }
     }
     file.delimiters.push(delimiters);
+    let mut classes = delimiters.classes();
     let mut current = 0u16;
     // About one segment each 20 bytes, 7 elements a segment.
     file.segments.reserve(text.len() / 24);
@@ -692,6 +739,7 @@ pub fn parse(text: &str) -> X12File {
             }
             if reading.delimiters != delimiters || file.segments.is_empty() {
                 delimiters = reading.delimiters;
+                classes = delimiters.classes();
                 if file.segments.is_empty() {
                     file.delimiters[0] = delimiters;
                 } else {
@@ -724,7 +772,8 @@ pub fn parse(text: &str) -> X12File {
         }
         // An empty segment (two terminators in a row) holds nothing: it is skipped.
         if content_end > start {
-            push_segment(&mut file, text, start, content_end, terminator, delimiters, current);
+            let at = Place { start, end: content_end, terminator, current };
+            push_segment(&mut file, text, at, delimiters, &classes);
         }
         pos = end + 1;
     }
@@ -732,41 +781,50 @@ pub fn parse(text: &str) -> X12File {
     file
 }
 
-fn push_segment(
-    file: &mut X12File,
-    text: &str,
+/// Where a segment stands: its bytes, its terminator, the delimiters in force (an index into
+/// [`X12File::delimiters`]).
+struct Place {
     start: usize,
     end: usize,
     terminator: Option<u32>,
-    delimiters: Delimiters,
     current: u16,
+}
+
+fn push_segment(
+    file: &mut X12File,
+    text: &str,
+    at: Place,
+    delimiters: Delimiters,
+    classes: &[u8; 256],
 ) {
+    let Place { start, end, terminator, current } = at;
     let bytes = text.as_bytes();
+    let first_composite = file.composites.len() as u32;
     let first_element = file.elements.len() as u32;
     let id_end = memchr::memchr(delimiters.element, &bytes[start..end]).map_or(end, |i| start + i);
     let mut elements = 0u32;
     if id_end < end {
-        // One pass over the bytes: each separator closes the pieces below it.
-        let repetition = delimiters.repetition.filter(|&r| r != delimiters.component);
+        // One pass over the bytes: each separator closes the pieces below it. A simple element
+        // (one repetition of one component) keeps no repetition or component records; an
+        // element gets them from its first repetition or component separator on.
         let mut element_start = id_end + 1;
         let mut repetition_start = element_start;
         let mut component_start = element_start;
+        let mut composite = false;
         let mut element_first_repetition = file.repetitions.len() as u32;
         let mut repetition_first_component = file.components.len() as u32;
         let mut i = element_start;
         loop {
-            let byte = if i < end { Some(bytes[i]) } else { None };
-            let closes_component = match byte {
-                None => 3,
-                Some(b) if b == delimiters.element => 3,
-                Some(b) if Some(b) == repetition => 2,
-                Some(b) if b == delimiters.component => 1,
-                _ => 0,
-            };
-            if closes_component > 0 {
+            while i < end && classes[bytes[i] as usize] == DATA {
+                i += 1;
+            }
+            let closes = if i < end { classes[bytes[i] as usize] } else { ELEMENT };
+            if closes != ELEMENT {
+                composite = true;
+            }
+            if composite {
                 file.components.push(Range32::new(component_start, i));
-                component_start = i + 1;
-                if closes_component >= 2 {
+                if closes >= REPETITION {
                     let count = file.components.len() as u32 - repetition_first_component;
                     file.repetitions.push(PieceRec {
                         span: Range32::new(repetition_start, i),
@@ -776,38 +834,33 @@ fn push_segment(
                     repetition_first_component = file.components.len() as u32;
                     repetition_start = i + 1;
                 }
-                if closes_component == 3 {
-                    let mut count = file.repetitions.len() as u32 - element_first_repetition;
-                    if count == 1 && file.repetitions.last().is_some_and(|r| r.count == 1) {
-                        // A simple element: it is its own repetition and component.
-                        file.repetitions.pop();
-                        file.components.pop();
-                        count = 0;
-                        repetition_first_component = file.components.len() as u32;
-                    }
-                    let mut span = Range32::new(element_start, i);
-                    if count > 0 {
-                        file.composites.push(CompositeRec {
-                            element: file.elements.len() as u32,
-                            first: element_first_repetition,
-                            count,
-                        });
-                        span.end |= COMPOSITE;
-                    }
-                    file.elements.push(span);
-                    element_first_repetition = file.repetitions.len() as u32;
-                    element_start = i + 1;
-                    elements += 1;
-                }
             }
-            if byte.is_none() {
+            component_start = i + 1;
+            if closes == ELEMENT {
+                let mut span = Range32::new(element_start, i);
+                if composite {
+                    file.composites.push(CompositeRec {
+                        element: file.elements.len() as u32,
+                        first: element_first_repetition,
+                        count: file.repetitions.len() as u32 - element_first_repetition,
+                    });
+                    span.end |= COMPOSITE;
+                }
+                file.elements.push(span);
+                element_first_repetition = file.repetitions.len() as u32;
+                element_start = i + 1;
+                repetition_start = i + 1;
+                composite = false;
+                elements += 1;
+            }
+            if i >= end {
                 break;
             }
             i += 1;
         }
     }
     if memchr::memchr2(b'\n', b'\r', &bytes[start..end]).is_some() {
-        record_unwrapped(file, text, start, id_end, first_element as usize);
+        record_unwrapped(file, text, start, id_end, first_element as usize, first_composite);
     }
     file.segments.push(SegmentRec {
         span: Range32::new(start, end),
@@ -815,6 +868,7 @@ fn push_segment(
         terminator,
         first_element,
         elements,
+        first_composite,
         delimiters: current,
     });
     let raw_id = &text[start..id_end];
@@ -858,10 +912,17 @@ fn push_segment(
 }
 
 /// Keeps the values without line breaks of the pieces of a segment broken over lines.
-fn record_unwrapped(file: &mut X12File, text: &str, start: usize, id_end: usize, first: usize) {
+fn record_unwrapped(
+    file: &mut X12File,
+    text: &str,
+    start: usize,
+    id_end: usize,
+    first: usize,
+    first_composite: u32,
+) {
     let mut spans = vec![Span::new(start, id_end)];
     for index in first..file.elements.len() {
-        let element = file.element_rec(index);
+        let element = file.element_rec(index, first_composite);
         spans.push(element.span.span());
         if element.count > 0 {
             for repetition in &file.repetitions[element.first as usize..][..element.count as usize]

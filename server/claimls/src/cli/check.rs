@@ -41,6 +41,8 @@ struct Failure {
 }
 
 pub fn check(arguments: CheckArguments) -> ExitCode {
+    // The code sets are indexed on another thread while the first file is read and parsed.
+    std::thread::spawn(CodeSets::index_now);
     let mut failures = Vec::new();
     let files = collect_files(&arguments.paths, &mut failures);
     let style =

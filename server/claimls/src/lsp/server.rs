@@ -121,10 +121,11 @@ impl Backend {
             }
             let started = Instant::now();
             let checking = state.clone();
-            let diagnostics =
-                tokio::task::spawn_blocking(move || diagnostics(&checking, &snapshot))
-                    .await
-                    .unwrap_or_default();
+            let diagnostics = state
+                .checks
+                .run(move || diagnostics(&checking, &snapshot))
+                .await
+                .unwrap_or_default();
             // The document may have moved on while this ran: drop a stale result.
             if state.client_pulls() || !state.mark_pushed(&uri, version, !diagnostics.is_empty()) {
                 tracing::debug!(document = %log_id(&uri), version, "dropped stale diagnostics");
@@ -141,6 +142,7 @@ impl Backend {
             if !outbox.notify(PublishDiagnostics::METHOD, &params) {
                 client.publish_diagnostics(params.uri, params.diagnostics, params.version).await;
             }
+            warm_up_word_index(&state);
         });
     }
 
@@ -271,6 +273,16 @@ impl Backend {
     }
 }
 
+/// How long after `initialize` the word index is built if no diagnostics came before.
+const WARM_UP_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Builds the word index (for searches by words of a title) on a thread of its own, once.
+fn warm_up_word_index(state: &State) {
+    if !state.word_index_started.swap(true, Ordering::Relaxed) {
+        std::thread::spawn(|| CodeSets::bundled().warm_up());
+    }
+}
+
 /// When a scheduled check runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Delay {
@@ -290,7 +302,17 @@ fn checked(state: &State, snapshot: &Snapshot) -> Arc<Vec<claimls_analysis::Diag
     let found = Arc::new(if snapshot.too_large() {
         analysis::too_large(&snapshot.text, &snapshot.config)
     } else {
-        analysis::check(&snapshot.text, snapshot.language, &snapshot.sets, &snapshot.config)
+        // The version's one parse, which the requests share; only the claims changed since
+        // the last check are checked again.
+        let parsed = snapshot.parsed_cell.get_or_init(|| {
+            analysis::ParsedDocument::parse(snapshot.text.clone(), snapshot.language)
+        });
+        let (sets, config) = (&snapshot.sets, &snapshot.config);
+        let (found, base, reuse) =
+            parsed.diagnostics(sets, config, snapshot.generation, snapshot.base.as_deref());
+        tracing::debug!(checked = reuse.checked, reused = reuse.reused, "claims checked");
+        state.store_base(&snapshot.uri, snapshot.version, Arc::new(base));
+        found
     });
     state.store_checked(&snapshot.uri, snapshot.version, snapshot.generation, &found);
     found
@@ -305,15 +327,17 @@ async fn checked_async(
         return checked.clone();
     }
     let state = state.clone();
-    tokio::task::spawn_blocking(move || checked(&state, &snapshot)).await.unwrap_or_default()
+    let checking = state.clone();
+    state.checks.run(move || checked(&checking, &snapshot)).await.unwrap_or_default()
 }
 
 /// [`checked`] as LSP diagnostics.
 fn diagnostics(state: &State, snapshot: &Snapshot) -> Vec<Diagnostic> {
     let index = snapshot.index();
+    let many = index.many(&snapshot.text);
     checked(state, snapshot)
         .iter()
-        .map(|d| to_proto::diagnostic(&index, &snapshot.uri, d))
+        .map(|d| to_proto::diagnostic_with(|span| many.range(span), &snapshot.uri, d))
         .collect()
 }
 
@@ -437,9 +461,14 @@ impl LanguageServer for Backend {
             self.set_editor_settings(claimls_section(options).unwrap_or(options));
         }
         let sets = CodeSets::bundled();
-        // The word index takes a moment: build it now, off the request path.
-        let warm = sets.clone();
-        std::thread::spawn(move || warm.warm_up());
+        // The word index takes a moment (more CPU than checking a 1 MB 837): build it off the
+        // request path, after the first diagnostics (so as not to slow them down on a small
+        // machine) or after a second without any.
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(WARM_UP_AFTER).await;
+            warm_up_word_index(&state);
+        });
         tracing::info!(?encoding, client_can_pull, "initialize");
         Ok(InitializeResult {
             capabilities: capabilities(encoding),
@@ -554,7 +583,10 @@ impl LanguageServer for Backend {
         let items = match self.snapshot_any_size(&uri) {
             Some(snapshot) => {
                 let state = self.state.clone();
-                tokio::task::spawn_blocking(move || diagnostics(&state, &snapshot))
+                let checking = state.clone();
+                state
+                    .checks
+                    .run(move || diagnostics(&checking, &snapshot))
                     .await
                     .unwrap_or_default()
             }

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use claimls_analysis::syntax::{SemanticToken, TokenKind};
-use claimls_analysis::{Fix, Severity};
+use claimls_analysis::{Fix, Severity, Span};
 use tower_lsp_server::ls_types::{
     self as lsp, CodeAction, CodeActionKind, DiagnosticRelatedInformation, DiagnosticSeverity,
-    Location, NumberOrString, SemanticTokenType, SemanticTokensLegend, Uri, WorkspaceEdit,
+    Location, NumberOrString, Range, SemanticTokenType, SemanticTokensLegend, Uri, WorkspaceEdit,
 };
 
 use super::line_index::LineIndex;
@@ -28,16 +28,25 @@ pub fn diagnostic(
     uri: &Uri,
     diagnostic: &claimls_analysis::Diagnostic,
 ) -> lsp::Diagnostic {
+    diagnostic_with(|span| index.range(span), uri, diagnostic)
+}
+
+/// [`diagnostic`] with the ranges from `range` (a whole document's: [`LineIndex::many`]).
+pub fn diagnostic_with(
+    range: impl Fn(Span) -> Range,
+    uri: &Uri,
+    diagnostic: &claimls_analysis::Diagnostic,
+) -> lsp::Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = diagnostic
         .related
         .iter()
         .map(|related| DiagnosticRelatedInformation {
-            location: Location::new(uri.clone(), index.range(related.span)),
+            location: Location::new(uri.clone(), range(related.span)),
             message: related.message.clone(),
         })
         .collect();
     lsp::Diagnostic {
-        range: index.range(diagnostic.span),
+        range: range(diagnostic.span),
         severity: Some(severity(diagnostic.severity)),
         code: Some(NumberOrString::String(diagnostic.rule.to_string())),
         source: Some(SOURCE.to_string()),

@@ -1,0 +1,366 @@
+//! Checking an edited document again, claim by claim: what an editor needs after a keystroke.
+//!
+//! A claim's rules find the same diagnostics as long as the claim's model is the same (every
+//! field the rules read, with the text under it; for an 837 also what it inherits from its HL
+//! parents, billing provider and subscriber, which the lowering copies into the claim) and the
+//! naming, code sets, configuration and today's date are. So [`check`] keeps, for the version
+//! it checked ([`Checked`]), each claim's fingerprint (a hash of its model) and diagnostics.
+//! For the next version it finds what changed between the two texts (one range: the common
+//! prefix and suffix), maps each new claim's spans back to the old text, and reuses the old
+//! diagnostics of a claim whose fingerprint is the same, their spans mapped forward. A claim
+//! with a span that touches the changed range is checked again, and so is one whose
+//! diagnostics would not map cleanly. The file-wide checks (the syntax's problems, which the
+//! parse and walk found afresh, and `duplicate-id`) run again in full: they cost little.
+//!
+//! The result is exactly [`crate::check_text`]'s, in its order: the same pieces, each with its
+//! file-wide diagnostics first, sorted the same way (`tests/incremental.rs` edits documents at
+//! random and compares).
+
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use claimls_codes::{CodeSets, Date};
+use claimls_model::{Claim, Diagnostic, Naming, Span};
+
+use crate::rules::ClaimRules;
+use crate::{Config, Language};
+
+/// What [`check`] found in one version, kept to check the next one.
+pub struct Checked {
+    text: Arc<str>,
+    /// The configuration generation (the caller's), the naming and the date it was checked with.
+    key: u64,
+    naming: &'static dyn Naming,
+    today: Date,
+    /// Each claim's fingerprint and the range of its diagnostics in `diagnostics`, in order.
+    claims: Vec<(u64, std::ops::Range<usize>)>,
+    /// The claims' own diagnostics (default severities), claim after claim.
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Debug for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the text: it holds patient data.
+        f.debug_struct("Checked").field("claims", &self.claims.len()).finish()
+    }
+}
+
+/// How many claims were checked again and how many reused, for logs and tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Reuse {
+    pub checked: usize,
+    pub reused: usize,
+}
+
+/// Every diagnostic of `text` (what [`crate::check_text`] returns), reusing what `previous`
+/// found for the claims the edit left alone. `problems` are the syntax's problems and `claims`
+/// the claims, in order, of `text` lowered; `key` names the configuration `config` and `sets`
+/// belong to (a different key checks everything).
+#[allow(clippy::too_many_arguments)]
+pub fn check<'c>(
+    text: &Arc<str>,
+    language: Language,
+    problems: &[Diagnostic],
+    claims: impl Iterator<Item = Cow<'c, Claim>>,
+    sets: &CodeSets,
+    config: &Config,
+    key: u64,
+    previous: Option<&Checked>,
+) -> (Vec<Diagnostic>, Checked, Reuse) {
+    let naming = language.naming(text);
+    let today = config.today();
+    let previous = previous
+        .filter(|p| p.key == key && p.today == today && std::ptr::addr_eq(p.naming, naming));
+    let edit = previous.map(|p| Edit::between(&p.text, text));
+    let by_fingerprint: rustc_hash::FxHashMap<u64, usize> = previous
+        .map(|p| {
+            p.claims.iter().enumerate().map(|(i, (fingerprint, _))| (*fingerprint, i)).collect()
+        })
+        .unwrap_or_default();
+    let mut rules = ClaimRules::new(text, naming, sets, config);
+    let mut reuse = Reuse::default();
+    let mut kept = Checked {
+        text: text.clone(),
+        key,
+        naming,
+        today,
+        claims: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    // What the file-wide checks read of each claim (its kind and id), and where it starts.
+    let mut outlines = Vec::new();
+    for claim in claims {
+        let fingerprint = fingerprint(&claim);
+        let old = match (previous, edit) {
+            (Some(previous), Some(Some(edit))) => {
+                reused(previous, &by_fingerprint, &claim, fingerprint, edit)
+            }
+            // The same text: the same claims.
+            (Some(previous), Some(None)) => by_fingerprint
+                .get(&fingerprint)
+                .map(|&i| previous.diagnostics[previous.claims[i].1.clone()].to_vec()),
+            _ => None,
+        };
+        let found = match old {
+            Some(found) => {
+                reuse.reused += 1;
+                found
+            }
+            None => {
+                reuse.checked += 1;
+                rules.claim(&claim)
+            }
+        };
+        let start = kept.diagnostics.len();
+        kept.diagnostics.extend(found);
+        kept.claims.push((fingerprint, start..kept.diagnostics.len()));
+        outlines.push(Claim {
+            kind: claim.kind,
+            id: claim.id.clone(),
+            header: claim.header,
+            span: claim.span,
+            ..Claim::default()
+        });
+    }
+    kept.claims.shrink_to_fit();
+    kept.diagnostics.shrink_to_fit();
+    let all = in_pieces(language, problems, &outlines, &kept, &mut rules, config);
+    (all, kept, reuse)
+}
+
+/// The diagnostics in [`crate::check_text`]'s order: the same pieces of claims, each with the
+/// problems before the next piece and `duplicate-id` first, then its claims', sorted per piece.
+fn in_pieces(
+    language: Language,
+    problems: &[Diagnostic],
+    outlines: &[Claim],
+    kept: &Checked,
+    rules: &mut ClaimRules<'_, '_>,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    // Where `check_text` cuts the pieces: at a claim's header in an 837 (its `CLM`), else at
+    // the start of the claim or block.
+    let start = |&i: &usize| match language {
+        Language::X12 => outlines[i].header.start,
+        Language::Claim | Language::Hl7 => outlines[i].span.start,
+    };
+    let mut all = Vec::with_capacity(kept.diagnostics.len() + problems.len());
+    let indices = (0..outlines.len()).collect();
+    crate::language::pieces(
+        indices,
+        problems.to_vec(),
+        crate::PIECE_BLOCKS,
+        start,
+        |claims, problems| {
+            let range = match (claims.first(), claims.last()) {
+                (Some(&first), Some(&last)) => first..last + 1,
+                _ => 0..0,
+            };
+            let mut piece = rules.file_wide(&problems, &outlines[range]);
+            for i in claims {
+                piece.extend(kept.diagnostics[kept.claims[i].1.clone()].iter().cloned());
+            }
+            all.extend(crate::with_severities(piece, config));
+        },
+    );
+    all
+}
+
+/// The old diagnostics of `claim` when an equal claim was checked in `previous` (its spans,
+/// mapped back through `edit`, and everything else the same), mapped forward; `None` when
+/// `claim` must be checked again.
+fn reused(
+    previous: &Checked,
+    by_fingerprint: &rustc_hash::FxHashMap<u64, usize>,
+    claim: &Claim,
+    fingerprint_here: u64,
+    edit: Edit,
+) -> Option<Vec<Diagnostic>> {
+    let mut old = claim.clone();
+    let (mut clean, mut moved) = (true, false);
+    spans_mut(&mut old, &mut |span| match edit.new_to_old(*span) {
+        Some(mapped) => {
+            moved |= mapped != *span;
+            *span = mapped;
+        }
+        None => clean = false,
+    });
+    if !clean {
+        return None;
+    }
+    // A claim before the edit is where it was: its fingerprint is the one it has here.
+    let fingerprint_there = if moved { fingerprint(&old) } else { fingerprint_here };
+    let &i = by_fingerprint.get(&fingerprint_there)?;
+    previous.diagnostics[previous.claims[i].1.clone()]
+        .iter()
+        .map(|d| map_diagnostic(d, |span| edit.old_to_new(span)))
+        .collect()
+}
+
+/// A hash of everything the rules read of a claim (the text under its spans aside).
+fn fingerprint(claim: &Claim) -> u64 {
+    // 64 bits of FxHash: fast, and the claims it tells apart are not crafted to collide (a
+    // document's author could only fool their own editor).
+    let mut hasher = rustc_hash::FxHasher::default();
+    claim.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The one range that differs between two versions of a text: `start..old_end` of the old
+/// text became `start..new_end` of the new one.
+#[derive(Debug, Clone, Copy)]
+struct Edit {
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+}
+
+impl Edit {
+    /// The common prefix and suffix of `old` and `new` left out (`None`: the same text).
+    fn between(old: &str, new: &str) -> Option<Edit> {
+        let (old, new) = (old.as_bytes(), new.as_bytes());
+        let start = common_prefix(old, new);
+        if start == old.len() && start == new.len() {
+            return None;
+        }
+        let most = old.len().min(new.len()) - start;
+        let suffix = common_suffix(&old[start..], &new[start..]).min(most);
+        Some(Edit { start, old_end: old.len() - suffix, new_end: new.len() - suffix })
+    }
+
+    /// A span of the new text in the old one, if it lies wholly before or after the change
+    /// (not even touching it: a value that ends where text was typed may have grown).
+    fn new_to_old(self, span: Span) -> Option<Span> {
+        Self::map(span, self.start, self.new_end, self.old_end)
+    }
+
+    /// A span of the old text in the new one, on the same terms.
+    fn old_to_new(self, span: Span) -> Option<Span> {
+        Self::map(span, self.start, self.old_end, self.new_end)
+    }
+
+    fn map(span: Span, start: usize, from_end: usize, to_end: usize) -> Option<Span> {
+        if span.end < start {
+            Some(span)
+        } else if span.start > from_end {
+            Some(Span::new(span.start - from_end + to_end, span.end - from_end + to_end))
+        } else {
+            None
+        }
+    }
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    // 64 bytes at a time (a memcmp), then byte by byte.
+    const CHUNK: usize = 64;
+    let chunks = a.chunks_exact(CHUNK).zip(b.chunks_exact(CHUNK));
+    let same = chunks.take_while(|(x, y)| x == y).count() * CHUNK;
+    same + a[same..].iter().zip(&b[same..]).take_while(|(x, y)| x == y).count()
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let chunks = a.rchunks_exact(CHUNK).zip(b.rchunks_exact(CHUNK));
+    let same = chunks.take_while(|(x, y)| x == y).count() * CHUNK;
+    let (a, b) = (&a[..a.len() - same], &b[..b.len() - same]);
+    same + a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count()
+}
+
+/// `diagnostic` with every span (its own, its fixes', its related ones) mapped, or `None` when
+/// one does not map.
+fn map_diagnostic(
+    diagnostic: &Diagnostic,
+    map: impl Fn(Span) -> Option<Span>,
+) -> Option<Diagnostic> {
+    let mut mapped = diagnostic.clone();
+    mapped.span = map(mapped.span)?;
+    for fix in &mut mapped.fixes {
+        for edit in &mut fix.edits {
+            edit.span = map(edit.span)?;
+        }
+    }
+    for related in &mut mapped.related {
+        related.span = map(related.span)?;
+    }
+    Some(mapped)
+}
+
+/// Calls `f` on every span of a claim. (A span this misses is hashed as it is, so a claim
+/// after the edit would only be checked again, never wrongly reused.)
+fn spans_mut(claim: &mut Claim, f: &mut dyn FnMut(&mut Span)) {
+    fn field(field: &mut claimls_model::Field, f: &mut dyn FnMut(&mut Span)) {
+        f(&mut field.span);
+    }
+    fn optional(value: &mut Option<claimls_model::Field>, f: &mut dyn FnMut(&mut Span)) {
+        if let Some(value) = value {
+            f(&mut value.span);
+        }
+    }
+    optional(&mut claim.id, f);
+    optional(&mut claim.level, f);
+    optional(&mut claim.total, f);
+    f(&mut claim.header);
+    f(&mut claim.span);
+    for patient in &mut claim.patients {
+        f(&mut patient.span);
+        for value in [
+            &mut patient.name,
+            &mut patient.date_of_birth,
+            &mut patient.sex,
+            &mut patient.member_id,
+        ] {
+            optional(value, f);
+        }
+    }
+    for payer in &mut claim.payers {
+        f(&mut payer.span);
+        optional(&mut payer.name, f);
+        optional(&mut payer.id, f);
+    }
+    for provider in &mut claim.providers {
+        f(&mut provider.span);
+        optional(&mut provider.npi, f);
+        optional(&mut provider.name, f);
+    }
+    for value in claim.places.iter_mut().chain(&mut claim.order_dates) {
+        field(value, f);
+    }
+    if let Some(stay) = &mut claim.stay {
+        optional(&mut stay.admission, f);
+        optional(&mut stay.discharge, f);
+    }
+    for diagnosis in &mut claim.diagnoses {
+        field(&mut diagnosis.label, f);
+        field(&mut diagnosis.code, f);
+        optional(&mut diagnosis.system, f);
+    }
+    for procedure in &mut claim.procedures {
+        field(&mut procedure.code, f);
+        optional(&mut procedure.date, f);
+    }
+    for line in &mut claim.lines {
+        f(&mut line.span);
+        field(&mut line.code, f);
+        for value in [
+            &mut line.from,
+            &mut line.to,
+            &mut line.system,
+            &mut line.units,
+            &mut line.charge,
+            &mut line.place,
+            &mut line.npi,
+        ] {
+            optional(value, f);
+        }
+        for modifier in &mut line.modifiers {
+            field(modifier, f);
+        }
+        if let Some(pointers) = &mut line.pointers {
+            f(&mut pointers.span);
+            for pointer in &mut pointers.items {
+                field(&mut pointer.field, f);
+            }
+        }
+    }
+}

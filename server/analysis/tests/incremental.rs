@@ -1,0 +1,151 @@
+//! Checking an edited document incrementally (`incremental::check`, what the server does after
+//! each edit) gives exactly what checking it whole gives (`check_text`), in the same order:
+//! the examples of every format, alone and repeated (more than one piece of claims), edited at
+//! random, one edit after the other, each check reusing the one before.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use claimls_analysis::codes::{CodeSets, Date};
+use claimls_analysis::incremental::{self, Checked, Reuse};
+use claimls_analysis::{Config, Language, check_text};
+
+fn config() -> Config {
+    let mut config =
+        Config { today: Some(Date::parse("2026-11-01").unwrap()), ..Config::default() };
+    // A changed severity and a rule turned off apply the same way.
+    config.severities.insert("unused-dx".into(), Some(claimls_analysis::Severity::Info));
+    config.severities.insert("code-format".into(), None);
+    config
+}
+
+fn example(path: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(path);
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// A small deterministic generator (xorshift64*): the same seed, the same edits.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n.max(1)
+    }
+}
+
+/// A char boundary at or before `at`.
+fn boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// One random edit: a character typed, a few deleted, a line deleted or copied elsewhere.
+fn edit(text: &str, rng: &mut Rng) -> String {
+    const TYPED: [&str; 14] =
+        ["x", "1", "9", ".", " ", "\n", "*", "~", ":", "|", "^", "A", "\r", "E11"];
+    let at = boundary(text, rng.below(text.len() + 1));
+    let mut out = text.to_string();
+    match rng.below(4) {
+        0 => out.insert_str(at, TYPED[rng.below(TYPED.len())]),
+        1 => {
+            let end = boundary(text, at + 1 + rng.below(5));
+            out.replace_range(at..end.max(at), "");
+        }
+        2 => {
+            let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |n| at + n + 1);
+            out.replace_range(start..end, "");
+        }
+        _ => {
+            let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |n| at + n + 1);
+            let line = text[start..end].to_string();
+            let to = boundary(text, rng.below(text.len() + 1));
+            let to = text[..to].rfind('\n').map_or(0, |n| n + 1);
+            out.insert_str(to, &line);
+        }
+    }
+    out
+}
+
+fn incremental_check(
+    text: &str,
+    language: Language,
+    previous: Option<&Checked>,
+) -> (Vec<claimls_analysis::Diagnostic>, Checked, Reuse) {
+    let document = language.lower(text);
+    let claims = document.claims.iter().map(Cow::Borrowed);
+    let text: Arc<str> = Arc::from(text);
+    let (sets, config) = (CodeSets::bundled(), config());
+    incremental::check(&text, language, &document.problems, claims, &sets, &config, 7, previous)
+}
+
+/// `edits` random edits of `text`, each checked both ways; the claims reused in all.
+fn same_after_edits(text: &str, language: Language, seed: u64, edits: usize) -> Reuse {
+    let (sets, config) = (CodeSets::bundled(), config());
+    let mut rng = Rng(seed);
+    let mut text = text.to_string();
+    let (first, mut previous, _) = incremental_check(&text, language, None);
+    assert_eq!(first, check_text(&text, language, &sets, &config), "the first check");
+    let mut total = Reuse::default();
+    for step in 0..edits {
+        text = edit(&text, &mut rng);
+        let (found, kept, reuse) = incremental_check(&text, language, Some(&previous));
+        let expected = check_text(&text, language, &sets, &config);
+        if found != expected {
+            let first = found.iter().zip(&expected).position(|(a, b)| a != b);
+            panic!(
+                "seed {seed}, edit {step}: {} vs {} diagnostics, first difference at {first:?}:\n\
+                 {:#?}\nexpected {:#?}",
+                found.len(),
+                expected.len(),
+                first.and_then(|i| found.get(i)),
+                first.and_then(|i| expected.get(i)),
+            );
+        }
+        total.checked += reuse.checked;
+        total.reused += reuse.reused;
+        previous = kept;
+    }
+    // The same text again: everything reused.
+    let (again, _, reuse) = incremental_check(&text, language, Some(&previous));
+    assert_eq!(again, check_text(&text, language, &sets, &config));
+    assert_eq!(reuse.checked, 0);
+    total
+}
+
+#[test]
+fn claim_language_edited_at_random() {
+    let training = example("training/rules.claims");
+    same_after_edits(&training, Language::Claim, 1, 150);
+    let clean = example("clean/office-visits.claims") + &example("clean/orders.order");
+    same_after_edits(&clean, Language::Claim, 2, 100);
+    // More than one piece of blocks, and every id used many times.
+    let reuse = same_after_edits(&training.repeat(12), Language::Claim, 3, 20);
+    assert!(reuse.reused > 10 * reuse.checked, "{reuse:?}");
+}
+
+#[test]
+fn x12_edited_at_random() {
+    same_after_edits(&example("x12/training.x12"), Language::X12, 4, 150);
+    same_after_edits(&example("x12/clean-837i-hospital.837"), Language::X12, 5, 100);
+    same_after_edits(&example("x12/clean-837d-dental.837"), Language::X12, 6, 50);
+    let reuse =
+        same_after_edits(&example("x12/clean-837p-batch.837").repeat(40), Language::X12, 7, 20);
+    assert!(reuse.reused > 10 * reuse.checked, "{reuse:?}");
+}
+
+#[test]
+fn hl7_edited_at_random() {
+    same_after_edits(&example("hl7/training/hl7-rules.hl7"), Language::Hl7, 8, 150);
+    let clean = example("hl7/clean/orders-oml.hl7") + &example("hl7/clean/orders-orm.hl7");
+    let reuse = same_after_edits(&clean.repeat(30), Language::Hl7, 9, 20);
+    assert!(reuse.reused > 10 * reuse.checked, "{reuse:?}");
+}
