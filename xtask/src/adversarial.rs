@@ -161,6 +161,9 @@ pub fn measure(binary: &Path, dir: &Path, today: &str, smoke: bool) -> Result<Va
         let rss = used.peak_rss_mb;
         let diagnostics = diagnostics_by_rule(binary, today, &path)?;
         let mb = text.len() as f64 / 1e6;
+        // What the check must hold besides the code sets grows with the file and with what it
+        // reports: 10,240 Excludes1 pairs of a 3 KB order are a 6 MB report.
+        let report_mb = report_bytes(&mut command(format))? as f64 / 1e6;
         let time = median(&seconds);
         let size = match name {
             "many-dx.claims" | "many-hi.837" => json!({ "dx": codes.len() }),
@@ -176,7 +179,11 @@ pub fn measure(binary: &Path, dir: &Path, today: &str, smoke: bool) -> Result<Va
             "check_s": (time * 1e4).round() / 1e4,
             "cpu_s": (used.cpu_s * 1e3).round() / 1e3,
             "peak_rss_mb": (rss * 10.0).round() / 10.0,
+            "report_mb": (report_mb * 100.0).round() / 100.0,
             "extra_rss_to_file": ((rss - baseline).max(0.0) / mb * 10.0).round() / 10.0,
+            "extra_rss_to_file_and_report": ((rss - baseline).max(0.0) / (mb + report_mb) * 10.0)
+                .round()
+                / 10.0,
             "diagnostics": diagnostics,
             "report": format,
             "failed": failed,
@@ -187,6 +194,12 @@ pub fn measure(binary: &Path, dir: &Path, today: &str, smoke: bool) -> Result<Va
         "baseline_peak_rss_mb": (baseline * 10.0).round() / 10.0,
         "cases": rows,
     }))
+}
+
+/// How many bytes `command` writes to its standard output.
+fn report_bytes(command: &mut Command) -> Result<usize, String> {
+    let output = command.output().map_err(|e| format!("{command:?}: {e}"))?;
+    Ok(output.stdout.len())
 }
 
 /// `claimls check --format json`'s diagnostics counted by rule.
@@ -211,7 +224,8 @@ fn diagnostics_by_rule(binary: &Path, today: &str, path: &Path) -> Result<Value,
 pub fn table(adversarial: &Value) -> String {
     let mut out = format!(
         "\nadversarial scaling: `claimls check`, median of the runs; RSS beyond the {:.1} MB of a \
-         one-dx claim's check, per MB of the file\n",
+         one-dx claim's check, per MB of the file, and per MB of the file and its report (the \
+         terminal report's bytes)\n",
         adversarial["baseline_peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
     );
     let rows = rows_of(&adversarial["cases"], |f, row| {
@@ -230,10 +244,23 @@ pub fn table(adversarial: &Value) -> String {
             format!("{:.2}", f("mb")),
             format!("{:.3} s", f("check_s")),
             format!("{:.3} s", f("cpu_s")),
+            format!("{:.2}", f("report_mb")),
             format!("{:.1} MB", f("peak_rss_mb")),
             format!("{:.1}×", f("extra_rss_to_file")),
+            format!("{:.1}×", f("extra_rss_to_file_and_report")),
         ]
     });
-    markdown(&mut out, &["case", "size", "MB", "check", "CPU", "peak RSS", "RSS / file"], &rows);
+    let header = [
+        "case",
+        "size",
+        "MB",
+        "check",
+        "CPU",
+        "report MB",
+        "peak RSS",
+        "RSS / file",
+        "RSS / (file + report)",
+    ];
+    markdown(&mut out, &header, &rows);
     out
 }

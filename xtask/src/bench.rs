@@ -48,6 +48,9 @@ pub struct BenchArguments {
 enum Only {
     /// Editor latency over stdio for every format (`editor.rs`).
     Editor,
+    /// Adversarial scaling (`adversarial.rs`): its table only (the files stay in
+    /// `target/bench/corpus`).
+    Adversarial,
 }
 
 /// How much to measure.
@@ -122,6 +125,11 @@ pub fn run(arguments: &BenchArguments) -> Result<(), String> {
         edits: plan.edits / 2,
         debounced_edits: plan.debounced_edits / 2,
     };
+    if let Some(Only::Adversarial) = arguments.only {
+        let adversarial = adversarial::measure(&binary, &corpus_dir, TODAY, arguments.smoke)?;
+        print!("{}", adversarial::table(&adversarial));
+        return Ok(());
+    }
     if let Some(Only::Editor) = arguments.only {
         std::fs::write(corpus_dir.join("claimls.toml"), corpus::config_toml())
             .map_err(|e| e.to_string())?;
@@ -857,10 +865,12 @@ fn targets(results: &Value) -> Value {
         // CPU time: one block is checked on one thread, and the wall time of a loaded machine
         // says more about the machine.
         let seconds = case["cpu_s"].as_f64().unwrap_or(f64::NAN);
-        let rss = case["extra_rss_to_file"].as_f64().unwrap_or(f64::NAN);
+        // Per MB of the file and of its report: a 3 KB order with 10,240 Excludes1 pairs has a
+        // 6 MB report to make, and its diagnostics are held until they are sorted.
+        let rss = case["extra_rss_to_file_and_report"].as_f64().unwrap_or(f64::NAN);
         list.push((format!("adversarial, {name}: check, CPU time"), "≤", 1.0, seconds, "s"));
         list.push((
-            format!("adversarial, {name}: RSS beyond the start-up's / file"),
+            format!("adversarial, {name}: RSS beyond the start-up's / (file + report)"),
             "≤",
             4.0,
             rss,
@@ -954,7 +964,18 @@ fn missing_fields(results: &Value) -> Result<(), String> {
             ][..],
         ),
         ("formats/growth", &["exponent"][..]),
-        ("adversarial/cases", &["mb", "check_s", "cpu_s", "peak_rss_mb", "extra_rss_to_file"][..]),
+        (
+            "adversarial/cases",
+            &[
+                "mb",
+                "check_s",
+                "cpu_s",
+                "peak_rss_mb",
+                "report_mb",
+                "extra_rss_to_file",
+                "extra_rss_to_file_and_report",
+            ][..],
+        ),
         (
             "editor",
             &[

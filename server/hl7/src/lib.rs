@@ -25,9 +25,10 @@ pub mod parse;
 pub mod phi;
 
 pub use describe::describe_at;
-pub use lower::{check, lower};
+pub use lower::{OrderTree, Walked, check, lower, lower_order, order_outline, walk};
 pub use naming::{Hl7Naming, NAMING};
 pub use parse::{
-    Delimiters, Hl7File, Location, Message, MessageKind, Segment, decode, parse, split,
+    Delimiters, Hl7File, Location, Message, MessageKind, Segment, decode, parse, parse_in_chunks,
+    split,
 };
 pub use phi::phi_spans;

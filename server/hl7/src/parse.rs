@@ -189,10 +189,18 @@ impl Segment {
         subcomponent: usize,
     ) -> Option<Span> {
         let whole = self.field(field)?;
+        let first = repetition == 1 && component == 1 && subcomponent == 1;
         if field <= 2 && self.is_header(text) {
-            return (repetition == 1 && component == 1 && subcomponent == 1).then_some(whole);
+            return first.then_some(whole);
         }
         let d = self.delimiters;
+        if first {
+            // What most reads ask for: the field up to its first separator of any kind.
+            let bytes = text.as_bytes().get(whole.range())?;
+            let separators = [d.repetition, d.component, d.subcomponent];
+            let end = find_any(separators, bytes).map_or(whole.end, |at| whole.start + at);
+            return Some(Span::new(whole.start, end));
+        }
         let rep = split(text, whole, d.repetition).nth(repetition.checked_sub(1)?)?;
         let comp = split(text, rep, d.component).nth(component.checked_sub(1)?)?;
         split(text, comp, d.subcomponent).nth(subcomponent.checked_sub(1)?)
@@ -203,6 +211,14 @@ impl Segment {
         let whole = self.field(field)?;
         if field <= 2 && self.is_header(text) {
             return (component == 1).then_some(whole);
+        }
+        let d = self.delimiters;
+        if component == 1 {
+            // The field up to its first repetition or component separator.
+            let bytes = text.as_bytes().get(whole.range())?;
+            let separators = [d.repetition, d.component, d.component];
+            let end = find_any(separators, bytes).map_or(whole.end, |at| whole.start + at);
+            return Some(Span::new(whole.start, end));
         }
         let rep = split(text, whole, self.delimiters.repetition).next()?;
         split(text, rep, self.delimiters.component).nth(component.checked_sub(1)?)
@@ -322,7 +338,7 @@ impl Iterator for Split<'_> {
     fn next(&mut self) -> Option<Span> {
         let start = self.next?;
         let rest = self.bytes.get(start..self.end).unwrap_or(&[]);
-        match self.separator.and_then(|separator| memchr::memchr(separator, rest)) {
+        match self.separator.and_then(|separator| find(separator, rest)) {
             Some(at) => {
                 self.next = Some(start + at + 1);
                 Some(Span::new(start, start + at))
@@ -332,6 +348,25 @@ impl Iterator for Split<'_> {
                 Some(Span::new(start, self.end.max(start)))
             }
         }
+    }
+}
+
+/// The first `byte` in `bytes`. Most pieces of a field are a few bytes long, where a plain loop
+/// costs less than setting up `memchr`'s vector search.
+fn find(byte: u8, bytes: &[u8]) -> Option<usize> {
+    if bytes.len() < 32 {
+        bytes.iter().position(|&b| b == byte)
+    } else {
+        memchr::memchr(byte, bytes)
+    }
+}
+
+/// The first of the three `bytes` in `haystack`, as [`find`] does it.
+fn find_any([a, b, c]: [u8; 3], haystack: &[u8]) -> Option<usize> {
+    if haystack.len() < 32 {
+        haystack.iter().position(|&x| x == a || x == b || x == c)
+    } else {
+        memchr::memchr3(a, b, c, haystack)
     }
 }
 
@@ -410,31 +445,84 @@ fn segment_problem(span: Span, message: String, fixes: Vec<Fix>) -> Diagnostic {
 
 /// Parses HL7 v2 text. Never fails and never panics; see the module docs.
 pub fn parse(text: &str) -> Hl7File {
-    let bytes = text.as_bytes();
-    let mut file = Hl7File { terminator: terminator_of(bytes), ..Hl7File::default() };
-    let mut delimiters = Delimiters::default();
-    let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    while pos < bytes.len() {
-        let rest = &bytes[pos..];
-        let end = memchr::memchr2(b'\r', b'\n', rest).map_or(bytes.len(), |at| pos + at);
-        let line = Span::new(pos, end);
-        // One terminator: CR, LF or CRLF.
-        pos = end;
-        if bytes.get(pos) == Some(&b'\r') {
-            pos += 1;
-            if bytes.get(pos) == Some(&b'\n') {
-                pos += 1;
-            }
-        } else if bytes.get(pos) == Some(&b'\n') {
-            pos += 1;
+    Parser::new(text).chunk(usize::MAX)
+}
+
+/// [`parse`] a few messages at a time, for a caller that reads the file once from start to end
+/// (`claimls check`), so that no tree of the whole file is in memory: each [`Hl7File`] handed
+/// to `each`, in order, holds whole messages, the next chunk starting at the first MSH after
+/// `segments` segments, and the problems of its own lines. Its spans are the text's; its
+/// indexes (of segments and messages) its own. What the chunks hold together is what [`parse`]
+/// gives.
+pub fn parse_in_chunks(text: &str, segments: usize, mut each: impl FnMut(Hl7File)) {
+    let mut parser = Parser::new(text);
+    loop {
+        let chunk = parser.chunk(segments);
+        let done = parser.pos >= text.len();
+        each(chunk);
+        if done {
+            return;
         }
-        if line.slice(text).trim().is_empty() {
-            continue;
-        }
-        read_line(text, line, &mut delimiters, &mut file);
     }
-    group_messages(text, &mut file);
-    file
+}
+
+/// Where [`parse`] and [`parse_in_chunks`] are in the text, and what carries over from one
+/// chunk to the next.
+struct Parser<'t> {
+    text: &'t str,
+    /// The start of the next line.
+    pos: usize,
+    /// The delimiters of the last header segment.
+    delimiters: Delimiters,
+    terminator: &'static str,
+    /// Whether a segment before any MSH was reported (once a file).
+    reported_stray: bool,
+    /// The fields of the segment being read (kept to save an allocation a segment).
+    fields: Vec<Span>,
+}
+
+impl<'t> Parser<'t> {
+    fn new(text: &'t str) -> Parser<'t> {
+        Parser {
+            text,
+            pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
+            delimiters: Delimiters::default(),
+            terminator: terminator_of(text.as_bytes()),
+            reported_stray: false,
+            fields: Vec::new(),
+        }
+    }
+
+    /// The next lines, up to the first MSH after `segments` segments (or the end).
+    fn chunk(&mut self, segments: usize) -> Hl7File {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut file = Hl7File { terminator: self.terminator, ..Hl7File::default() };
+        while self.pos < bytes.len() {
+            let rest = &bytes[self.pos..];
+            let end = memchr::memchr2(b'\r', b'\n', rest).map_or(bytes.len(), |at| self.pos + at);
+            let line = Span::new(self.pos, end);
+            if file.segments.len() >= segments && rest.starts_with(b"MSH") {
+                break;
+            }
+            // One terminator: CR, LF or CRLF.
+            self.pos = end;
+            if bytes.get(self.pos) == Some(&b'\r') {
+                self.pos += 1;
+                if bytes.get(self.pos) == Some(&b'\n') {
+                    self.pos += 1;
+                }
+            } else if bytes.get(self.pos) == Some(&b'\n') {
+                self.pos += 1;
+            }
+            if line.slice(text).trim().is_empty() {
+                continue;
+            }
+            read_line(text, line, &mut self.delimiters, &mut file, &mut self.fields);
+        }
+        group_messages(text, &mut file, &mut self.reported_stray);
+        file
+    }
 }
 
 /// The file's first segment terminator.
@@ -447,10 +535,16 @@ fn terminator_of(bytes: &[u8]) -> &'static str {
 }
 
 /// Reads one line as a segment, or as several when segments ran together on it.
-fn read_line(text: &str, line: Span, delimiters: &mut Delimiters, file: &mut Hl7File) {
+fn read_line(
+    text: &str,
+    line: Span,
+    delimiters: &mut Delimiters,
+    file: &mut Hl7File,
+    fields: &mut Vec<Span>,
+) {
     let mut start = line.start;
     loop {
-        let segment = read_segment(text, Span::new(start, line.end), delimiters, file);
+        let segment = read_segment(text, Span::new(start, line.end), delimiters, file, fields);
         match run_together(text, &segment) {
             Some((field, at)) => {
                 let first = Segment {
@@ -529,17 +623,20 @@ fn run_together(text: &str, segment: &Segment) -> Option<(usize, usize)> {
     None
 }
 
-/// Reads one segment from `line`; a header segment sets the delimiters from here on.
+/// Reads one segment from `line`; a header segment sets the delimiters from here on. `fields`
+/// is room to split the fields in (so that the segment's own list is allocated once, at its
+/// size).
 fn read_segment(
     text: &str,
     line: Span,
     delimiters: &mut Delimiters,
     file: &mut Hl7File,
+    fields: &mut Vec<Span>,
 ) -> Segment {
     let bytes = text.as_bytes();
     let raw = &bytes[line.range()];
     if raw.len() >= 3 && is_header_id(&raw[..3]) {
-        return read_header(text, line, delimiters, file);
+        return read_header(text, line, delimiters, file, fields);
     }
     let d = *delimiters;
     let id_end = memchr::memchr(d.field, raw).map_or(line.end, |at| line.start + at);
@@ -548,15 +645,14 @@ fn read_segment(
     if !well_formed {
         file.problems.push(bad_id(text, id, &d));
     }
-    let fields = if id_end < line.end {
-        split(text, Span::new(id_end + 1, line.end), d.field).collect()
-    } else {
-        Vec::new()
-    };
+    fields.clear();
+    if id_end < line.end {
+        push_fields(text, Span::new(id_end + 1, line.end), d.field, fields);
+    }
     Segment {
         span: line,
         id,
-        fields,
+        fields: fields.to_vec(),
         delimiters: d,
         tag: tag_of(&bytes[id.range()], well_formed),
         well_formed,
@@ -574,6 +670,19 @@ fn tag_of(id: &[u8], well_formed: bool) -> [u8; 3] {
 /// Three upper-case ASCII letters or digits.
 fn valid_id(id: &[u8]) -> bool {
     id.len() == 3 && id.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// What [`split`] gives for `span` at `separator`, pushed onto `fields`: in one pass over the
+/// bytes, as a segment's fields are mostly a few bytes long.
+fn push_fields(text: &str, span: Span, separator: u8, fields: &mut Vec<Span>) {
+    let mut start = span.start;
+    for (at, &byte) in text.as_bytes()[span.range()].iter().enumerate() {
+        if byte == separator {
+            fields.push(Span::new(start, span.start + at));
+            start = span.start + at + 1;
+        }
+    }
+    fields.push(Span::new(start, span.end));
 }
 
 /// The diagnostic for a segment id that is not three upper-case letters or digits.
@@ -604,10 +713,16 @@ fn bad_id(text: &str, id: Span, d: &Delimiters) -> Diagnostic {
 }
 
 /// Reads an MSH (or FHS/BHS): MSH-1 is the byte after the id, MSH-2 the encoding characters.
-fn read_header(text: &str, line: Span, delimiters: &mut Delimiters, file: &mut Hl7File) -> Segment {
+fn read_header(
+    text: &str,
+    line: Span,
+    delimiters: &mut Delimiters,
+    file: &mut Hl7File,
+    fields: &mut Vec<Span>,
+) -> Segment {
     let bytes = text.as_bytes();
     let id = Span::new(line.start, line.start + 3);
-    let name = id.slice(text).to_string();
+    let name = id.slice(text);
     let Some(&field) = bytes.get(line.start + 3).filter(|_| line.len() > 3) else {
         file.problems.push(segment_problem(
             id,
@@ -657,14 +772,15 @@ fn read_header(text: &str, line: Span, delimiters: &mut Delimiters, file: &mut H
         ));
     }
     *delimiters = new;
-    let mut fields = vec![Span::new(line.start + 3, line.start + 4), encoding];
+    fields.clear();
+    fields.extend([Span::new(line.start + 3, line.start + 4), encoding]);
     if encoding_end < line.end {
-        fields.extend(split(text, Span::new(encoding_end + 1, line.end), field));
+        push_fields(text, Span::new(encoding_end + 1, line.end), field, fields);
     }
     Segment {
         span: line,
         id,
-        fields,
+        fields: fields.to_vec(),
         delimiters: new,
         tag: tag_of(&bytes[id.range()], true),
         well_formed: true,
@@ -719,11 +835,10 @@ fn encoding_characters(field: u8, encoding: &[u8]) -> (Delimiters, Option<String
     )
 }
 
-/// Groups the segments into messages (each starts at an MSH) and reports segments that stand
-/// before any MSH.
-fn group_messages(text: &str, file: &mut Hl7File) {
+/// Groups the segments into messages (each starts at an MSH) and reports the first segment that
+/// stands before any MSH (`reported_stray` says whether an earlier chunk did).
+fn group_messages(text: &str, file: &mut Hl7File, reported_stray: &mut bool) {
     let mut current: Option<usize> = None;
-    let mut reported_stray = false;
     for index in 0..file.segments.len() {
         let segment = &file.segments[index];
         let id = segment.id.slice(text).as_bytes();
@@ -746,8 +861,8 @@ fn group_messages(text: &str, file: &mut Hl7File) {
             }
             continue;
         }
-        if current.is_none() && segment.well_formed && !reported_stray {
-            reported_stray = true;
+        if current.is_none() && segment.well_formed && !*reported_stray {
+            *reported_stray = true;
             file.problems.push(segment_problem(
                 segment.id,
                 format!("{} stands before any MSH: every HL7 message starts with an MSH segment, so this is read as no message", segment.id.slice(text)),
