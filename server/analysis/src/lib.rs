@@ -89,7 +89,6 @@ pub fn check_text_each_piece(
         Language::Hl7 => {
             let naming = language.naming(text);
             let workers = workers_for(text);
-            let each = |p| each(with_severities(p, config));
             // Parsed a few messages at a time and walked where the pieces are made (not on this
             // thread, which prints), and lowered on the workers.
             let pieces = |each_piece: &mut dyn FnMut(Hl7Piece)| {
