@@ -350,7 +350,8 @@ impl<'f> Segment<'f> {
 
 impl X12File {
     /// An element as a span and its repetitions (`count` 0 for a single value); its composite
-    /// record is searched from its segment's first one, `first_composite` (a segment has few).
+    /// record is searched from its segment's first one, `first_composite`, by binary search
+    /// (the records are in element order, and one `HI` may carry thousands of composites).
     pub(crate) fn element_rec(&self, index: usize, first_composite: u32) -> PieceRec {
         let range = self.elements[index];
         let span = Range32 { start: range.start, end: range.end & !COMPOSITE };
@@ -358,10 +359,16 @@ impl X12File {
             return PieceRec { span, first: 0, count: 0 };
         }
         let from = (first_composite as usize).min(self.composites.len());
-        let found = self.composites[from..]
-            .iter()
-            .take_while(|c| c.element as usize <= index)
-            .find(|c| c.element as usize == index);
+        // A segment has a few composites: look at the first ones, then search the rest.
+        let after = &self.composites[from..];
+        let near = &after[..after.len().min(8)];
+        let at = match near.iter().position(|c| c.element as usize >= index) {
+            Some(at) => at,
+            None => {
+                near.len() + after[near.len()..].partition_point(|c| (c.element as usize) < index)
+            }
+        };
+        let found = after.get(at).filter(|c| c.element as usize == index);
         match found {
             Some(c) => PieceRec { span, first: c.first, count: c.count },
             None => PieceRec { span, first: 0, count: 0 },
