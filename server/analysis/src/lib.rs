@@ -21,6 +21,8 @@ pub use language::{LANGUAGES, Language};
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use rules::with_severities;
+
 /// The largest document an editor gets checked, in bytes (8 MiB). A larger one gets
 /// [`too_large`] instead: checking it on every keystroke would make the editor slow and the
 /// server's memory grow with the document. `claimls check` has no limit.
@@ -352,5 +354,3 @@ pub fn check_document_at(
 ) -> Vec<Diagnostic> {
     with_severities(rules::run_at(text, document, naming, sets, config, offset), config)
 }
-
-use rules::with_severities;

@@ -72,7 +72,7 @@ pub fn run_all(
     config: &Config,
 ) -> Vec<Diagnostic> {
     let mut checker = Checker::new(text, naming, sets, config);
-    checker.file_checks(document);
+    checker.file_checks(&document.problems, &document.claims);
     checker.claims(document);
     checker.out
 }
@@ -104,7 +104,8 @@ pub fn run_in_pieces<P: Send>(
     if workers == 0 {
         let mut file_wide = Checker::new(text, naming, sets, config);
         pieces(&mut |piece| {
-            file_wide.file_checks(&outline(&piece));
+            let outline = outline(&piece);
+            file_wide.file_checks(&outline.problems, &outline.claims);
             file_wide.claims(&lower(piece));
             each(with_severities(std::mem::take(&mut file_wide.out), config));
         });
@@ -144,7 +145,8 @@ pub fn run_in_pieces<P: Send>(
             let mut file_wide = Checker::new(text, naming, sets, config);
             let mut index = 0;
             pieces(&mut |piece| {
-                file_wide.file_checks(&outline(&piece));
+                let outline = outline(&piece);
+                file_wide.file_checks(&outline.problems, &outline.claims);
                 let diagnostics = with_severities(std::mem::take(&mut file_wide.out), config);
                 let _ = send_file_wide.send(Found::FileWide(index, diagnostics));
                 let _ = send.send((index, piece));
@@ -281,8 +283,7 @@ impl<'s, 't> ClaimRules<'s, 't> {
         problems: &[Diagnostic],
         claims: &[Claim],
     ) -> Vec<Diagnostic> {
-        self.0.out.extend(problems.iter().cloned());
-        self.0.duplicate_ids(claims);
+        self.0.file_checks(problems, claims);
         std::mem::take(&mut self.0.out)
     }
 
@@ -511,9 +512,9 @@ impl<'s, 't> Checker<'s, 't> {
 
     /// The checks that look across claims, for the next piece of the document: the problems
     /// its syntax found and `duplicate-id`.
-    fn file_checks(&mut self, piece: &Document) {
-        self.out.extend(piece.problems.iter().cloned());
-        self.duplicate_ids(&piece.claims);
+    fn file_checks(&mut self, problems: &[Diagnostic], claims: &[Claim]) {
+        self.out.extend(problems.iter().cloned());
+        self.duplicate_ids(claims);
     }
 
     /// The checks of each claim of `piece`, one claim at a time.

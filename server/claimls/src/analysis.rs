@@ -178,37 +178,19 @@ impl ParsedDocument {
         previous: Option<&incremental::Checked>,
     ) -> (Vec<Diagnostic>, incremental::Checked, incremental::Reuse) {
         let text = self.parsed.borrow_owner();
-        match &self.tree {
-            // The claim language keeps no model: its blocks are lowered one at a time.
-            Tree::Claim => {
-                let problems = syntax::lower_outline(self.tree()).problems;
-                let claims = syntax::lower_each(text, self.tree()).map(Cow::Owned);
-                incremental::check(
-                    text,
-                    self.language,
-                    &problems,
-                    claims,
-                    sets,
-                    config,
-                    key,
-                    previous,
-                )
-            }
-            Tree::X12(_) | Tree::Hl7(_) => {
-                let claims = self.model.claims.iter().map(Cow::Borrowed);
-                let problems = &self.model.problems;
-                incremental::check(
-                    text,
-                    self.language,
-                    problems,
-                    claims,
-                    sets,
-                    config,
-                    key,
-                    previous,
-                )
-            }
-        }
+        // The claim language keeps no model: its blocks are lowered one at a time.
+        let (problems, claims): (Cow<'_, [Diagnostic]>, Box<dyn Iterator<Item = _>>) =
+            match &self.tree {
+                Tree::Claim => (
+                    Cow::Owned(syntax::lower_outline(self.tree()).problems),
+                    Box::new(syntax::lower_each(text, self.tree()).map(Cow::Owned)),
+                ),
+                Tree::X12(_) | Tree::Hl7(_) => (
+                    Cow::Borrowed(&self.model.problems[..]),
+                    Box::new(self.model.claims.iter().map(Cow::Borrowed)),
+                ),
+            };
+        incremental::check(text, self.language, &problems, claims, sets, config, key, previous)
     }
 
     /// The diagnostics whose span touches `offset`, from checking only the block there.
