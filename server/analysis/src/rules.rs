@@ -1064,7 +1064,7 @@ impl<'s, 't> Checker<'s, 't> {
         // between codes.
         let mut valid: Vec<(usize, Date)> = Vec::with_capacity(facts.dxs.len());
         // Each code's first dx (`duplicate-dx`), and which dx repeat an earlier code.
-        let mut firsts: HashMap<String, usize> = HashMap::default();
+        let mut firsts: HashMap<std::rc::Rc<str>, usize> = HashMap::default();
         let mut duplicate = vec![false; facts.dxs.len()];
         // A professional claim holds 12 diagnoses (CMS-1500, 837P); a facility claim a principal
         // and 24 others (UB-04, 837I).
@@ -1137,7 +1137,7 @@ impl<'s, 't> Checker<'s, 't> {
             }
             let (verdict, date) = self.dx_verdict(dx.code, dates);
             self.push_verdict(dx.code_span, &verdict);
-            let norm = self.codes.cm_norm(dx.code).to_string();
+            let norm = self.codes.cm_norm(dx.code);
             if let Some(&first) = firsts.get(&norm) {
                 let first = &facts.dxs[first];
                 let message = format!(
@@ -1181,7 +1181,7 @@ impl<'s, 't> Checker<'s, 't> {
         // in the order of the pairs (later, earlier).
         let mut sorted = Vec::with_capacity(valid.len());
         for (position, &(index, _)) in valid.iter().enumerate() {
-            sorted.push((self.codes.cm_norm(facts.dxs[index].code).to_string(), position));
+            sorted.push((self.codes.cm_norm(facts.dxs[index].code), position));
         }
         let sorted = SortedCodes::new(sorted);
         let mut pairs: Vec<(usize, usize)> = Vec::new();
@@ -1199,8 +1199,8 @@ impl<'s, 't> Checker<'s, 't> {
         pairs.dedup();
         for (later, earlier) in pairs {
             let (a, b) = (&facts.dxs[valid[earlier].0], &facts.dxs[valid[later].0]);
-            let a_norm = self.codes.cm_norm(a.code).to_string();
-            let b_norm = self.codes.cm_norm(b.code).to_string();
+            let a_norm = self.codes.cm_norm(a.code);
+            let b_norm = self.codes.cm_norm(b.code);
             // The most specific note (the code's own before its chapter's), and whose it is.
             let note = match self.codes.excludes1_note(b.code, &a_norm) {
                 Some(note) => Some(note),
@@ -1274,10 +1274,8 @@ impl<'s, 't> Checker<'s, 't> {
         let mut listed: Vec<usize> = valid.iter().map(|&(index, _)| index).collect();
         listed.sort_by_key(|&index| (facts.dxs[index].key.unwrap_or(u32::MAX), index));
         // The pairs (earlier, later) in listing order where a note of the earlier names the later.
-        let norms: Vec<String> = listed
-            .iter()
-            .map(|&index| self.codes.cm_norm(facts.dxs[index].code).to_string())
-            .collect();
+        let norms: Vec<std::rc::Rc<str>> =
+            listed.iter().map(|&index| self.codes.cm_norm(facts.dxs[index].code)).collect();
         let sorted = SortedCodes::new(norms.iter().cloned().zip(0..).collect());
         let mut pairs: Vec<(usize, usize)> = Vec::new();
         for (position, norm) in norms.iter().enumerate() {
@@ -1294,8 +1292,8 @@ impl<'s, 't> Checker<'s, 't> {
         pairs.dedup();
         for (earlier, later) in pairs {
             let (a, b) = (&facts.dxs[listed[earlier]], &facts.dxs[listed[later]]);
-            let a_norm = self.codes.cm_norm(a.code).to_string();
-            let b_norm = self.codes.cm_norm(b.code).to_string();
+            let a_norm = self.codes.cm_norm(a.code);
+            let b_norm = self.codes.cm_norm(b.code);
             if a_norm == b_norm {
                 continue;
             }

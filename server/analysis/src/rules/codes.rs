@@ -97,11 +97,13 @@ pub(super) mod flag {
 /// An ICD-10-CM code text as looked up once.
 #[derive(Debug)]
 struct CmEntry<'s> {
-    /// Undotted, upper case.
-    norm: String,
+    /// Undotted, upper case (shared: the rules keep it per dx of a claim).
+    norm: Rc<str>,
     /// Dotted, upper case.
     canonical: String,
     state: CmState<'s>,
+    /// Its `code-format` hint, made once: it depends on the text alone, not on the date.
+    hint: std::cell::OnceCell<Shared>,
 }
 
 #[derive(Debug)]
@@ -127,6 +129,9 @@ struct PlainEntry {
     norm: String,
     /// `None`: no such code (or a malformed one); `Some(empty)`: valid on every date.
     windows: Option<Vec<Window>>,
+    /// Its hint (`code-format`, or `cpt-unverified`), made once: which one it is and what it
+    /// says follow from the text and `windows`, not from the date.
+    hint: std::cell::OnceCell<Shared>,
 }
 
 pub(super) struct Codes<'s, 't> {
@@ -216,13 +221,13 @@ impl<'s, 't> Codes<'s, 't> {
                     None => CmState::Missing,
                 }
             };
-            CmEntry { norm, canonical, state }
+            CmEntry { norm: norm.into(), canonical, state, hint: Default::default() }
         })
     }
 
     /// The undotted, upper-case form of a dx text.
-    pub fn cm_norm(&mut self, text: &'t str) -> &str {
-        &self.cm_entry(text).norm
+    pub fn cm_norm(&mut self, text: &'t str) -> Rc<str> {
+        self.cm_entry(text).norm.clone()
     }
 
     /// The dotted form and title of a dx, for messages.
@@ -408,7 +413,7 @@ fn plain_verdict<'t>(
     let entry = entries.entry(text).or_insert_with(|| {
         let norm = normalize(text);
         let windows = look_up(&norm);
-        PlainEntry { norm, windows }
+        PlainEntry { norm, windows, hint: Default::default() }
     });
     let verdict = judge(entry);
     verdicts.insert((text, date), verdict.clone());
@@ -451,7 +456,10 @@ fn modifier_judge(sets: &CodeSets, text: &str, entry: &PlainEntry, date: Date) -
             ))),
             hint: None,
         },
-        Some(_) => Verdict { problem: None, hint: format_hint(text, &entry.norm, "modifier") },
+        Some(_) => {
+            let hint = entry.hint.get_or_init(|| format_hint(text, &entry.norm, "modifier"));
+            Verdict { problem: None, hint: hint.clone() }
+        }
     }
 }
 
@@ -465,7 +473,7 @@ fn valid_quarterly(windows: &[Window], date: Date) -> bool {
 }
 
 fn cm_judge(sets: &CodeSets, text: &str, entry: &CmEntry<'_>, date: Date) -> Verdict {
-    let norm = entry.norm.as_str();
+    let norm = &*entry.norm;
     let error = |rule, message| problem(rule, Severity::Error, message);
     let found = match &entry.state {
         CmState::Malformed => {
@@ -499,7 +507,8 @@ fn cm_judge(sets: &CodeSets, text: &str, entry: &CmEntry<'_>, date: Date) -> Ver
     };
     let canonical = entry.canonical.as_str();
     if entry.billable_on(date) {
-        return Verdict { problem: None, hint: format_hint(text, canonical, "ICD-10-CM code") };
+        let hint = entry.hint.get_or_init(|| format_hint(text, canonical, "ICD-10-CM code"));
+        return Verdict { problem: None, hint: hint.clone() };
     }
     let problem = if found.is_some() && date < icd10_start() {
         error(
@@ -752,7 +761,7 @@ fn service_judge(sets: &CodeSets, text: &str, entry: &PlainEntry, date: Date) ->
             hint: None,
         };
     };
-    let hint = || format_hint(text, norm, shape.name());
+    let hint = || entry.hint.get_or_init(|| format_hint(text, norm, shape.name())).clone();
     match (&entry.windows, shape) {
         (Some(windows), _) if valid_quarterly(windows, date) => {
             Verdict { problem: None, hint: hint() }
@@ -797,19 +806,21 @@ fn service_judge(sets: &CodeSets, text: &str, entry: &PlainEntry, date: Date) ->
                 });
             Verdict { problem: Some(Rc::new(found)), hint: None }
         }
-        (None, _) => Verdict {
-            problem: None,
-            hint: Some(Rc::new(problem(
-                "cpt-unverified",
-                Severity::Hint,
-                format!(
-                    "{} {norm} is written correctly, but CPT is licensed by the AMA and not \
-                     bundled, so claimls cannot confirm it exists; add a CPT file to \
-                     `code-files` in claimls.toml to verify CPT codes",
-                    shape.name()
-                ),
-            ))),
-        },
+        (None, _) => {
+            let hint = entry.hint.get_or_init(|| {
+                Some(Rc::new(problem(
+                    "cpt-unverified",
+                    Severity::Hint,
+                    format!(
+                        "{} {norm} is written correctly, but CPT is licensed by the AMA and not \
+                         bundled, so claimls cannot confirm it exists; add a CPT file to \
+                         `code-files` in claimls.toml to verify CPT codes",
+                        shape.name()
+                    ),
+                )))
+            });
+            Verdict { problem: None, hint: hint.clone() }
+        }
     }
 }
 
@@ -847,7 +858,8 @@ fn procedure_judge(sets: &CodeSets, text: &str, entry: &PlainEntry, date: Date) 
             ),
         ),
         Some(windows) if windows.is_empty() || windows.iter().any(|w| w.contains(date)) => {
-            Verdict { problem: None, hint: format_hint(text, norm, "ICD-10-PCS code") }
+            let hint = entry.hint.get_or_init(|| format_hint(text, norm, "ICD-10-PCS code"));
+            Verdict { problem: None, hint: hint.clone() }
         }
         Some(windows) => {
             let title = sets.icd10pcs(norm).map(|c| c.title.to_string()).unwrap_or_default();

@@ -3,15 +3,17 @@
 //! note ranges and the pairs those ranges name, not every pair of the block's codes: a block of
 //! 50,000 dx would otherwise ask 1.25 billion "does this note name that code?" questions.
 
+use std::rc::Rc;
+
 use claimls_codes::CodeRange;
 
 /// A block's codes (undotted, upper case), sorted, each with its position in the caller's list.
 pub(super) struct SortedCodes {
-    codes: Vec<(String, usize)>,
+    codes: Vec<(Rc<str>, usize)>,
 }
 
 impl SortedCodes {
-    pub fn new(codes: Vec<(String, usize)>) -> Self {
+    pub fn new(codes: Vec<(Rc<str>, usize)>) -> Self {
         let mut codes = codes;
         codes.sort_unstable();
         SortedCodes { codes }
@@ -57,7 +59,7 @@ mod tests {
             "P283", "P2830", "P284", "P285", "S0600XA", "S0600XD", "Z00",
         ];
         let sorted = SortedCodes::new(
-            codes.iter().enumerate().map(|(at, code)| (code.to_string(), at)).collect(),
+            codes.iter().enumerate().map(|(at, code)| ((*code).into(), at)).collect(),
         );
         let notes = "(E10.-) (E00-E07, E15-E16) (O24.4-) (P70.2) (E08-E13 with .42) \
                      (E08-E13 with .51-.52) (I69. with final characters -20) \

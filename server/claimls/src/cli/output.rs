@@ -121,10 +121,8 @@ fn push_number(out: &mut String, mut n: usize) {
             break;
         }
     }
-    // Each digit pushed as it is: no UTF-8 check of the buffer.
-    for &digit in &digits[start..] {
-        out.push(char::from(digit));
-    }
+    // Pushed as one slice (ASCII digits), not a character at a time.
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 /// One diagnostic as a compiler prints it:
