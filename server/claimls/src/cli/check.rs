@@ -40,6 +40,9 @@ struct Failure {
     reason: String,
 }
 
+/// From this size on (about 10,000 lines) the line map is made on a thread of its own.
+const LINE_MAP_THREAD_FROM_BYTES: usize = 256 << 10;
+
 pub fn check(arguments: CheckArguments) -> ExitCode {
     // The code sets are indexed on another thread while the first file is read and parsed.
     std::thread::spawn(CodeSets::index_now);
@@ -85,26 +88,46 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
         });
         checked_files += 1;
         let shown_path = path.display().to_string();
-        let map = LineMap::new(&text);
-        // Printed a piece at a time, while the rest of a large file is checked.
         // By its extension, else by its content (X12, HL7 v2 or the claim language).
         let language = Language::of_file(path, &text);
-        crate::analysis::check_text_each_piece(&text, language, sets, &settings, |diagnostics| {
-            for diagnostic in &diagnostics {
-                *counts.entry(diagnostic.severity).or_default() += 1;
-                match arguments.format {
-                    Format::Human => {
-                        block.clear();
-                        output::human(&mut block, &shown_path, &map, diagnostic, &style);
-                        block.push('\n');
-                        let _ = out.write_all(block.as_bytes());
+        std::thread::scope(|scope| {
+            // The line map of a large file is made on another thread while its check starts
+            // (parsing it, checking the first pieces): the first diagnostics need it, not the
+            // check.
+            let mut making = (text.len() >= LINE_MAP_THREAD_FROM_BYTES)
+                .then(|| scope.spawn(|| LineMap::new(&text)));
+            let mut made = None;
+            // Printed a piece at a time, while the rest of a large file is checked.
+            crate::analysis::check_text_each_piece(
+                &text,
+                language,
+                sets,
+                &settings,
+                |diagnostics| {
+                    let map = made.get_or_insert_with(|| match making.take() {
+                        Some(thread) => {
+                            thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                        }
+                        None => LineMap::new(&text),
+                    });
+                    let map = &*map;
+                    for diagnostic in &diagnostics {
+                        *counts.entry(diagnostic.severity).or_default() += 1;
+                        match arguments.format {
+                            Format::Human => {
+                                block.clear();
+                                output::human(&mut block, &shown_path, map, diagnostic, &style);
+                                block.push('\n');
+                                let _ = out.write_all(block.as_bytes());
+                            }
+                            Format::Json => {
+                                let item = output::json(&shown_path, map, diagnostic);
+                                let _ = json_array.push(&mut out, &item);
+                            }
+                        }
                     }
-                    Format::Json => {
-                        let item = output::json(&shown_path, &map, diagnostic);
-                        let _ = json_array.push(&mut out, &item);
-                    }
-                }
-            }
+                },
+            );
         });
     }
 
