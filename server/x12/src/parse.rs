@@ -33,11 +33,13 @@ impl Delimiters {
         self.segment as char
     }
 
-    /// What each byte is inside a segment: [`DATA`], or the separator it is ([`COMPONENT`],
-    /// [`REPETITION`], [`ELEMENT`]; the element separator wins where two are the same byte, then
-    /// the repetition separator).
+    /// What each byte is inside a segment: [`DATA`], a line break that is data ([`LINE_BREAK`]),
+    /// or the separator it is ([`COMPONENT`], [`REPETITION`], [`ELEMENT`]; the element separator
+    /// wins where two are the same byte, then the repetition separator).
     fn classes(&self) -> [u8; 256] {
         let mut classes = [DATA; 256];
+        classes[b'\n' as usize] = LINE_BREAK;
+        classes[b'\r' as usize] = LINE_BREAK;
         classes[self.component as usize] = COMPONENT;
         if let Some(repetition) = self.repetition.filter(|&r| r != self.component) {
             classes[repetition as usize] = REPETITION;
@@ -57,6 +59,9 @@ const DATA: u8 = 0;
 const COMPONENT: u8 = 1;
 const REPETITION: u8 = 2;
 const ELEMENT: u8 = 3;
+/// A line break that is no separator: data, but it marks a segment that a wrapped file broke
+/// over lines.
+const LINE_BREAK: u8 = 4;
 
 /// A half-open byte range kept as two `u32`s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -808,7 +813,13 @@ fn push_segment(
     let bytes = text.as_bytes();
     let first_composite = file.composites.len() as u32;
     let first_element = file.elements.len() as u32;
-    let id_end = memchr::memchr(delimiters.element, &bytes[start..end]).map_or(end, |i| start + i);
+    // A segment is short: plain loops find its id's end and its line breaks (a wrapped file's)
+    // for less than the calls of a vectorised search would cost.
+    let id_end =
+        bytes[start..end].iter().position(|&b| b == delimiters.element).map_or(end, |i| start + i);
+    let line_break = |b: &u8| matches!(b, b'\n' | b'\r');
+    // (The id and the separator after it: the loop below reads from the first element on.)
+    let mut wrapped = bytes[start..(id_end + 1).min(end)].iter().any(line_break);
     let mut elements = 0u32;
     if id_end < end {
         // One pass over the bytes: each separator closes the pieces below it. A simple element
@@ -826,6 +837,13 @@ fn push_segment(
                 i += 1;
             }
             let closes = if i < end { classes[bytes[i] as usize] } else { ELEMENT };
+            if closes == LINE_BREAK {
+                wrapped = true;
+                i += 1;
+                continue;
+            }
+            // A separator that is a line break (an odd file) is a line break in the segment too.
+            wrapped |= i < end && line_break(&bytes[i]);
             if closes != ELEMENT {
                 composite = true;
             }
@@ -866,7 +884,7 @@ fn push_segment(
             i += 1;
         }
     }
-    if memchr::memchr2(b'\n', b'\r', &bytes[start..end]).is_some() {
+    if wrapped {
         record_unwrapped(file, text, start, id_end, first_element as usize, first_composite);
     }
     file.segments.push(SegmentRec {
@@ -879,7 +897,8 @@ fn push_segment(
         delimiters: current,
     });
     let raw_id = &text[start..id_end];
-    let id = &*unwrapped(raw_id);
+    let id = if wrapped { unwrapped(raw_id) } else { std::borrow::Cow::Borrowed(raw_id) };
+    let id = &*id;
     if id.is_empty() {
         // Nothing before the first separator: mark the separator itself.
         let end = (start + 1).min(end.max(start + 1)).min(text.len());
