@@ -538,6 +538,7 @@ impl<'s, 't> Checker<'s, 't> {
                 Entry::Occupied(first) => {
                     let what = if claim.kind == ClaimKind::Order { "order" } else { "claim" };
                     let block = self.naming.words().block;
+                    let text = claimls_model::quotable(text);
                     let message = format!(
                         "the id `{text}` is already used by an earlier {block} in this file: give \
                          this {what} its own id, or merge the two if they are the same {what}"
@@ -1560,7 +1561,8 @@ impl<'s, 't> Checker<'s, 't> {
         let has = |role: ProviderRole| claim.providers.iter().any(|p| p.role == role);
         let is_order = claim.kind == ClaimKind::Order;
         let what = if is_order { "order" } else { "claim" };
-        let id = claim.id.as_ref().map_or("", |id| self.raw(id));
+        // Quoted in each message: a runaway id is not copied whole into every one.
+        let id = claimls_model::quotable(claim.id.as_ref().map_or("", |id| self.raw(id)));
         let mut missing: Vec<Part> = Vec::new();
         if claim.patients.is_empty() && !tried(Part::Patient) {
             missing.push(Part::Patient);

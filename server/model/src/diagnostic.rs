@@ -1,5 +1,7 @@
 //! The plain results of checking: diagnostics with their fixes, as byte spans.
 
+use std::borrow::Cow;
+
 use crate::Span;
 
 /// How serious a diagnostic is.
@@ -89,13 +91,51 @@ fn shorten_in_place(message: &mut String) {
         if word.len() <= MESSAGE_WORD_LIMIT {
             shortened.push_str(word);
         } else {
-            shortened.extend(word.chars().take(40));
+            shortened.extend(word.chars().take(SHORTENED_CHARS));
             shortened.push('…');
         }
         rest = &rest[end..];
     }
     shortened.push_str(rest);
     *message = shortened;
+}
+
+/// The characters [`Diagnostic::shorten_long_words`] keeps of a runaway word.
+const SHORTENED_CHARS: usize = 40;
+
+/// `value` as a message may quote it: each run of non-blank characters longer than
+/// [`MESSAGE_WORD_LIMIT`] bytes cut to just past the limit (and at least 40 characters), so that
+/// a message quoting a runaway value (a 20 MB claim id) is not made as long as the value first.
+/// The run is still too long, so [`Diagnostic::shorten_long_words`] shortens the message
+/// exactly as it would have with the whole run. Ordinary values are borrowed as they are.
+pub fn quotable(value: &str) -> Cow<'_, str> {
+    if !has_long_word(value.as_bytes()) {
+        return Cow::Borrowed(value);
+    }
+    let mut kept = String::with_capacity(value.len().min(MESSAGE_WORD_LIMIT * 8));
+    let mut rest = value;
+    while let Some(start) = rest.find(|c: char| !c.is_ascii_whitespace()) {
+        kept.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(|c: char| c.is_ascii_whitespace()).unwrap_or(rest.len());
+        let word = &rest[..end];
+        if word.len() <= MESSAGE_WORD_LIMIT {
+            kept.push_str(word);
+        } else {
+            // The shortest start of the word that is still too long and holds the characters
+            // that shortening keeps.
+            let cut = word
+                .char_indices()
+                .map(|(at, c)| at + c.len_utf8())
+                .enumerate()
+                .find(|&(count, at)| count + 1 >= SHORTENED_CHARS && at > MESSAGE_WORD_LIMIT)
+                .map_or(word.len(), |(_, at)| at);
+            kept.push_str(&word[..cut]);
+        }
+        rest = &rest[end..];
+    }
+    kept.push_str(rest);
+    Cow::Owned(kept)
 }
 
 /// Whether `bytes` hold a run of non-blank bytes longer than [`MESSAGE_WORD_LIMIT`]. Every
@@ -162,6 +202,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_quotable_value_shortens_as_the_whole_value_would() {
+        let runs =
+            ["x".repeat(81), "é".repeat(41), "é".repeat(100), "🎉".repeat(30), "a".repeat(80)];
+        for run in &runs {
+            for value in [
+                run.clone(),
+                format!("{run} tail"),
+                format!("head {run}"),
+                format!("a {run} {run} b"),
+            ] {
+                for template in ["`{}` is not closed", "claim {} has no", "({})"] {
+                    let whole = template.replace("{}", &value);
+                    let quoted = template.replace("{}", &quotable(&value));
+                    let (mut whole, mut quoted) = (diagnostic(&whole), diagnostic(&quoted));
+                    whole.shorten_long_words();
+                    quoted.shorten_long_words();
+                    assert_eq!(quoted.message, whole.message, "{value:?} in {template:?}");
+                }
+            }
+        }
+        assert!(matches!(quotable("E11.9"), Cow::Borrowed("E11.9")));
+        assert!(quotable(&"x".repeat(1_000_000)).len() <= MESSAGE_WORD_LIMIT + 4);
     }
 
     #[test]

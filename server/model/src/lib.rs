@@ -15,7 +15,7 @@ mod diagnostic;
 mod naming;
 mod span;
 
-pub use diagnostic::{Diagnostic, Fix, Related, Severity, TextEdit};
+pub use diagnostic::{Diagnostic, Fix, Related, Severity, TextEdit, quotable};
 pub use naming::{DateOrder, Naming, Part, Words, position_label};
 pub use span::Span;
 

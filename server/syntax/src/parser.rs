@@ -293,7 +293,8 @@ impl<'t> Parser<'t> {
 
     fn close_unterminated(&mut self, open: OpenBlock<'t>, when: &str) {
         let block = open.block;
-        let header = &self.text[open.header.range()];
+        // A runaway header (a 20 MB line) is not copied whole into the message.
+        let header = claimls_model::quotable(&self.text[open.header.range()]);
         self.error(
             SyntaxErrorKind::UnclosedBlock,
             open.header,
