@@ -295,6 +295,26 @@ impl<'s, 't> ClaimRules<'s, 't> {
     }
 }
 
+/// How many diagnostics of one kind about a claim's diagnoses are reported one by one: the
+/// first 25 `too-many-dx`, `dx-pointer` (a label used again), `duplicate-dx` and `unused-dx`
+/// of a claim, and the first 25 `excludes1` pairs of each dx; the rest of each kind are counted
+/// in one summary diagnostic. 25 is the most diagnoses a claim form holds (UB-04, 837I), so a
+/// claim that fits one never reaches it (a dx is paired with at most 24 others); past it one
+/// diagnostic per extra dx is noise that only a block of thousands of dx (or an order of as many
+/// diagnoses) can produce, and it would make the report and its memory grow with their number
+/// (or its square, for the pairs).
+const ONE_BY_ONE: usize = 25;
+
+/// The diagnostics of one kind past [`ONE_BY_ONE`] in the claim being checked, for its summary.
+struct Omitted {
+    rule: &'static str,
+    /// How many of its diagnostics the claim has so far, reported or not.
+    found: usize,
+    /// Where the first and the last of those past the limit are.
+    first: Span,
+    last: Span,
+}
+
 struct Checker<'s, 't> {
     text: &'t str,
     naming: &'s dyn Naming,
@@ -306,6 +326,8 @@ struct Checker<'s, 't> {
     line_keys: HashMap<u64, Vec<usize>>,
     /// Each claim id seen so far, where it was first used (`duplicate-id`).
     ids: HashMap<&'t str, Span>,
+    /// The claim's diagnostics of each kind that [`ONE_BY_ONE`] bounds ([`Checker::one_by_one`]).
+    omitted: Vec<Omitted>,
 }
 
 /// A diagnosis of the claim being checked.
@@ -413,6 +435,7 @@ impl<'s, 't> Checker<'s, 't> {
             out: Vec::new(),
             line_keys: HashMap::default(),
             ids: HashMap::default(),
+            omitted: Vec::new(),
         }
     }
 
@@ -452,6 +475,76 @@ impl<'s, 't> Checker<'s, 't> {
         related: Vec<Related>,
     ) {
         self.out.push(Diagnostic { rule, severity, span, message, fixes, related });
+    }
+
+    /// Whether the next diagnostic of `rule` about the claim's diagnoses, at `span`, is reported
+    /// in full: the first [`ONE_BY_ONE`] of the claim are, the others are counted for the
+    /// summary [`Checker::summaries`] makes.
+    fn one_by_one(&mut self, rule: &'static str, span: Span) -> bool {
+        let at = match self.omitted.iter().position(|omitted| omitted.rule == rule) {
+            Some(at) => at,
+            None => {
+                self.omitted.push(Omitted { rule, found: 0, first: span, last: span });
+                self.omitted.len() - 1
+            }
+        };
+        let omitted = &mut self.omitted[at];
+        omitted.found += 1;
+        if omitted.found <= ONE_BY_ONE {
+            return true;
+        }
+        if omitted.found == ONE_BY_ONE + 1 {
+            omitted.first = span;
+        }
+        omitted.last = span;
+        false
+    }
+
+    /// One diagnostic for each kind that [`Checker::one_by_one`] cut short in this claim, on the
+    /// first it did not report, with how many more there are and where the last is.
+    fn summaries(&mut self) {
+        let words = self.naming.words();
+        for omitted in std::mem::take(&mut self.omitted) {
+            let more = omitted.found.saturating_sub(ONE_BY_ONE);
+            if more == 0 {
+                continue;
+            }
+            let (severity, what, advice) = match omitted.rule {
+                "too-many-dx" => (
+                    Severity::Error,
+                    "past the limit",
+                    "keep the diagnoses that support the services, or split the claim".to_string(),
+                ),
+                "dx-pointer" => (
+                    Severity::Error,
+                    "with a label used before",
+                    format!(
+                        "pointers to them would be ambiguous; give each a {} of its own",
+                        label_word(words.dx_label)
+                    ),
+                ),
+                "duplicate-dx" => (
+                    Severity::Warning,
+                    "with a code listed before",
+                    "remove them and point the lines to the first".to_string(),
+                ),
+                _ => (
+                    Severity::Warning,
+                    "that no line points to",
+                    format!(
+                        "add them to the {} of the lines they support, or remove them",
+                        words.pointers
+                    ),
+                ),
+            };
+            let (noun, verb) = if more == 1 { ("diagnosis", "is") } else { ("diagnoses", "are") };
+            let message = format!(
+                "{more} more {noun} {what}, from this one on, {verb} not listed one by one (the \
+                 first {ONE_BY_ONE} are): {advice}"
+            );
+            let related = vec![Related { span: omitted.last, message: "the last of them".into() }];
+            self.push_full(omitted.rule, severity, omitted.first, message, Vec::new(), related);
+        }
     }
 
     fn push_problem(&mut self, span: Span, problem: &Problem) {
@@ -638,6 +731,7 @@ impl<'s, 't> Checker<'s, 't> {
             .chain(claim.procedures.iter().filter_map(|px| px.date.as_ref()));
         let start = codes::icd10_start();
         facts.modern = service_dates.filter_map(|d| self.date_of(d)).any(|date| date >= start);
+        facts.dxs.reserve_exact(claim.diagnoses.len());
         for (index, dx) in claim.diagnoses.iter().enumerate() {
             let mut first_with_label = true;
             if let Some(slot) = dx.key.and_then(|key| facts.keys.get_mut(key as usize)) {
@@ -1078,7 +1172,7 @@ impl<'s, 't> Checker<'s, 't> {
                 None if dx.used_on.is_empty() => std::slice::from_ref(&fallback),
                 None => &dx.used_on[..],
             };
-            if !dx.first_with_label {
+            if !dx.first_with_label && self.one_by_one("dx-pointer", dx.label_span) {
                 let related = facts
                     .dx_index(dx.key)
                     .map(|first| Related {
@@ -1094,7 +1188,7 @@ impl<'s, 't> Checker<'s, 't> {
                     self.label(dx),
                     words.block,
                     self.label(dx),
-                    words.dx_label.rsplit(' ').next().unwrap_or(words.dx_label),
+                    label_word(words.dx_label),
                 );
                 self.push_full(
                     "dx-pointer",
@@ -1106,7 +1200,10 @@ impl<'s, 't> Checker<'s, 't> {
                 );
             }
             let past_limit = dx.key.is_some_and(|key| key as usize >= limit);
-            if is_claim && (index >= limit || past_limit) {
+            if is_claim
+                && (index >= limit || past_limit)
+                && self.one_by_one("too-many-dx", dx.label_span)
+            {
                 let range = self.naming.label_range(limit);
                 let noun = match claim.kind {
                     ClaimKind::Outpatient => "outpatient claim",
@@ -1140,6 +1237,10 @@ impl<'s, 't> Checker<'s, 't> {
             self.push_verdict(dx.code_span, &verdict);
             let norm = self.codes.cm_norm(dx.code);
             if let Some(&first) = firsts.get(&norm) {
+                duplicate[index] = true;
+                if !self.one_by_one("duplicate-dx", dx.code_span) {
+                    continue;
+                }
                 let first = &facts.dxs[first];
                 let message = format!(
                     "{} is listed twice in this {} (first as {} {}): remove this one and point \
@@ -1163,7 +1264,6 @@ impl<'s, 't> Checker<'s, 't> {
                     vec![],
                     related,
                 );
-                duplicate[index] = true;
                 continue;
             }
             firsts.insert(norm, index);
@@ -1198,16 +1298,26 @@ impl<'s, 't> Checker<'s, 't> {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        for (later, earlier) in pairs {
-            let (a, b) = (&facts.dxs[valid[earlier].0], &facts.dxs[valid[later].0]);
-            let a_norm = self.codes.cm_norm(a.code);
-            let b_norm = self.codes.cm_norm(b.code);
-            // The most specific note (the code's own before its chapter's), and whose it is.
-            let note = match self.codes.excludes1_note(b.code, &a_norm) {
-                Some(note) => Some(note),
-                None => self.codes.excludes1_note(a.code, &b_norm),
-            };
-            if let Some((note, owner)) = note {
+        // Each dx's pairs with the dx before it: the first ONE_BY_ONE one by one, then one summary.
+        for group in pairs.chunk_by(|x, y| x.0 == y.0) {
+            let b = &facts.dxs[valid[group[0].0].0];
+            let mut reported = 0;
+            let mut more = Vec::new();
+            for &(_, earlier) in group {
+                let a = &facts.dxs[valid[earlier].0];
+                let a_norm = self.codes.cm_norm(a.code);
+                let b_norm = self.codes.cm_norm(b.code);
+                // The most specific note (the code's own before its chapter's), and whose it is.
+                let note = match self.codes.excludes1_note(b.code, &a_norm) {
+                    Some(note) => Some(note),
+                    None => self.codes.excludes1_note(a.code, &b_norm),
+                };
+                let Some((note, owner)) = note else { continue };
+                if reported == ONE_BY_ONE {
+                    more.push(a);
+                    continue;
+                }
+                reported += 1;
                 let message = format!(
                     "{} may not be coded together with {} {}, {}: an Excludes1 note of {owner} \
                          says \"{note}\"; keep the one the record supports",
@@ -1229,6 +1339,9 @@ impl<'s, 't> Checker<'s, 't> {
                     related,
                 );
             }
+            if !more.is_empty() {
+                self.excludes1_summary(b, &more);
+            }
         }
         self.code_first(claim, facts, &valid);
         // unused-dx: only on a professional claim (facility lines carry no pointers), where
@@ -1249,7 +1362,7 @@ impl<'s, 't> Checker<'s, 't> {
                 let dx = &facts.dxs[index];
                 let external =
                     matches!(self.codes.cm_norm(dx.code).as_bytes().first(), Some(b'V'..=b'Y'));
-                if external {
+                if external || !self.one_by_one("unused-dx", dx.code_span) {
                     continue;
                 }
                 let message = format!(
@@ -1264,6 +1377,48 @@ impl<'s, 't> Checker<'s, 't> {
                 self.push("unused-dx", Severity::Warning, dx.code_span, message);
             }
         }
+        self.summaries();
+    }
+
+    /// The `excludes1` pairs of `dx` past [`ONE_BY_ONE`] as one diagnostic: how many, and the
+    /// first few of the other dx.
+    fn excludes1_summary(&mut self, dx: &Dx<'t>, more: &[&Dx<'t>]) {
+        const NAMED: usize = 5;
+        let words = self.naming.words();
+        let mut named: Vec<String> = more
+            .iter()
+            .take(NAMED)
+            .map(|other| {
+                let code = dotted(&self.codes.cm_norm(other.code));
+                format!("{} {} {code}", words.dx, self.label(other))
+            })
+            .collect();
+        if more.len() > NAMED {
+            named.push(format!("{} others", more.len() - NAMED));
+        }
+        let (noun, pairs) = if more.len() == 1 {
+            ("diagnosis", "this pair is")
+        } else {
+            ("diagnoses", "these pairs are")
+        };
+        let message = format!(
+            "{} may not be coded together with {} more {noun} of this {} either ({}), by \
+             Excludes1 notes of their codes or of its own; {pairs} not listed one by one (the \
+             first {ONE_BY_ONE} are): keep the codes the record supports",
+            self.codes.cm_display(dx.code),
+            more.len(),
+            words.block,
+            codes::or_list(&named).replace(" or ", " and "),
+        );
+        let related = more
+            .iter()
+            .take(NAMED)
+            .map(|other| Related {
+                span: other.code_span,
+                message: format!("the other code, {} {}", words.dx, self.label(other)),
+            })
+            .collect();
+        self.push_full("excludes1", Severity::Warning, dx.code_span, message, vec![], related);
     }
 
     /// `code-first`: a dx whose "code first" note names another dx of the claim that is listed
@@ -1606,6 +1761,11 @@ impl<'s, 't> Checker<'s, 't> {
             self.push("missing-field", Severity::Error, claim.header, message);
         }
     }
+}
+
+/// The word for a dx's label alone: "letter" of "dx letter".
+fn label_word(dx_label: &str) -> &str {
+    dx_label.rsplit(' ').next().unwrap_or(dx_label)
 }
 
 /// An undotted ICD-10-CM code with its dot, for messages.

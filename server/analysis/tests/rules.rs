@@ -363,10 +363,11 @@ fn pair_rules_in_a_large_block_name_exactly_the_noted_pairs() {
         text.push_str(tail);
         let diagnostics = check(&text, &sets, &config());
         let index_at = |offset: usize| starts.iter().position(|&start| start == offset).unwrap();
+        let summary = |d: &&Diagnostic| d.message.contains("not listed one by one");
         let pairs_of = |rule: &str| -> Vec<(usize, usize)> {
             diagnostics
                 .iter()
-                .filter(|d| d.rule == rule)
+                .filter(|d| d.rule == rule && !summary(d))
                 .map(|d| (index_at(d.span.start), index_at(d.related[0].span.start)))
                 .collect()
         };
@@ -391,10 +392,82 @@ fn pair_rules_in_a_large_block_name_exactly_the_noted_pairs() {
         } else {
             assert!(!excludes1.is_empty(), "no pair among the first {judged}");
         }
-        assert_eq!(pairs_of("excludes1"), excludes1);
+        // Each dx's first 25 pairs one by one, the others in one summary on it that names the
+        // first five of them.
+        let (mut one_by_one, mut summaries) = (Vec::new(), Vec::new());
+        for group in excludes1.chunk_by(|x, y| x.0 == y.0) {
+            one_by_one.extend(group.iter().take(25));
+            if group.len() > 25 {
+                let rest: Vec<usize> = group[25..].iter().map(|&(_, earlier)| earlier).collect();
+                summaries.push((group[0].0, rest.len(), rest.into_iter().take(5).collect()));
+            }
+        }
+        assert_eq!(judged == distinct, !summaries.is_empty());
+        assert_eq!(pairs_of("excludes1"), one_by_one);
+        let found: Vec<(usize, usize, Vec<usize>)> = diagnostics
+            .iter()
+            .filter(|d| d.rule == "excludes1" && summary(d))
+            .map(|d| {
+                let more =
+                    summaries.iter().find(|s| s.0 == index_at(d.span.start)).map_or(0, |s| s.1);
+                assert!(d.message.contains(&format!(" {more} more diagnos")), "{}", d.message);
+                let named = d.related.iter().map(|r| index_at(r.span.start)).collect();
+                (index_at(d.span.start), more, named)
+            })
+            .collect();
+        assert_eq!(found, summaries);
         // code-first's diagnostic stands on the earlier code and names the later one.
         assert_eq!(pairs_of("code-first"), code_first);
-        let duplicates = diagnostics.iter().filter(|d| d.rule == "duplicate-dx").count();
-        assert_eq!(duplicates, codes.len() - distinct);
+        let duplicates = diagnostics.iter().filter(|d| d.rule == "duplicate-dx" && !summary(d));
+        assert_eq!(duplicates.count(), (codes.len() - distinct).min(25));
+    }
+}
+
+/// A claim of hundreds of dx: the first 25 diagnostics of each kind about its dx one by one,
+/// then one summary of each kind on the first left out, naming the last; a claim of a size a
+/// claim form holds is reported in full (the snapshots).
+#[test]
+fn a_claim_of_hundreds_of_dx_gets_25_of_each_kind_and_a_summary() {
+    let sets = CodeSets::bundled();
+    let date = Date::parse("2026-03-02").unwrap();
+    let codes: Vec<String> = (0..100)
+        .flat_map(|number| sets.icd10cm_billable_below(&format!("A{number:02}"), Some(date)))
+        .take(200)
+        .map(|code| code.code.to_string())
+        .collect();
+    assert_eq!(codes.len(), 200);
+    let mut text = "claim MANY\n  patient \"Hoe, Di\" dob 1980-01-01 sex F\n  billing npi \
+                    1234567893\n"
+        .to_string();
+    let mut labels = Vec::new();
+    // Labels A–L over and over, then the first 50 codes again.
+    for (at, code) in codes.iter().chain(codes.iter().take(50)).enumerate() {
+        text.push_str("  dx ");
+        labels.push(text.len());
+        text.push_str(&format!("{} {code}\n", char::from(b'A' + (at % 12) as u8)));
+    }
+    text.push_str("  line 2026-03-02 99213 ptr A\nend\n");
+    let diagnostics = check(&text, &sets, &config());
+    let summary = |d: &Diagnostic| d.message.contains("not listed one by one");
+    for (rule, found, first) in [
+        ("too-many-dx", 250 - 12, 12 + 25),
+        ("dx-pointer", 250 - 12, 12 + 25),
+        ("duplicate-dx", 50, 200 + 25),
+        // Dx A of the first 12 is pointed to; the rest of those with a label of their own are not.
+        ("unused-dx", 11, usize::MAX),
+    ] {
+        let of_rule: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == rule).collect();
+        let summaries: Vec<&&Diagnostic> = of_rule.iter().filter(|d| summary(d)).collect();
+        if found <= 25 {
+            assert_eq!((of_rule.len(), summaries.len()), (found, 0), "{rule}");
+            continue;
+        }
+        assert_eq!((of_rule.len(), summaries.len()), (26, 1), "{rule}");
+        let summary = summaries[0];
+        assert!(summary.message.starts_with(&format!("{} more diagnoses", found - 25)), "{rule}");
+        let line_of = |offset: usize| text[..offset].matches('\n').count();
+        let dx_line = |index: usize| line_of(labels[index]);
+        assert_eq!(line_of(summary.span.start), dx_line(first), "{rule}");
+        assert_eq!(line_of(summary.related[0].span.start), dx_line(249), "{rule}");
     }
 }

@@ -194,7 +194,8 @@ pub(super) const CATALOGUE: &[RuleInfo] = &[
             for a principal diagnosis and 24 others, lettered A to Y. Further diagnoses, or \
             letters past the last, cannot be sent and are rejected. Keep those most relevant to \
             the services billed, or split the services into a second claim with its own \
-            diagnoses.",
+            diagnoses. A block of hundreds of diagnoses gets the first 25 of these errors one by \
+            one and one more that counts the rest.",
     },
     RuleInfo {
         id: "unused-dx",
