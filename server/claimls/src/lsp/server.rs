@@ -304,9 +304,8 @@ fn checked(state: &State, snapshot: &Snapshot) -> Arc<Vec<claimls_analysis::Diag
     } else {
         // The version's one parse, which the requests share; only the claims changed since
         // the last check are checked again.
-        let parsed = snapshot.parsed_cell.get_or_init(|| {
-            analysis::ParsedDocument::parse(snapshot.text.clone(), snapshot.language)
-        });
+        let parsed = snapshot.parse();
+        state.parsed(&snapshot.uri, snapshot.version);
         let (sets, config) = (&snapshot.sets, &snapshot.config);
         let (found, base, reuse) =
             parsed.diagnostics(sets, config, snapshot.generation, snapshot.base.as_deref());
