@@ -121,26 +121,44 @@ impl Backend {
             }
             let started = Instant::now();
             let checking = state.clone();
-            let diagnostics = state
+            // The notification is written on the check thread too: for a large document it
+            // is megabytes of JSON.
+            let published = state
                 .checks
-                .run(move || diagnostics(&checking, &snapshot))
-                .await
-                .unwrap_or_default();
+                .run(move || {
+                    let found = checked(&checking, &snapshot);
+                    let index = snapshot.index();
+                    let many = index.many(&snapshot.text);
+                    let range = |span| many.range(span);
+                    (publish_message(range, &snapshot.uri, version, &found), found.len())
+                })
+                .await;
+            let (message, count) = published
+                .unwrap_or_else(|| (publish_message(|_| Range::default(), &uri, version, &[]), 0));
             // The document may have moved on while this ran: drop a stale result.
-            if state.client_pulls() || !state.mark_pushed(&uri, version, !diagnostics.is_empty()) {
+            if state.client_pulls() || !state.mark_pushed(&uri, version, count > 0) {
                 tracing::debug!(document = %log_id(&uri), version, "dropped stale diagnostics");
                 return;
             }
             tracing::debug!(
                 document = %log_id(&uri),
                 version,
-                count = diagnostics.len(),
+                count,
                 elapsed = ?started.elapsed(),
                 "publishing diagnostics"
             );
-            let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
-            if !outbox.notify(PublishDiagnostics::METHOD, &params) {
-                client.publish_diagnostics(params.uri, params.diagnostics, params.version).await;
+            if let Err(message) = outbox.send(message) {
+                // No transport of ours (a test driving the service alone): through the
+                // `Client`, the same parameters read back.
+                #[derive(serde::Deserialize)]
+                struct Message {
+                    params: PublishDiagnosticsParams,
+                }
+                if let Ok(Message { params }) = serde_json::from_str(&message) {
+                    client
+                        .publish_diagnostics(params.uri, params.diagnostics, params.version)
+                        .await;
+                }
             }
             warm_up_word_index(&state);
         });
@@ -328,6 +346,18 @@ async fn checked_async(
     let state = state.clone();
     let checking = state.clone();
     state.checks.run(move || checked(&checking, &snapshot)).await.unwrap_or_default()
+}
+
+/// The `textDocument/publishDiagnostics` notification of `diagnostics`, as JSON.
+fn publish_message(
+    range: impl Fn(claimls_analysis::Span) -> Range,
+    uri: &Uri,
+    version: i32,
+    diagnostics: &[claimls_analysis::Diagnostic],
+) -> String {
+    super::transport::notification_with(PublishDiagnostics::METHOD, |out| {
+        to_proto::write_publish_diagnostics(out, range, uri, version, diagnostics)
+    })
 }
 
 /// [`checked`] as LSP diagnostics.
