@@ -177,20 +177,23 @@ fn reused(
     fingerprint_here: u64,
     edit: Edit,
 ) -> Option<Vec<Diagnostic>> {
-    let mut old = claim.clone();
     let (mut clean, mut moved) = (true, false);
-    old.spans_mut(&mut |span| match edit.new_to_old(*span) {
-        Some(mapped) => {
-            moved |= mapped != *span;
-            *span = mapped;
-        }
+    claim.spans(&mut |span| match edit.new_to_old(span) {
+        Some(mapped) => moved |= mapped != span,
         None => clean = false,
     });
     if !clean {
         return None;
     }
-    // A claim before the edit is where it was: its fingerprint is the one it has here.
-    let fingerprint_there = if moved { fingerprint(&old) } else { fingerprint_here };
+    // A claim before the edit is where it was: its fingerprint is the one it has here. One
+    // after it is hashed where it was (a copy moved back).
+    let fingerprint_there = if moved {
+        let mut old = claim.clone();
+        old.spans_mut(&mut |span| *span = edit.new_to_old(*span).unwrap_or(*span));
+        fingerprint(&old)
+    } else {
+        fingerprint_here
+    };
     let &i = by_fingerprint.get(&fingerprint_there)?;
     previous.diagnostics[previous.claims[i].1.clone()]
         .iter()

@@ -2,7 +2,7 @@
 //! diagnostic's spans from one version to the other: what lets the analysis and a syntax reuse
 //! what they found in the previous version for the parts an edit left alone.
 
-use crate::{Claim, Diagnostic, Field, Span};
+use crate::{Claim, Diagnostic, Span};
 
 /// The one range that differs between two versions of a text: `start..old_end` of the old
 /// text became `start..new_end` of the new one.
@@ -82,83 +82,101 @@ impl Diagnostic {
     }
 }
 
-impl Claim {
-    /// Calls `f` on every span of the claim. (A caller that reuses a claim of the previous
-    /// version relies on this missing none: a new span field is added here too.)
-    pub fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
-        fn field(field: &mut Field, f: &mut dyn FnMut(&mut Span)) {
-            f(&mut field.span);
-        }
-        fn optional(value: &mut Option<Field>, f: &mut dyn FnMut(&mut Span)) {
+/// Calls `$f` on every span of `$claim`, by reference or, with `mut`, by mutable reference:
+/// one list of a claim's spans for [`Claim::spans`] and [`Claim::spans_mut`].
+macro_rules! each_span {
+    ($claim:expr, $f:ident $(, $m:tt)?) => {{
+        let claim = $claim;
+        for value in [& $($m)? claim.id, & $($m)? claim.level, & $($m)? claim.total] {
             if let Some(value) = value {
-                f(&mut value.span);
+                $f(& $($m)? value.span);
             }
         }
-        optional(&mut self.id, f);
-        optional(&mut self.level, f);
-        optional(&mut self.total, f);
-        f(&mut self.header);
-        f(&mut self.span);
-        for patient in &mut self.patients {
-            f(&mut patient.span);
-            for value in [
-                &mut patient.name,
-                &mut patient.date_of_birth,
-                &mut patient.sex,
-                &mut patient.member_id,
-            ] {
-                optional(value, f);
+        $f(& $($m)? claim.header);
+        $f(& $($m)? claim.span);
+        for patient in & $($m)? claim.patients {
+            $f(& $($m)? patient.span);
+            let values = [
+                & $($m)? patient.name,
+                & $($m)? patient.date_of_birth,
+                & $($m)? patient.sex,
+                & $($m)? patient.member_id,
+            ];
+            for value in values.into_iter().flatten() {
+                $f(& $($m)? value.span);
             }
         }
-        for payer in &mut self.payers {
-            f(&mut payer.span);
-            optional(&mut payer.name, f);
-            optional(&mut payer.id, f);
-        }
-        for provider in &mut self.providers {
-            f(&mut provider.span);
-            optional(&mut provider.npi, f);
-            optional(&mut provider.name, f);
-        }
-        for value in self.places.iter_mut().chain(&mut self.order_dates) {
-            field(value, f);
-        }
-        if let Some(stay) = &mut self.stay {
-            optional(&mut stay.admission, f);
-            optional(&mut stay.discharge, f);
-        }
-        for diagnosis in &mut self.diagnoses {
-            field(&mut diagnosis.label, f);
-            field(&mut diagnosis.code, f);
-            optional(&mut diagnosis.system, f);
-        }
-        for procedure in &mut self.procedures {
-            field(&mut procedure.code, f);
-            optional(&mut procedure.date, f);
-        }
-        for line in &mut self.lines {
-            f(&mut line.span);
-            field(&mut line.code, f);
-            for value in [
-                &mut line.from,
-                &mut line.to,
-                &mut line.system,
-                &mut line.units,
-                &mut line.charge,
-                &mut line.place,
-                &mut line.npi,
-            ] {
-                optional(value, f);
+        for payer in & $($m)? claim.payers {
+            $f(& $($m)? payer.span);
+            for value in [& $($m)? payer.name, & $($m)? payer.id].into_iter().flatten() {
+                $f(& $($m)? value.span);
             }
-            for modifier in &mut line.modifiers {
-                field(modifier, f);
+        }
+        for provider in & $($m)? claim.providers {
+            $f(& $($m)? provider.span);
+            for value in [& $($m)? provider.npi, & $($m)? provider.name].into_iter().flatten() {
+                $f(& $($m)? value.span);
             }
-            if let Some(pointers) = &mut line.pointers {
-                f(&mut pointers.span);
-                for pointer in &mut pointers.items {
-                    field(&mut pointer.field, f);
+        }
+        for value in (& $($m)? claim.places).into_iter().chain(& $($m)? claim.order_dates) {
+            $f(& $($m)? value.span);
+        }
+        if let Some(stay) = & $($m)? claim.stay {
+            for value in [& $($m)? stay.admission, & $($m)? stay.discharge].into_iter().flatten() {
+                $f(& $($m)? value.span);
+            }
+        }
+        for diagnosis in & $($m)? claim.diagnoses {
+            $f(& $($m)? diagnosis.label.span);
+            $f(& $($m)? diagnosis.code.span);
+            if let Some(system) = & $($m)? diagnosis.system {
+                $f(& $($m)? system.span);
+            }
+        }
+        for procedure in & $($m)? claim.procedures {
+            $f(& $($m)? procedure.code.span);
+            if let Some(date) = & $($m)? procedure.date {
+                $f(& $($m)? date.span);
+            }
+        }
+        for line in & $($m)? claim.lines {
+            $f(& $($m)? line.span);
+            $f(& $($m)? line.code.span);
+            let values = [
+                & $($m)? line.from,
+                & $($m)? line.to,
+                & $($m)? line.system,
+                & $($m)? line.units,
+                & $($m)? line.charge,
+                & $($m)? line.place,
+                & $($m)? line.npi,
+            ];
+            for value in values.into_iter().flatten() {
+                $f(& $($m)? value.span);
+            }
+            for modifier in & $($m)? line.modifiers {
+                $f(& $($m)? modifier.span);
+            }
+            if let Some(pointers) = & $($m)? line.pointers {
+                $f(& $($m)? pointers.span);
+                for pointer in & $($m)? pointers.items {
+                    $f(& $($m)? pointer.field.span);
                 }
             }
         }
+    }};
+}
+
+impl Claim {
+    /// Calls `f` on every span of the claim. (A caller that reuses a claim of the previous
+    /// version relies on this missing none: a new span field is added to `each_span!`.)
+    pub fn spans(&self, f: &mut dyn FnMut(Span)) {
+        let mut each = |span: &Span| f(*span);
+        each_span!(self, each);
+    }
+
+    /// [`Claim::spans`], each span to change.
+    pub fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        each_span!(self, f, mut);
     }
 }
