@@ -130,35 +130,48 @@ impl Backend {
                     let index = snapshot.index();
                     let many = index.many(&snapshot.text);
                     let range = |span| many.range(span);
-                    (publish_message(range, &snapshot.uri, version, &found), found.len())
+                    let message = publish_message(range, &snapshot.uri, version, &found);
+                    (message, found.len(), snapshot)
                 })
                 .await;
-            let (message, count) = published
-                .unwrap_or_else(|| (publish_message(|_| Range::default(), &uri, version, &[]), 0));
+            let (message, count, done) = match published {
+                Some((message, count, snapshot)) => (message, count, Some(snapshot)),
+                None => (publish_message(|_| Range::default(), &uri, version, &[]), 0, None),
+            };
             // The document may have moved on while this ran: drop a stale result.
-            if state.client_pulls() || !state.mark_pushed(&uri, version, count > 0) {
+            let stale = state.client_pulls() || !state.mark_pushed(&uri, version, count > 0);
+            if stale {
                 tracing::debug!(document = %log_id(&uri), version, "dropped stale diagnostics");
-                return;
+            } else {
+                tracing::debug!(
+                    document = %log_id(&uri),
+                    version,
+                    count,
+                    elapsed = ?started.elapsed(),
+                    "publishing diagnostics"
+                );
+                if let Err(message) = outbox.send(message) {
+                    // No transport of ours (a test driving the service alone): through the
+                    // `Client`, the same parameters read back.
+                    #[derive(serde::Deserialize)]
+                    struct Message {
+                        params: PublishDiagnosticsParams,
+                    }
+                    if let Ok(Message { params }) = serde_json::from_str(&message) {
+                        client
+                            .publish_diagnostics(params.uri, params.diagnostics, params.version)
+                            .await;
+                    }
+                }
             }
-            tracing::debug!(
-                document = %log_id(&uri),
-                version,
-                count,
-                elapsed = ?started.elapsed(),
-                "publishing diagnostics"
-            );
-            if let Err(message) = outbox.send(message) {
-                // No transport of ours (a test driving the service alone): through the
-                // `Client`, the same parameters read back.
-                #[derive(serde::Deserialize)]
-                struct Message {
-                    params: PublishDiagnosticsParams,
-                }
-                if let Ok(Message { params }) = serde_json::from_str(&message) {
-                    client
-                        .publish_diagnostics(params.uri, params.diagnostics, params.version)
-                        .await;
-                }
+            // The snapshot holds the last references to the earlier version's parse and check
+            // (a model's worth of memory to free): dropped on the check thread once the result
+            // is out, not before.
+            if let Some(done) = done {
+                state.checks.run(move || drop(done)).await;
+            }
+            if stale {
+                return;
             }
             warm_up_word_index(&state);
         });
