@@ -21,7 +21,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use claimls_codes::{CodeSets, Date};
-use claimls_model::{Claim, Diagnostic, Naming, Span};
+use claimls_model::{Claim, Diagnostic, Edit, Naming};
 
 use crate::rules::ClaimRules;
 use crate::{Config, Language};
@@ -177,24 +177,27 @@ fn reused(
     fingerprint_here: u64,
     edit: Edit,
 ) -> Option<Vec<Diagnostic>> {
-    let mut old = claim.clone();
     let (mut clean, mut moved) = (true, false);
-    spans_mut(&mut old, &mut |span| match edit.new_to_old(*span) {
-        Some(mapped) => {
-            moved |= mapped != *span;
-            *span = mapped;
-        }
+    claim.spans(&mut |span| match edit.new_to_old(span) {
+        Some(mapped) => moved |= mapped != span,
         None => clean = false,
     });
     if !clean {
         return None;
     }
-    // A claim before the edit is where it was: its fingerprint is the one it has here.
-    let fingerprint_there = if moved { fingerprint(&old) } else { fingerprint_here };
+    // A claim before the edit is where it was: its fingerprint is the one it has here. One
+    // after it is hashed where it was (a copy moved back).
+    let fingerprint_there = if moved {
+        let mut old = claim.clone();
+        old.spans_mut(&mut |span| *span = edit.new_to_old(*span).unwrap_or(*span));
+        fingerprint(&old)
+    } else {
+        fingerprint_here
+    };
     let &i = by_fingerprint.get(&fingerprint_there)?;
     previous.diagnostics[previous.claims[i].1.clone()]
         .iter()
-        .map(|d| map_diagnostic(d, |span| edit.old_to_new(span)))
+        .map(|d| d.mapped(|span| edit.old_to_new(span)))
         .collect()
 }
 
@@ -205,162 +208,4 @@ fn fingerprint(claim: &Claim) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
     claim.hash(&mut hasher);
     hasher.finish()
-}
-
-/// The one range that differs between two versions of a text: `start..old_end` of the old
-/// text became `start..new_end` of the new one.
-#[derive(Debug, Clone, Copy)]
-struct Edit {
-    start: usize,
-    old_end: usize,
-    new_end: usize,
-}
-
-impl Edit {
-    /// The common prefix and suffix of `old` and `new` left out (`None`: the same text).
-    fn between(old: &str, new: &str) -> Option<Edit> {
-        let (old, new) = (old.as_bytes(), new.as_bytes());
-        let start = common_prefix(old, new);
-        if start == old.len() && start == new.len() {
-            return None;
-        }
-        let most = old.len().min(new.len()) - start;
-        let suffix = common_suffix(&old[start..], &new[start..]).min(most);
-        Some(Edit { start, old_end: old.len() - suffix, new_end: new.len() - suffix })
-    }
-
-    /// A span of the new text in the old one, if it lies wholly before or after the change
-    /// (not even touching it: a value that ends where text was typed may have grown).
-    fn new_to_old(self, span: Span) -> Option<Span> {
-        Self::map(span, self.start, self.new_end, self.old_end)
-    }
-
-    /// A span of the old text in the new one, on the same terms.
-    fn old_to_new(self, span: Span) -> Option<Span> {
-        Self::map(span, self.start, self.old_end, self.new_end)
-    }
-
-    fn map(span: Span, start: usize, from_end: usize, to_end: usize) -> Option<Span> {
-        if span.end < start {
-            Some(span)
-        } else if span.start > from_end {
-            Some(Span::new(span.start - from_end + to_end, span.end - from_end + to_end))
-        } else {
-            None
-        }
-    }
-}
-
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    // 64 bytes at a time (a memcmp), then byte by byte.
-    const CHUNK: usize = 64;
-    let chunks = a.chunks_exact(CHUNK).zip(b.chunks_exact(CHUNK));
-    let same = chunks.take_while(|(x, y)| x == y).count() * CHUNK;
-    same + a[same..].iter().zip(&b[same..]).take_while(|(x, y)| x == y).count()
-}
-
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
-    let chunks = a.rchunks_exact(CHUNK).zip(b.rchunks_exact(CHUNK));
-    let same = chunks.take_while(|(x, y)| x == y).count() * CHUNK;
-    let (a, b) = (&a[..a.len() - same], &b[..b.len() - same]);
-    same + a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count()
-}
-
-/// `diagnostic` with every span (its own, its fixes', its related ones) mapped, or `None` when
-/// one does not map.
-fn map_diagnostic(
-    diagnostic: &Diagnostic,
-    map: impl Fn(Span) -> Option<Span>,
-) -> Option<Diagnostic> {
-    let mut mapped = diagnostic.clone();
-    mapped.span = map(mapped.span)?;
-    for fix in &mut mapped.fixes {
-        for edit in &mut fix.edits {
-            edit.span = map(edit.span)?;
-        }
-    }
-    for related in &mut mapped.related {
-        related.span = map(related.span)?;
-    }
-    Some(mapped)
-}
-
-/// Calls `f` on every span of a claim. (A span this misses is hashed as it is, so a claim
-/// after the edit would only be checked again, never wrongly reused.)
-fn spans_mut(claim: &mut Claim, f: &mut dyn FnMut(&mut Span)) {
-    fn field(field: &mut claimls_model::Field, f: &mut dyn FnMut(&mut Span)) {
-        f(&mut field.span);
-    }
-    fn optional(value: &mut Option<claimls_model::Field>, f: &mut dyn FnMut(&mut Span)) {
-        if let Some(value) = value {
-            f(&mut value.span);
-        }
-    }
-    optional(&mut claim.id, f);
-    optional(&mut claim.level, f);
-    optional(&mut claim.total, f);
-    f(&mut claim.header);
-    f(&mut claim.span);
-    for patient in &mut claim.patients {
-        f(&mut patient.span);
-        for value in [
-            &mut patient.name,
-            &mut patient.date_of_birth,
-            &mut patient.sex,
-            &mut patient.member_id,
-        ] {
-            optional(value, f);
-        }
-    }
-    for payer in &mut claim.payers {
-        f(&mut payer.span);
-        optional(&mut payer.name, f);
-        optional(&mut payer.id, f);
-    }
-    for provider in &mut claim.providers {
-        f(&mut provider.span);
-        optional(&mut provider.npi, f);
-        optional(&mut provider.name, f);
-    }
-    for value in claim.places.iter_mut().chain(&mut claim.order_dates) {
-        field(value, f);
-    }
-    if let Some(stay) = &mut claim.stay {
-        optional(&mut stay.admission, f);
-        optional(&mut stay.discharge, f);
-    }
-    for diagnosis in &mut claim.diagnoses {
-        field(&mut diagnosis.label, f);
-        field(&mut diagnosis.code, f);
-        optional(&mut diagnosis.system, f);
-    }
-    for procedure in &mut claim.procedures {
-        field(&mut procedure.code, f);
-        optional(&mut procedure.date, f);
-    }
-    for line in &mut claim.lines {
-        f(&mut line.span);
-        field(&mut line.code, f);
-        for value in [
-            &mut line.from,
-            &mut line.to,
-            &mut line.system,
-            &mut line.units,
-            &mut line.charge,
-            &mut line.place,
-            &mut line.npi,
-        ] {
-            optional(value, f);
-        }
-        for modifier in &mut line.modifiers {
-            field(modifier, f);
-        }
-        if let Some(pointers) = &mut line.pointers {
-            f(&mut pointers.span);
-            for pointer in &mut pointers.items {
-                field(&mut pointer.field, f);
-            }
-        }
-    }
 }

@@ -149,3 +149,76 @@ fn hl7_edited_at_random() {
     let reuse = same_after_edits(&clean.repeat(30), Language::Hl7, 9, 20);
     assert!(reuse.reused > 10 * reuse.checked, "{reuse:?}");
 }
+
+/// `text` lowered reusing how `old` was lowered (`x12::lower_reusing`, what the server does)
+/// is what lowering it whole gives, and its diagnostics are `check_text`'s; what to keep for
+/// the next version.
+fn x12_lowered_again(
+    old: &str,
+    text: &str,
+    (document, bodies): &(claimls_analysis::model::Document, claimls_analysis::x12::Bodies),
+    what: &str,
+) -> (claimls_analysis::model::Document, claimls_analysis::x12::Bodies) {
+    use claimls_analysis::model::Edit;
+    use claimls_analysis::x12::{self, Previous};
+    let (sets, config) = (CodeSets::bundled(), config());
+    let file = x12::parse(text);
+    let previous = Previous { document, bodies, edit: Edit::between(old, text) };
+    let (found, kept) = x12::lower_reusing(text, &file, Some(previous));
+    let expected = x12::lower(text, &file);
+    assert_eq!(found.problems, expected.problems, "{what}: problems");
+    assert_eq!(format!("{:#?}", found.claims), format!("{:#?}", expected.claims), "{what}: claims");
+    let claims = found.claims.iter().map(Cow::Borrowed);
+    let shared: Arc<str> = Arc::from(text);
+    let (diagnostics, _, _) = incremental::check(
+        &shared,
+        Language::X12,
+        &found.problems,
+        claims,
+        &sets,
+        &config,
+        7,
+        None,
+    );
+    assert_eq!(diagnostics, check_text(text, Language::X12, &sets, &config), "{what}");
+    (found, kept)
+}
+
+/// `edits` random edits of an 837, each lowered reusing the version before
+/// ([`x12_lowered_again`]); how many transactions were reused in all.
+fn x12_lowered_the_same_after_edits(text: &str, seed: u64, edits: usize) -> usize {
+    let mut rng = Rng(seed);
+    let mut text = text.to_string();
+    let file = claimls_analysis::x12::parse(&text);
+    let mut lowered = claimls_analysis::x12::lower_reusing(&text, &file, None);
+    let mut reused = 0;
+    for step in 0..edits {
+        let edited = edit(&text, &mut rng);
+        lowered = x12_lowered_again(&text, &edited, &lowered, &format!("seed {seed}, edit {step}"));
+        reused += lowered.1.reused();
+        text = edited;
+    }
+    reused
+}
+
+#[test]
+fn x12_lowered_again_transaction_by_transaction() {
+    x12_lowered_the_same_after_edits(&example("x12/training.x12"), 10, 100);
+    x12_lowered_the_same_after_edits(&example("x12/clean-837i-hospital.837"), 11, 60);
+    // Many interchanges, and the same on one line (no line breaks between segments).
+    let batch = example("x12/clean-837p-batch.837").repeat(12);
+    let reused = x12_lowered_the_same_after_edits(&batch, 12, 60);
+    assert!(reused > 60 * 8, "{reused} transactions reused");
+    let one_line = batch.replace('\n', "");
+    let reused = x12_lowered_the_same_after_edits(&one_line, 13, 60);
+    assert!(reused > 60 * 8, "{reused} transactions reused");
+    // An ISA that changes the component separator: the text of its transactions is the same,
+    // but they read differently (their composites are no longer split).
+    let second_isa = batch.match_indices("ISA*").nth(1).unwrap().0;
+    let mut other = batch.clone();
+    other.replace_range(second_isa + 104..second_isa + 105, ">");
+    let file = claimls_analysis::x12::parse(&batch);
+    let lowered = claimls_analysis::x12::lower_reusing(&batch, &file, None);
+    let (_, kept) = x12_lowered_again(&batch, &other, &lowered, "a new component separator");
+    assert_eq!(kept.reused(), 11, "the other interchanges' transactions");
+}

@@ -55,6 +55,9 @@ pub struct ParsedDocument {
     naming: &'static dyn Naming,
     /// The X12 or HL7 tree (the claim language's is in `parsed`, as it borrows the text).
     tree: Tree,
+    /// For an X12 document, what its lowering keeps to lower the next version again
+    /// transaction by transaction ([`ParsedDocument::parse_after`]).
+    x12_bodies: claimls_analysis::x12::Bodies,
     /// Where the patient data is, for an X12 or HL7 document (its crate decides from the tree,
     /// at parse time, off the runtime's threads).
     phi: Vec<Span>,
@@ -79,14 +82,35 @@ impl ParsedDocument {
     /// Parses `text` (without the semantic tokens: see the module documentation) and lowers it
     /// into the model.
     pub fn parse(text: Arc<str>, language: Language) -> ParsedDocument {
+        ParsedDocument::parse_after(text, language, None)
+    }
+
+    /// [`ParsedDocument::parse`], for an X12 document reusing what lowering an earlier
+    /// version (`previous`) found for each transaction an edit left alone: the same result,
+    /// without walking and lowering a whole 837 again for every keystroke.
+    pub fn parse_after(
+        text: Arc<str>,
+        language: Language,
+        previous: Option<&ParsedDocument>,
+    ) -> ParsedDocument {
         let naming = language.naming(&text);
         let mut phi = Vec::new();
+        let mut x12_bodies = claimls_analysis::x12::Bodies::default();
         let (model, tree) = match language {
             Language::Claim => (model::Document::default(), Tree::Claim),
             Language::X12 => {
                 let file = claimls_analysis::x12::parse(&text);
                 phi = claimls_analysis::x12::phi_spans(&text, &file);
-                (claimls_analysis::x12::lower(&text, &file), Tree::X12(file))
+                let previous = previous.filter(|p| p.language == Language::X12).map(|p| {
+                    claimls_analysis::x12::Previous {
+                        document: &p.model,
+                        bodies: &p.x12_bodies,
+                        edit: model::Edit::between(p.text(), &text),
+                    }
+                });
+                let (model, bodies) = claimls_analysis::x12::lower_reusing(&text, &file, previous);
+                x12_bodies = bodies;
+                (model, Tree::X12(file))
             }
             Language::Hl7 => {
                 let file = claimls_analysis::hl7::parse(&text);
@@ -109,7 +133,16 @@ impl ParsedDocument {
             }
             tree
         });
-        ParsedDocument { parsed, language, model, naming, tree, phi, tokens: OnceLock::new() }
+        ParsedDocument {
+            parsed,
+            language,
+            model,
+            naming,
+            tree,
+            x12_bodies,
+            phi,
+            tokens: OnceLock::new(),
+        }
     }
 
     pub fn language(&self) -> Language {

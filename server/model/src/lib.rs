@@ -12,10 +12,12 @@
 //! so that a syntax reports its structural problems in the same form as the rules.
 
 mod diagnostic;
+mod edit;
 mod naming;
 mod span;
 
 pub use diagnostic::{Diagnostic, Fix, Related, Severity, TextEdit, quotable};
+pub use edit::Edit;
 pub use naming::{DateOrder, Naming, Part, Words, position_label};
 pub use span::Span;
 

@@ -30,7 +30,10 @@ pub use describe::{
     ElementDescription, ElementType, SegmentDescription, describe_element, describe_segment,
     element_name, segment_descriptions, segment_hover,
 };
-pub use lower::{ClaimTree, Walked, claim_outline, lower, lower_claim, walk, walk_each};
+pub use lower::{
+    Bodies, ClaimTree, Previous, Walked, claim_outline, lower, lower_claim, lower_reusing, walk,
+    walk_each,
+};
 pub use naming::{NAMING, NAMING_837D, NAMING_837I, NAMING_837P, X12Naming};
 pub use parse::{
     Delimiters, Element, ISA_LENGTH, Location, Repetition, Segment, X12File, is_segment_id, parse,

@@ -1,22 +1,149 @@
 //! The lowering: each `CLM` of an 837 → one [`claimls_model::Claim`] (claim-format §6).
 
 use claimls_model::{
-    Claim, ClaimKind, Diagnosis, Diagnostic, Document, Field, Line, LineKind, Part, Patient, Payer,
-    Pointer, Pointers, Procedure, Provider, ProviderRole, Span, Stay,
+    Claim, ClaimKind, Diagnosis, Diagnostic, Document, Edit, Field, Line, LineKind, Part, Patient,
+    Payer, Pointer, Pointers, Procedure, Provider, ProviderRole, Span, Stay,
 };
 
 use crate::check::{
-    ClaimNode, HI_QUALIFIERS, ICD9_DX, ICD9_PX, ICD10_DX, ICD10_PX, LineNode, TransactionKind,
+    Body, ClaimNode, HI_QUALIFIERS, ICD9_DX, ICD9_PX, ICD10_DX, ICD10_PX, LineNode, TransactionKind,
 };
-use crate::parse::{Segment, X12File};
+use crate::parse::{Delimiters, Segment, X12File};
 
 /// Lowers a parsed 837 into the model: one claim per `CLM`, in order, with the file's structural
 /// diagnostics ([`X12File::problems`] and [`crate::check`]) in [`Document::problems`], sorted by
 /// position.
 pub fn lower(text: &str, file: &X12File) -> Document {
-    let Walked { claims, problems } = walk(text, file);
-    let claims = claims.iter().map(|claim| lower_claim(text, file, claim)).collect();
-    Document { claims, problems }
+    lower_reusing(text, file, None).0
+}
+
+/// What [`lower_reusing`] keeps of each transaction body, to lower the next version of the
+/// file again without walking and lowering the bodies an edit left alone.
+#[derive(Debug, Default)]
+pub struct Bodies {
+    records: Vec<BodyRecord>,
+    /// How many of them were taken from the previous version.
+    reused: usize,
+}
+
+impl Bodies {
+    /// How many bodies were taken from the previous version (for tests and logs).
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+}
+
+#[derive(Debug)]
+struct BodyRecord {
+    /// From its ST to the start of the segment after its SE (or the end of the text): all the
+    /// text its walk and its claims' lowering read.
+    reach: Span,
+    /// Its segments after the ST (the SE is the next one).
+    segments: usize,
+    kind: TransactionKind,
+    delimiters: Delimiters,
+    /// What its walk found (before the parser's and the envelopes' problems joined them).
+    found: Vec<Diagnostic>,
+    /// Its claims in the lowered document.
+    claims: std::ops::Range<usize>,
+}
+
+/// The previous version of a file as [`lower_reusing`] lowered it, and what changed since.
+#[derive(Clone, Copy)]
+pub struct Previous<'a> {
+    pub document: &'a Document,
+    pub bodies: &'a Bodies,
+    /// `None`: the text is the same.
+    pub edit: Option<Edit>,
+}
+
+impl Previous<'_> {
+    /// The claims and walk diagnostics of the old body that is `body` (the same text, segments,
+    /// kind and delimiters), their spans moved to the new text; `None` when there is none or a
+    /// span does not map.
+    fn body(&self, reach: Span, body: &Body, delimiters: Delimiters) -> Option<BodyResult> {
+        let to_old = |span| self.edit.map_or(Some(span), |edit| edit.new_to_old(span));
+        let to_new = |span| self.edit.map_or(Some(span), |edit| edit.old_to_new(span));
+        let old_reach = to_old(reach)?;
+        let records = &self.bodies.records;
+        let at = records.binary_search_by_key(&old_reach.start, |r| r.reach.start).ok()?;
+        let old = &records[at];
+        let same = old.reach == old_reach
+            && old.segments == body.last - body.st
+            && old.kind == body.kind
+            && old.delimiters == delimiters;
+        if !same {
+            return None;
+        }
+        let found: Vec<Diagnostic> =
+            old.found.iter().map(|d| d.mapped(to_new)).collect::<Option<_>>()?;
+        let mut claims = self.document.claims.get(old.claims.clone())?.to_vec();
+        let mut clean = true;
+        for claim in &mut claims {
+            claim.spans_mut(&mut |span| match to_new(*span) {
+                Some(mapped) => *span = mapped,
+                None => clean = false,
+            });
+        }
+        clean.then_some(BodyResult { claims, found })
+    }
+}
+
+/// One body's lowered claims and what its walk found.
+struct BodyResult {
+    claims: Vec<Claim>,
+    found: Vec<Diagnostic>,
+}
+
+/// [`lower`], reusing what lowering `previous` found for each transaction body whose text the
+/// edit left alone (its claims and diagnostics, their spans moved): the same document as
+/// [`lower`]'s, and what to keep for the next version.
+pub fn lower_reusing(
+    text: &str,
+    file: &X12File,
+    previous: Option<Previous<'_>>,
+) -> (Document, Bodies) {
+    let mut document = Document::default();
+    let mut records = Vec::new();
+    let mut reused = 0;
+    let walk = |body: &Body| {
+        let reach = body_reach(text, file, body);
+        let delimiters = file.delimiters_of(body.st);
+        let old = previous.and_then(|p| p.body(reach, body, delimiters));
+        reused += usize::from(old.is_some());
+        let result = old.unwrap_or_else(|| {
+            let (nodes, found) = body.walk(text, file);
+            let lowering = Lowering { text, file, kind: body.kind };
+            BodyResult { claims: nodes.iter().map(|node| lowering.claim(node)).collect(), found }
+        });
+        let found = result.found.clone();
+        ((result.claims, reach, delimiters, found), result.found)
+    };
+    walk_bodies(text, file, walk, |body, walked, problems| {
+        document.problems.extend(problems);
+        let Some((claims, reach, delimiters, found)) = walked else { return };
+        let start = document.claims.len();
+        document.claims.extend(claims);
+        records.push(BodyRecord {
+            reach,
+            segments: body.map_or(0, |b| b.last - b.st),
+            kind: body.map_or(TransactionKind::Other, |b| b.kind),
+            delimiters,
+            found,
+            claims: start..document.claims.len(),
+        });
+    });
+    (document, Bodies { records, reused })
+}
+
+/// From a body's ST to the start of the segment after its SE, or the end of the text.
+fn body_reach(text: &str, file: &X12File, body: &Body) -> Span {
+    let start = file.segment(body.st).span().start;
+    let end = match body.last + 2 < file.segment_count() {
+        true => file.segment(body.last + 2).span().start,
+        false => text.len(),
+    };
+    Span::new(start, end)
 }
 
 /// The structure of a parsed 837, walked: what [`lower`] makes, before its claims are lowered.
@@ -64,6 +191,23 @@ pub fn walk_each(
     file: &X12File,
     mut each: impl FnMut(Vec<ClaimTree>, Vec<Diagnostic>),
 ) {
+    let walk = |body: &Body| {
+        let (claims, found) = body.walk(text, file);
+        let kind = body.kind;
+        (claims.into_iter().map(|node| ClaimTree { kind, node }).collect(), found)
+    };
+    walk_bodies(text, file, walk, |_, claims, problems| each(claims.unwrap_or_default(), problems));
+}
+
+/// The envelopes, then each body walked by `walk` (what it made, and the diagnostics it found),
+/// handed to `each` with the problems that lie before the next body's ST, sorted (once, with
+/// no body, when the file has none).
+fn walk_bodies<T>(
+    text: &str,
+    file: &X12File,
+    mut walk: impl FnMut(&Body) -> (T, Vec<Diagnostic>),
+    mut each: impl FnMut(Option<&Body>, Option<T>, Vec<Diagnostic>),
+) {
     let crate::check::Envelopes { bodies, diagnostics } = crate::check::envelopes(text, file);
     // The parser's and the envelopes' problems are known before any body is walked; a body's
     // lie in its own text, from its ST on.
@@ -72,7 +216,7 @@ pub fn walk_each(
     crate::sort_diagnostics(&mut early);
     let mut early = early.into_iter().peekable();
     for (n, body) in bodies.iter().enumerate() {
-        let (claims, found) = body.walk(text, file);
+        let (walked, found) = walk(body);
         let next_st = bodies.get(n + 1).map(|next| file.segment(next.st).span().start);
         let mut problems: Vec<Diagnostic> =
             std::iter::from_fn(|| early.next_if(|p| next_st.is_none_or(|st| p.span.start < st)))
@@ -80,11 +224,10 @@ pub fn walk_each(
         problems.extend(found);
         // Stable: of two problems at one place, the parser's and the envelopes' come first.
         crate::sort_diagnostics(&mut problems);
-        let kind = body.kind;
-        each(claims.into_iter().map(|node| ClaimTree { kind, node }).collect(), problems);
+        each(Some(body), Some(walked), problems);
     }
     if bodies.is_empty() {
-        each(Vec::new(), early.collect());
+        each(None, None, early.collect());
     }
 }
 

@@ -121,26 +121,57 @@ impl Backend {
             }
             let started = Instant::now();
             let checking = state.clone();
-            let diagnostics = state
+            // The notification is written on the check thread too: for a large document it
+            // is megabytes of JSON.
+            let published = state
                 .checks
-                .run(move || diagnostics(&checking, &snapshot))
-                .await
-                .unwrap_or_default();
+                .run(move || {
+                    let found = checked(&checking, &snapshot);
+                    let index = snapshot.index();
+                    let many = index.many(&snapshot.text);
+                    let range = |span| many.range(span);
+                    let message = publish_message(range, &snapshot.uri, version, &found);
+                    (message, found.len(), snapshot)
+                })
+                .await;
+            let (message, count, done) = match published {
+                Some((message, count, snapshot)) => (message, count, Some(snapshot)),
+                None => (publish_message(|_| Range::default(), &uri, version, &[]), 0, None),
+            };
             // The document may have moved on while this ran: drop a stale result.
-            if state.client_pulls() || !state.mark_pushed(&uri, version, !diagnostics.is_empty()) {
+            let stale = state.client_pulls() || !state.mark_pushed(&uri, version, count > 0);
+            if stale {
                 tracing::debug!(document = %log_id(&uri), version, "dropped stale diagnostics");
-                return;
+            } else {
+                tracing::debug!(
+                    document = %log_id(&uri),
+                    version,
+                    count,
+                    elapsed = ?started.elapsed(),
+                    "publishing diagnostics"
+                );
+                if let Err(message) = outbox.send(message) {
+                    // No transport of ours (a test driving the service alone): through the
+                    // `Client`, the same parameters read back.
+                    #[derive(serde::Deserialize)]
+                    struct Message {
+                        params: PublishDiagnosticsParams,
+                    }
+                    if let Ok(Message { params }) = serde_json::from_str(&message) {
+                        client
+                            .publish_diagnostics(params.uri, params.diagnostics, params.version)
+                            .await;
+                    }
+                }
             }
-            tracing::debug!(
-                document = %log_id(&uri),
-                version,
-                count = diagnostics.len(),
-                elapsed = ?started.elapsed(),
-                "publishing diagnostics"
-            );
-            let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
-            if !outbox.notify(PublishDiagnostics::METHOD, &params) {
-                client.publish_diagnostics(params.uri, params.diagnostics, params.version).await;
+            // The snapshot holds the last references to the earlier version's parse and check
+            // (a model's worth of memory to free): dropped on the check thread once the result
+            // is out, not before.
+            if let Some(done) = done {
+                state.checks.run(move || drop(done)).await;
+            }
+            if stale {
+                return;
             }
             warm_up_word_index(&state);
         });
@@ -304,9 +335,8 @@ fn checked(state: &State, snapshot: &Snapshot) -> Arc<Vec<claimls_analysis::Diag
     } else {
         // The version's one parse, which the requests share; only the claims changed since
         // the last check are checked again.
-        let parsed = snapshot.parsed_cell.get_or_init(|| {
-            analysis::ParsedDocument::parse(snapshot.text.clone(), snapshot.language)
-        });
+        let parsed = snapshot.parse();
+        state.parsed(&snapshot.uri, snapshot.version);
         let (sets, config) = (&snapshot.sets, &snapshot.config);
         let (found, base, reuse) =
             parsed.diagnostics(sets, config, snapshot.generation, snapshot.base.as_deref());
@@ -329,6 +359,18 @@ async fn checked_async(
     let state = state.clone();
     let checking = state.clone();
     state.checks.run(move || checked(&checking, &snapshot)).await.unwrap_or_default()
+}
+
+/// The `textDocument/publishDiagnostics` notification of `diagnostics`, as JSON.
+fn publish_message(
+    range: impl Fn(claimls_analysis::Span) -> Range,
+    uri: &Uri,
+    version: i32,
+    diagnostics: &[claimls_analysis::Diagnostic],
+) -> String {
+    super::transport::notification_with(PublishDiagnostics::METHOD, |out| {
+        to_proto::write_publish_diagnostics(out, range, uri, version, diagnostics)
+    })
 }
 
 /// [`checked`] as LSP diagnostics.

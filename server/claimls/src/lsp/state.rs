@@ -64,6 +64,9 @@ struct Document {
     /// This version parsed, once, by the first request that needs it; a change puts a new,
     /// empty cell here.
     parsed: Arc<OnceLock<ParsedDocument>>,
+    /// An earlier version of an 837, parsed, until this one is: its parse reuses what the
+    /// edits left alone ([`ParsedDocument::parse_after`]).
+    previous: Option<Arc<OnceLock<ParsedDocument>>>,
     /// Whether non-empty diagnostics were pushed for it.
     pushed: bool,
     /// The diagnostics of this version, once checked, so that hovers and code actions do not
@@ -115,6 +118,8 @@ pub struct Snapshot {
     /// This version's parsed document, shared with the state: filled once, by whoever needs
     /// it first.
     pub parsed_cell: Arc<OnceLock<ParsedDocument>>,
+    /// An earlier version parsed, for [`Snapshot::parse`] to reuse.
+    pub previous: Option<Arc<OnceLock<ParsedDocument>>>,
     /// What the latest check found claim by claim, for checking this version incrementally.
     pub base: Option<Arc<incremental::Checked>>,
     /// The document's syntax: by the file's extension, else by its content.
@@ -137,11 +142,10 @@ impl Snapshot {
     /// `None` only if the parse panicked (a bug; the parser never fails).
     pub async fn parsed(&self) -> Option<&ParsedDocument> {
         if self.parsed_cell.get().is_none() {
-            let cell = self.parsed_cell.clone();
-            let text = self.text.clone();
-            let language = self.language;
+            let (cell, previous) = (self.parsed_cell.clone(), self.previous.clone());
+            let (text, language) = (self.text.clone(), self.language);
             tokio::task::spawn_blocking(move || {
-                cell.get_or_init(|| ParsedDocument::parse(text, language));
+                parse_into(&cell, &text, language, previous.as_deref());
             })
             .await
             .ok()?;
@@ -149,21 +153,40 @@ impl Snapshot {
         self.parsed_cell.get()
     }
 
+    /// The version's parsed document, parsed now unless it is made already (reusing the
+    /// earlier version's, [`ParsedDocument::parse_after`]). It may parse the whole document:
+    /// call it off the runtime's threads.
+    pub fn parse(&self) -> &ParsedDocument {
+        parse_into(&self.parsed_cell, &self.text, self.language, self.previous.as_deref())
+    }
+
     /// [`Snapshot::parsed`] with its semantic tokens made too (on the blocking pool).
     pub async fn parsed_with_tokens(&self) -> Option<&ParsedDocument> {
         let ready = self.parsed_cell.get().is_some_and(ParsedDocument::has_semantic_tokens);
         if !ready {
-            let cell = self.parsed_cell.clone();
-            let text = self.text.clone();
-            let language = self.language;
+            let (cell, previous) = (self.parsed_cell.clone(), self.previous.clone());
+            let (text, language) = (self.text.clone(), self.language);
             tokio::task::spawn_blocking(move || {
-                cell.get_or_init(|| ParsedDocument::parse(text, language)).semantic_tokens();
+                parse_into(&cell, &text, language, previous.as_deref()).semantic_tokens();
             })
             .await
             .ok()?;
         }
         self.parsed_cell.get()
     }
+}
+
+/// The parsed document in `cell`, made now unless it is already, reusing `previous` when
+/// that is filled.
+fn parse_into<'c>(
+    cell: &'c OnceLock<ParsedDocument>,
+    text: &Arc<str>,
+    language: Language,
+    previous: Option<&OnceLock<ParsedDocument>>,
+) -> &'c ParsedDocument {
+    cell.get_or_init(|| {
+        ParsedDocument::parse_after(text.clone(), language, previous.and_then(OnceLock::get))
+    })
 }
 
 /// The one thread that checks documents (parsing them for the check), one check at a time,
@@ -255,6 +278,7 @@ impl State {
             version,
             text: None,
             parsed: Arc::default(),
+            previous: None,
             pushed: false,
             checked: None,
             base: None,
@@ -278,7 +302,12 @@ impl State {
         }
         document.version = version;
         document.text = None;
-        document.parsed = Arc::default();
+        // An 837 parsed keeps its parse for the next one (the latest one parsed: the edits
+        // since are one changed range all the same).
+        let parsed = std::mem::take(&mut document.parsed);
+        if parsed.get().is_some_and(|parsed| parsed.language() == Language::X12) {
+            document.previous = Some(parsed);
+        }
         document.checked = None;
         true
     }
@@ -343,6 +372,15 @@ impl State {
         }
     }
 
+    /// Forgets the earlier version kept for parsing `version`, once that is parsed.
+    pub fn parsed(&self, uri: &Uri, version: i32) {
+        if let Some(mut document) = self.documents.get_mut(uri)
+            && document.version == version
+        {
+            document.previous = None;
+        }
+    }
+
     /// Keeps what the check of `version` found claim by claim, unless a later version's is kept.
     pub fn store_base(&self, uri: &Uri, version: i32, base: Arc<incremental::Checked>) {
         if let Some(mut document) = self.documents.get_mut(uri)
@@ -357,7 +395,7 @@ impl State {
     pub fn snapshot(&self, uri: &Uri, messages: &mut Vec<String>) -> Option<Snapshot> {
         // Read before the configuration, so that a change while it is read makes it stale.
         let generation = self.generation.load(Ordering::Acquire);
-        let (rope, text, version, checked, parsed_cell, base) = {
+        let (rope, text, version, checked, parsed_cell, previous, base) = {
             let mut document = self.documents.get_mut(uri)?;
             let text = match &document.text {
                 Some(text) => text.clone(),
@@ -373,7 +411,16 @@ impl State {
                 .filter(|checked| checked.generation == generation)
                 .map(|checked| checked.diagnostics.clone());
             let base = document.base.as_ref().map(|(_, base)| base.clone());
-            (document.rope.clone(), text, document.version, checked, document.parsed.clone(), base)
+            let parsed = document.parsed.clone();
+            (
+                document.rope.clone(),
+                text,
+                document.version,
+                checked,
+                parsed,
+                document.previous.clone(),
+                base,
+            )
         };
         let config = self.config_for(uri, messages);
         let sets = self.code_sets_for(&config.code_files, messages);
@@ -389,6 +436,7 @@ impl State {
             generation,
             checked,
             parsed_cell,
+            previous,
             base,
             language,
         })

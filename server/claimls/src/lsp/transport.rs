@@ -59,10 +59,11 @@ const GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 pub struct Outbox(Arc<OnceLock<mpsc::UnboundedSender<String>>>);
 
 impl Outbox {
-    /// Sends the notification; false when the outbox is not connected or the output closed.
-    pub fn notify<P: serde::Serialize>(&self, method: &str, params: &P) -> bool {
-        let Some(out) = self.0.get() else { return false };
-        out.send(notification(method, params)).is_ok()
+    /// Sends a message ([`notification_with`]); it comes back when the outbox is not
+    /// connected or the output closed.
+    pub fn send(&self, message: String) -> Result<(), String> {
+        let Some(out) = self.0.get() else { return Err(message) };
+        out.send(message).map_err(|error| error.0)
     }
 
     fn connect(&self, out: mpsc::UnboundedSender<String>) {
@@ -383,6 +384,17 @@ fn notification<P: serde::Serialize>(method: &str, params: &P) -> String {
     to_json(&Notification { jsonrpc: "2.0", method, params })
 }
 
+/// A notification to the client as JSON, its parameters written by `params` (what
+/// [`notification`] gives for the parameters it writes).
+pub fn notification_with(method: &str, params: impl FnOnce(&mut String)) -> String {
+    let mut out = String::from(r#"{"jsonrpc":"2.0","method":"#);
+    out.push_str(&to_json(&method));
+    out.push_str(r#","params":"#);
+    params(&mut out);
+    out.push('}');
+    out
+}
+
 fn error_response(error: Error) -> String {
     to_json(&Response::from_error(Id::Null, error))
 }
@@ -395,4 +407,17 @@ fn too_large_message(length: usize) -> String {
         MAX_MESSAGE_BYTES >> 20,
     );
     notification("window/showMessage", &json!({ "type": 1, "message": message }))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{notification, notification_with};
+
+    #[test]
+    fn a_notification_written_by_hand_is_the_serialised_one() {
+        let by_hand = notification_with("textDocument/\"x\"", |out| out.push_str(r#"{"a":[1]}"#));
+        assert_eq!(by_hand, notification("textDocument/\"x\"", &json!({ "a": [1] })));
+    }
 }

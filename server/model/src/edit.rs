@@ -1,0 +1,182 @@
+//! What an edit changed between two versions of a text ([`Edit`]), and moving a claim's or a
+//! diagnostic's spans from one version to the other: what lets the analysis and a syntax reuse
+//! what they found in the previous version for the parts an edit left alone.
+
+use crate::{Claim, Diagnostic, Span};
+
+/// The one range that differs between two versions of a text: `start..old_end` of the old
+/// text became `start..new_end` of the new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl Edit {
+    /// The common prefix and suffix of `old` and `new` left out (`None`: the same text).
+    pub fn between(old: &str, new: &str) -> Option<Edit> {
+        let (old, new) = (old.as_bytes(), new.as_bytes());
+        let start = common_prefix(old, new);
+        if start == old.len() && start == new.len() {
+            return None;
+        }
+        let most = old.len().min(new.len()) - start;
+        let suffix = common_suffix(&old[start..], &new[start..]).min(most);
+        Some(Edit { start, old_end: old.len() - suffix, new_end: new.len() - suffix })
+    }
+
+    /// A span of the new text in the old one, if it lies wholly before or after the change
+    /// (not even touching it: a value that ends where text was typed may have grown).
+    pub fn new_to_old(self, span: Span) -> Option<Span> {
+        Self::map(span, self.start, self.new_end, self.old_end)
+    }
+
+    /// A span of the old text in the new one, on the same terms.
+    pub fn old_to_new(self, span: Span) -> Option<Span> {
+        Self::map(span, self.start, self.old_end, self.new_end)
+    }
+
+    fn map(span: Span, start: usize, from_end: usize, to_end: usize) -> Option<Span> {
+        if span.end < start {
+            Some(span)
+        } else if span.start > from_end {
+            Some(Span::new(span.start - from_end + to_end, span.end - from_end + to_end))
+        } else {
+            None
+        }
+    }
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    // 64 bytes at a time (a memcmp), then byte by byte.
+    const CHUNK: usize = 64;
+    let chunks = a.chunks_exact(CHUNK).zip(b.chunks_exact(CHUNK));
+    let same = chunks.take_while(|(x, y)| x == y).count() * CHUNK;
+    same + a[same..].iter().zip(&b[same..]).take_while(|(x, y)| x == y).count()
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let chunks = a.rchunks_exact(CHUNK).zip(b.rchunks_exact(CHUNK));
+    let same = chunks.take_while(|(x, y)| x == y).count() * CHUNK;
+    let (a, b) = (&a[..a.len() - same], &b[..b.len() - same]);
+    same + a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count()
+}
+
+impl Diagnostic {
+    /// The diagnostic with every span (its own, its fixes', its related ones) mapped, or `None`
+    /// when one does not map.
+    pub fn mapped(&self, map: impl Fn(Span) -> Option<Span>) -> Option<Diagnostic> {
+        let mut mapped = self.clone();
+        mapped.span = map(mapped.span)?;
+        for fix in &mut mapped.fixes {
+            for edit in &mut fix.edits {
+                edit.span = map(edit.span)?;
+            }
+        }
+        for related in &mut mapped.related {
+            related.span = map(related.span)?;
+        }
+        Some(mapped)
+    }
+}
+
+/// Calls `$f` on every span of `$claim`, by reference or, with `mut`, by mutable reference:
+/// one list of a claim's spans for [`Claim::spans`] and [`Claim::spans_mut`].
+macro_rules! each_span {
+    ($claim:expr, $f:ident $(, $m:tt)?) => {{
+        let claim = $claim;
+        for value in [& $($m)? claim.id, & $($m)? claim.level, & $($m)? claim.total] {
+            if let Some(value) = value {
+                $f(& $($m)? value.span);
+            }
+        }
+        $f(& $($m)? claim.header);
+        $f(& $($m)? claim.span);
+        for patient in & $($m)? claim.patients {
+            $f(& $($m)? patient.span);
+            let values = [
+                & $($m)? patient.name,
+                & $($m)? patient.date_of_birth,
+                & $($m)? patient.sex,
+                & $($m)? patient.member_id,
+            ];
+            for value in values.into_iter().flatten() {
+                $f(& $($m)? value.span);
+            }
+        }
+        for payer in & $($m)? claim.payers {
+            $f(& $($m)? payer.span);
+            for value in [& $($m)? payer.name, & $($m)? payer.id].into_iter().flatten() {
+                $f(& $($m)? value.span);
+            }
+        }
+        for provider in & $($m)? claim.providers {
+            $f(& $($m)? provider.span);
+            for value in [& $($m)? provider.npi, & $($m)? provider.name].into_iter().flatten() {
+                $f(& $($m)? value.span);
+            }
+        }
+        for value in (& $($m)? claim.places).into_iter().chain(& $($m)? claim.order_dates) {
+            $f(& $($m)? value.span);
+        }
+        if let Some(stay) = & $($m)? claim.stay {
+            for value in [& $($m)? stay.admission, & $($m)? stay.discharge].into_iter().flatten() {
+                $f(& $($m)? value.span);
+            }
+        }
+        for diagnosis in & $($m)? claim.diagnoses {
+            $f(& $($m)? diagnosis.label.span);
+            $f(& $($m)? diagnosis.code.span);
+            if let Some(system) = & $($m)? diagnosis.system {
+                $f(& $($m)? system.span);
+            }
+        }
+        for procedure in & $($m)? claim.procedures {
+            $f(& $($m)? procedure.code.span);
+            if let Some(date) = & $($m)? procedure.date {
+                $f(& $($m)? date.span);
+            }
+        }
+        for line in & $($m)? claim.lines {
+            $f(& $($m)? line.span);
+            $f(& $($m)? line.code.span);
+            let values = [
+                & $($m)? line.from,
+                & $($m)? line.to,
+                & $($m)? line.system,
+                & $($m)? line.units,
+                & $($m)? line.charge,
+                & $($m)? line.place,
+                & $($m)? line.npi,
+            ];
+            for value in values.into_iter().flatten() {
+                $f(& $($m)? value.span);
+            }
+            for modifier in & $($m)? line.modifiers {
+                $f(& $($m)? modifier.span);
+            }
+            if let Some(pointers) = & $($m)? line.pointers {
+                $f(& $($m)? pointers.span);
+                for pointer in & $($m)? pointers.items {
+                    $f(& $($m)? pointer.field.span);
+                }
+            }
+        }
+    }};
+}
+
+impl Claim {
+    /// Calls `f` on every span of the claim. (A caller that reuses a claim of the previous
+    /// version relies on this missing none: a new span field is added to `each_span!`.)
+    pub fn spans(&self, f: &mut dyn FnMut(Span)) {
+        let mut each = |span: &Span| f(*span);
+        each_span!(self, each);
+    }
+
+    /// [`Claim::spans`], each span to change.
+    pub fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        each_span!(self, f, mut);
+    }
+}
