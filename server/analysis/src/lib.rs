@@ -354,3 +354,17 @@ pub fn check_document_at(
 ) -> Vec<Diagnostic> {
     with_severities(rules::run_at(text, document, naming, sets, config, offset), config)
 }
+
+/// The diagnostics of [`check_document_at`] that the rules of one claim find, without the
+/// file-wide checks (the syntax's problems, `duplicate-id`), from a document that holds only
+/// the claims around `offset` (parsed alone, before the whole file is).
+pub fn check_claims_at(
+    text: &str,
+    document: &model::Document,
+    naming: &dyn model::Naming,
+    sets: &codes::CodeSets,
+    config: &Config,
+    offset: usize,
+) -> Vec<Diagnostic> {
+    with_severities(rules::run_claims_at(text, document, naming, sets, config, offset), config)
+}

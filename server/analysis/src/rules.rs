@@ -251,13 +251,23 @@ pub fn run_at(
         .out
         .extend(document.problems.iter().filter(|problem| problem.span.touches(offset)).cloned());
     checker.duplicate_ids(&document.claims);
-    // Claims are in source order: those around `offset` are next to where it would go.
-    let claims = &document.claims;
-    let first = claims.partition_point(|claim| claim.span.end < offset);
-    for claim in claims[first..].iter().take_while(|claim| claim.span.start <= offset) {
-        checker.claim(claim);
-    }
-    checker.out.retain(|diagnostic| diagnostic.span.touches(offset));
+    checker.claims_at(&document.claims, offset);
+    checker.out
+}
+
+/// The diagnostics of [`run_all`] whose span touches `offset` that the rules of one claim find
+/// (every rule but the file-wide checks: the syntax's problems and `duplicate-id`), from the
+/// claims around `offset` alone: what a hover shows before the whole file is parsed.
+pub fn run_claims_at(
+    text: &str,
+    document: &Document,
+    naming: &dyn Naming,
+    sets: &CodeSets,
+    config: &Config,
+    offset: usize,
+) -> Vec<Diagnostic> {
+    let mut checker = Checker::new(text, naming, sets, config);
+    checker.claims_at(&document.claims, offset);
     checker.out
 }
 
@@ -558,6 +568,17 @@ impl<'s, 't> Checker<'s, 't> {
     }
 
     // ----- a claim -----
+
+    /// Every rule of the claims around `offset`, then only what touches `offset` kept (of all
+    /// found so far).
+    fn claims_at(&mut self, claims: &[Claim], offset: usize) {
+        // Claims are in source order: those around `offset` are next to where it would go.
+        let first = claims.partition_point(|claim| claim.span.end < offset);
+        for claim in claims[first..].iter().take_while(|claim| claim.span.start <= offset) {
+            self.claim(claim);
+        }
+        self.out.retain(|diagnostic| diagnostic.span.touches(offset));
+    }
 
     fn claim(&mut self, claim: &Claim) {
         let mut facts = self.gather(claim);

@@ -112,6 +112,32 @@ impl ParsedDocument {
         ParsedDocument { parsed, language, model, naming, tree, phi, tokens: OnceLock::new() }
     }
 
+    /// Only the unit of `text` around `offset` parsed (and lowered): the claim-language block,
+    /// the 837 transaction (with its interchange's ISA and its group's GS) or the HL7 message
+    /// there, for a hover that comes while the whole version is still being parsed. Its
+    /// [`ParsedDocument::hover`] at `offset` is the whole document's, and
+    /// [`ParsedDocument::check_claims_at`] there the whole check's but the file-wide rules.
+    /// `None` when the unit cannot be told apart from the rest without the whole parse (an 837
+    /// whose interchanges change the delimiters, an HL7 line before any MSH): wait for the
+    /// whole parse then. Never keep it as the version's parse.
+    pub fn parse_around(text: Arc<str>, language: Language, offset: usize) -> Option<Self> {
+        let naming = language.naming(&text);
+        let (model, tree) = match language {
+            Language::Claim => (model::Document::default(), Tree::Claim),
+            Language::X12 => return None,
+            Language::Hl7 => {
+                let file = claimls_analysis::hl7::parse_message_at(&text, offset)?;
+                (claimls_analysis::hl7::lower(&text, &file), Tree::Hl7(file))
+            }
+        };
+        let parsed = TextAndTree::new(text, |text| match language {
+            Language::Claim => syntax::parse_block_at(text, offset),
+            Language::X12 | Language::Hl7 => SourceFile::default(),
+        });
+        let (phi, tokens) = (Vec::new(), OnceLock::new());
+        Some(ParsedDocument { parsed, language, model, naming, tree, phi, tokens })
+    }
+
     pub fn language(&self) -> Language {
         self.language
     }
@@ -197,6 +223,19 @@ impl ParsedDocument {
     pub fn check_at(&self, sets: &CodeSets, config: &Config, offset: usize) -> Vec<Diagnostic> {
         let model = self.model_at(offset);
         analysis::check_document_at(self.text(), &model, self.naming, sets, config, offset)
+    }
+
+    /// The diagnostics whose span touches `offset` that the rules of one claim find (not the
+    /// file-wide ones: the syntax's problems, `duplicate-id`): what a document made by
+    /// [`ParsedDocument::parse_around`] can tell exactly.
+    pub fn check_claims_at(
+        &self,
+        sets: &CodeSets,
+        config: &Config,
+        offset: usize,
+    ) -> Vec<Diagnostic> {
+        let model = self.model_at(offset);
+        analysis::check_claims_at(self.text(), &model, self.naming, sets, config, offset)
     }
 
     pub fn completions(&self, sets: &CodeSets, offset: usize) -> ide::CompletionList {
