@@ -122,9 +122,21 @@ impl ParsedDocument {
     /// whole parse then. Never keep it as the version's parse.
     pub fn parse_around(text: Arc<str>, language: Language, offset: usize) -> Option<Self> {
         let naming = language.naming(&text);
+        let offset = ide::clamp(&text, offset);
         let (model, tree) = match language {
             Language::Claim => (model::Document::default(), Tree::Claim),
-            Language::X12 => return None,
+            Language::X12 => {
+                use claimls_analysis::x12;
+                let file = x12::parse_transaction_at(&text, offset)?;
+                // Only the claims at `offset` are lowered (a transaction holds hundreds).
+                let claims = x12::walk(&text, &file)
+                    .claims
+                    .iter()
+                    .filter(|claim| x12::claim_outline(&text, &file, claim).span.touches(offset))
+                    .map(|claim| x12::lower_claim(&text, &file, claim))
+                    .collect();
+                (model::Document { claims, problems: Vec::new() }, Tree::X12(file))
+            }
             Language::Hl7 => {
                 let file = claimls_analysis::hl7::parse_message_at(&text, offset)?;
                 (claimls_analysis::hl7::lower(&text, &file), Tree::Hl7(file))
