@@ -237,7 +237,9 @@ pub(crate) fn with_severities(
 
 /// The diagnostics of [`run_all`] whose span touches `offset`, worked out from the claim (or
 /// two adjacent claims) around it: every rule is about one claim, except `duplicate-id`, which
-/// compares the ids of all claims (cheap), and the problems the syntax found.
+/// compares the ids of all claims (cheap), and the problems the syntax found. Without
+/// `file_wide`, only the rules of the claims (for a document that holds only the claims around
+/// `offset`, parsed before the whole file is).
 pub fn run_at(
     text: &str,
     document: &Document,
@@ -245,28 +247,14 @@ pub fn run_at(
     sets: &CodeSets,
     config: &Config,
     offset: usize,
+    file_wide: bool,
 ) -> Vec<Diagnostic> {
     let mut checker = Checker::new(text, naming, sets, config);
-    checker
-        .out
-        .extend(document.problems.iter().filter(|problem| problem.span.touches(offset)).cloned());
-    checker.duplicate_ids(&document.claims);
-    checker.claims_at(&document.claims, offset);
-    checker.out
-}
-
-/// The diagnostics of [`run_all`] whose span touches `offset` that the rules of one claim find
-/// (every rule but the file-wide checks: the syntax's problems and `duplicate-id`), from the
-/// claims around `offset` alone: what a hover shows before the whole file is parsed.
-pub fn run_claims_at(
-    text: &str,
-    document: &Document,
-    naming: &dyn Naming,
-    sets: &CodeSets,
-    config: &Config,
-    offset: usize,
-) -> Vec<Diagnostic> {
-    let mut checker = Checker::new(text, naming, sets, config);
+    if file_wide {
+        let problems = document.problems.iter().filter(|problem| problem.span.touches(offset));
+        checker.out.extend(problems.cloned());
+        checker.duplicate_ids(&document.claims);
+    }
     checker.claims_at(&document.claims, offset);
     checker.out
 }

@@ -234,7 +234,7 @@ impl ParsedDocument {
     /// The diagnostics whose span touches `offset`, from checking only the block there.
     pub fn check_at(&self, sets: &CodeSets, config: &Config, offset: usize) -> Vec<Diagnostic> {
         let model = self.model_at(offset);
-        analysis::check_document_at(self.text(), &model, self.naming, sets, config, offset)
+        analysis::check_document_at(self.text(), &model, self.naming, sets, config, offset, true)
     }
 
     /// The diagnostics whose span touches `offset` that the rules of one claim find (not the
@@ -247,7 +247,7 @@ impl ParsedDocument {
         offset: usize,
     ) -> Vec<Diagnostic> {
         let model = self.model_at(offset);
-        analysis::check_claims_at(self.text(), &model, self.naming, sets, config, offset)
+        analysis::check_document_at(self.text(), &model, self.naming, sets, config, offset, false)
     }
 
     pub fn completions(&self, sets: &CodeSets, offset: usize) -> ide::CompletionList {
