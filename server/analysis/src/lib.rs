@@ -340,10 +340,12 @@ pub fn check_at(
 ) -> Vec<Diagnostic> {
     // Only the blocks at `offset` in full (and the other blocks' ids, for `duplicate-id`).
     let document = syntax::lower_around(text, file, Span::new(offset, offset));
-    check_document_at(text, &document, &syntax::NAMING, sets, config, offset)
+    check_document_at(text, &document, &syntax::NAMING, sets, config, offset, true)
 }
 
-/// [`check_at`] for a document already lowered into the model.
+/// [`check_at`] for a document already lowered into the model; without `file_wide`, only what
+/// the rules of one claim find (not the syntax's problems, nor `duplicate-id`), for a document
+/// that holds only the claims around `offset`.
 pub fn check_document_at(
     text: &str,
     document: &model::Document,
@@ -351,6 +353,8 @@ pub fn check_document_at(
     sets: &codes::CodeSets,
     config: &Config,
     offset: usize,
+    file_wide: bool,
 ) -> Vec<Diagnostic> {
-    with_severities(rules::run_at(text, document, naming, sets, config, offset), config)
+    let found = rules::run_at(text, document, naming, sets, config, offset, file_wide);
+    with_severities(found, config)
 }

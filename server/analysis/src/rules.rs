@@ -237,7 +237,9 @@ pub(crate) fn with_severities(
 
 /// The diagnostics of [`run_all`] whose span touches `offset`, worked out from the claim (or
 /// two adjacent claims) around it: every rule is about one claim, except `duplicate-id`, which
-/// compares the ids of all claims (cheap), and the problems the syntax found.
+/// compares the ids of all claims (cheap), and the problems the syntax found. Without
+/// `file_wide`, only the rules of the claims (for a document that holds only the claims around
+/// `offset`, parsed before the whole file is).
 pub fn run_at(
     text: &str,
     document: &Document,
@@ -245,19 +247,15 @@ pub fn run_at(
     sets: &CodeSets,
     config: &Config,
     offset: usize,
+    file_wide: bool,
 ) -> Vec<Diagnostic> {
     let mut checker = Checker::new(text, naming, sets, config);
-    checker
-        .out
-        .extend(document.problems.iter().filter(|problem| problem.span.touches(offset)).cloned());
-    checker.duplicate_ids(&document.claims);
-    // Claims are in source order: those around `offset` are next to where it would go.
-    let claims = &document.claims;
-    let first = claims.partition_point(|claim| claim.span.end < offset);
-    for claim in claims[first..].iter().take_while(|claim| claim.span.start <= offset) {
-        checker.claim(claim);
+    if file_wide {
+        let problems = document.problems.iter().filter(|problem| problem.span.touches(offset));
+        checker.out.extend(problems.cloned());
+        checker.duplicate_ids(&document.claims);
     }
-    checker.out.retain(|diagnostic| diagnostic.span.touches(offset));
+    checker.claims_at(&document.claims, offset);
     checker.out
 }
 
@@ -652,6 +650,17 @@ impl<'s, 't> Checker<'s, 't> {
     }
 
     // ----- a claim -----
+
+    /// Every rule of the claims around `offset`, then only what touches `offset` kept (of all
+    /// found so far).
+    fn claims_at(&mut self, claims: &[Claim], offset: usize) {
+        // Claims are in source order: those around `offset` are next to where it would go.
+        let first = claims.partition_point(|claim| claim.span.end < offset);
+        for claim in claims[first..].iter().take_while(|claim| claim.span.start <= offset) {
+            self.claim(claim);
+        }
+        self.out.retain(|diagnostic| diagnostic.span.touches(offset));
+    }
 
     fn claim(&mut self, claim: &Claim) {
         let mut facts = self.gather(claim);

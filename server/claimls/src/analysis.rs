@@ -145,6 +145,44 @@ impl ParsedDocument {
         }
     }
 
+    /// Only the unit of `text` around `offset` parsed (and lowered): the claim-language block,
+    /// the 837 transaction (with its interchange's ISA and its group's GS) or the HL7 message
+    /// there, for a hover that comes while the whole version is still being parsed. Its
+    /// [`ParsedDocument::hover`] at `offset` is the whole document's, and
+    /// [`ParsedDocument::check_claims_at`] there the whole check's but the file-wide rules.
+    /// `None` when the unit cannot be told apart from the rest without the whole parse (an 837
+    /// whose interchanges change the delimiters, an HL7 line before any MSH): wait for the
+    /// whole parse then. Never keep it as the version's parse.
+    pub fn parse_around(text: Arc<str>, language: Language, offset: usize) -> Option<Self> {
+        let naming = language.naming(&text);
+        let offset = ide::clamp(&text, offset);
+        let (model, tree) = match language {
+            Language::Claim => (model::Document::default(), Tree::Claim),
+            Language::X12 => {
+                use claimls_analysis::x12;
+                let file = x12::parse_transaction_at(&text, offset)?;
+                // Only the claims at `offset` are lowered (a transaction holds hundreds).
+                let claims = x12::walk(&text, &file)
+                    .claims
+                    .iter()
+                    .filter(|claim| x12::claim_outline(&text, &file, claim).span.touches(offset))
+                    .map(|claim| x12::lower_claim(&text, &file, claim))
+                    .collect();
+                (model::Document { claims, problems: Vec::new() }, Tree::X12(file))
+            }
+            Language::Hl7 => {
+                let file = claimls_analysis::hl7::parse_message_at(&text, offset)?;
+                (claimls_analysis::hl7::lower(&text, &file), Tree::Hl7(file))
+            }
+        };
+        let parsed = TextAndTree::new(text, |text| match language {
+            Language::Claim => syntax::parse_block_at(text, offset),
+            Language::X12 | Language::Hl7 => SourceFile::default(),
+        });
+        let (phi, tokens) = (Vec::new(), OnceLock::new());
+        Some(ParsedDocument { parsed, language, model, naming, tree, phi, tokens })
+    }
+
     pub fn language(&self) -> Language {
         self.language
     }
@@ -229,7 +267,20 @@ impl ParsedDocument {
     /// The diagnostics whose span touches `offset`, from checking only the block there.
     pub fn check_at(&self, sets: &CodeSets, config: &Config, offset: usize) -> Vec<Diagnostic> {
         let model = self.model_at(offset);
-        analysis::check_document_at(self.text(), &model, self.naming, sets, config, offset)
+        analysis::check_document_at(self.text(), &model, self.naming, sets, config, offset, true)
+    }
+
+    /// The diagnostics whose span touches `offset` that the rules of one claim find (not the
+    /// file-wide ones: the syntax's problems, `duplicate-id`): what a document made by
+    /// [`ParsedDocument::parse_around`] can tell exactly.
+    pub fn check_claims_at(
+        &self,
+        sets: &CodeSets,
+        config: &Config,
+        offset: usize,
+    ) -> Vec<Diagnostic> {
+        let model = self.model_at(offset);
+        analysis::check_document_at(self.text(), &model, self.naming, sets, config, offset, false)
     }
 
     pub fn completions(&self, sets: &CodeSets, offset: usize) -> ide::CompletionList {

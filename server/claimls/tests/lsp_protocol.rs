@@ -409,9 +409,11 @@ async fn each_version_is_parsed_once_and_every_request_uses_it() {
     let again = client.state.parsed_cell(&uri).expect("open");
     assert!(Arc::ptr_eq(&first, &again), "a request made a new parse");
     assert_eq!(again.get().map(|p| p.text().as_ptr()), Some(parsed));
-    // A new version gets a new, empty cell, filled by the next request.
+    // A new version gets a new, empty cell, filled by the next request that needs the whole
+    // parse (a hover before it parses only the block under the cursor).
     client.did_change(2, ((1, 8), (1, 13)), "I10").await;
     assert_eq!(client.server_text().await, "claim C1\n  dx A  I10\nend\n");
+    client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } })).await;
     let edited = client.state.parsed_cell(&uri).expect("open");
     assert!(!Arc::ptr_eq(&first, &edited));
     assert_eq!(edited.get().map(|p| p.text()), Some("claim C1\n  dx A  I10\nend\n"));
@@ -718,4 +720,56 @@ async fn x12_and_hl7_documents_get_their_rules_and_hovers() {
 
 fn repo_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A hover sent while the version's whole parse is under way (here held up on a thread of the
+/// test, as a large document's parse holds it up on the check thread) answers from the block
+/// under the cursor, without waiting for that parse.
+#[tokio::test(start_paused = true)]
+async fn a_hover_during_the_first_parse_does_not_wait_for_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let mut client = Client::start(20);
+    client.initialize(&[], Value::Null).await;
+    // The check thread waits, so that it does not parse the document first.
+    let (hold, held) = std::sync::mpsc::channel::<()>();
+    let state = client.state.clone();
+    tokio::spawn(async move { state.checks.run(move || held.recv().ok()).await });
+    let text = "claim C1\n  dx A  E11.9\nend\nclaim C2\n  dx A  I10\nend\n";
+    client.did_open(text).await;
+    // Once the server has the document (a request would parse it): its parse is the test's.
+    let uri: Uri = URI.parse().unwrap();
+    let cell = loop {
+        match client.state.parsed_cell(&uri) {
+            Some(cell) => break cell,
+            None => tokio::task::yield_now().await,
+        }
+    };
+    let (entered, inside) = std::sync::mpsc::channel();
+    let (release, released_by) = std::sync::mpsc::channel::<()>();
+    let released = Arc::new(AtomicBool::new(false));
+    let parse = {
+        let released = released.clone();
+        std::thread::spawn(move || {
+            cell.get_or_init(|| {
+                entered.send(()).unwrap();
+                // Before the hover answered without the whole parse, it waited here for this.
+                let _ = released_by.recv_timeout(Duration::from_secs(5));
+                released.store(true, Ordering::SeqCst);
+                claimls::analysis::ParsedDocument::parse(
+                    text.into(),
+                    claimls_analysis::Language::Claim,
+                )
+            });
+        })
+    };
+    inside.recv().unwrap();
+    let hover = client.hover(4, 9).await;
+    assert!(!released.load(Ordering::SeqCst), "the hover waited for the whole parse");
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.contains("**I10** — "), "{hover}");
+    assert_eq!(hover["range"]["start"], json!({ "line": 4, "character": 8 }));
+    release.send(()).unwrap();
+    parse.join().unwrap();
+    hold.send(()).unwrap();
+    assert_eq!(client.diagnostics().await.0, Some(1));
 }

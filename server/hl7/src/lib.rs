@@ -29,6 +29,6 @@ pub use lower::{OrderTree, Walked, check, lower, lower_order, order_outline, wal
 pub use naming::{Hl7Naming, NAMING};
 pub use parse::{
     Delimiters, Hl7File, Location, Message, MessageKind, Segment, decode, parse, parse_in_chunks,
-    split,
+    parse_message_at, split,
 };
 pub use phi::phi_spans;

@@ -466,6 +466,32 @@ pub fn parse_in_chunks(text: &str, segments: usize, mut each: impl FnMut(Hl7File
     }
 }
 
+/// The message that holds `offset` (from its MSH line up to the next MSH line), parsed alone:
+/// the same segments, with the text's spans, as [`parse`] has there (an MSH line sets the
+/// delimiters again and starts a message, so nothing before it changes how it reads), for an
+/// editor request that comes before the whole file is parsed. `None` when no line at or before
+/// `offset` starts with `MSH`.
+pub fn parse_message_at(text: &str, offset: usize) -> Option<Hl7File> {
+    let bytes = text.as_bytes();
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    // Each line start at or before `offset`, last first.
+    let mut before = offset.min(bytes.len());
+    let start = loop {
+        let start = memchr::memrchr2(b'\r', b'\n', &bytes[..before]).map_or(bom, |at| at + 1);
+        let start = start.max(bom);
+        if bytes[start..].starts_with(b"MSH") {
+            break start;
+        }
+        if start <= bom {
+            return None;
+        }
+        before = start - 1;
+    };
+    let mut parser = Parser::new(text);
+    parser.pos = start;
+    Some(parser.chunk(1))
+}
+
 /// Where [`parse`] and [`parse_in_chunks`] are in the text, and what carries over from one
 /// chunk to the next.
 struct Parser<'t> {

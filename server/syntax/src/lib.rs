@@ -36,6 +36,13 @@ pub fn parse_without_tokens(text: &str) -> SourceFile<'_> {
     parser::parse(text, false)
 }
 
+/// The block of [`parse_without_tokens`] that holds `offset`, parsed without the rest of the
+/// file (no block when none holds it): for an editor request that comes before the whole file
+/// is parsed. Its spans are the text's.
+pub fn parse_block_at(text: &str, offset: usize) -> SourceFile<'_> {
+    parser::parse_block_at(text, offset)
+}
+
 /// [`parse_without_tokens`] a piece at a time, for a file too large to hold as one tree:
 /// `each` gets the blocks in order, at least `blocks_per_piece` at a time (the last piece
 /// fewer), each piece with the errors that lie before the block still open after it. The

@@ -52,21 +52,7 @@ pub(crate) fn parse_with<'t>(
     blocks_per_piece: usize,
     mut each: impl FnMut(SourceFile<'t>),
 ) {
-    let mut parser = Parser {
-        text,
-        file: SourceFile {
-            blocks: Vec::new(),
-            errors: Vec::new(),
-            // About one semantic token per 6 bytes of typical text; sizing up front
-            // avoids copying a large vector while it grows.
-            tokens: Vec::with_capacity(if keep_tokens { text.len() / 6 } else { 0 }),
-        },
-        open: None,
-        words: Vec::with_capacity(16),
-        line_tokens: Vec::with_capacity(16),
-        statements: Vec::with_capacity(64),
-        keep_tokens,
-    };
+    let mut parser = Parser::new(text, keep_tokens);
     // A byte-order mark is not part of the first keyword.
     let mut start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     while start < text.len() {
@@ -82,6 +68,56 @@ pub(crate) fn parse_with<'t>(
         parser.close_unterminated(open, "before the end of the file");
     }
     each(parser.take_piece());
+}
+
+/// The block that holds `offset` (with the errors on its lines), parsed alone: the same block as
+/// [`parse`]'s there, or no block where [`parse`] has none. A block starts only at a `claim` or
+/// `order` line, and such a line closes whatever block is open (a line is lexed on its own), so
+/// parsing from the last such line at or before `offset` up to the end of its block reads
+/// exactly what the whole parse reads there.
+pub(crate) fn parse_block_at(text: &str, offset: usize) -> SourceFile<'_> {
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let offset = offset.min(text.len());
+    let mut words = Vec::new();
+    let is_header = |start: usize, end: usize, words: &mut Vec<Word>| {
+        let line = &text[start..end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        words.clear();
+        lex_line(line, start, words);
+        words.first().is_some_and(|first| {
+            first.kind == WordKind::Bare
+                && matches!(
+                    Keyword::parse(&text[first.start..first.end]),
+                    Some(Keyword::Claim | Keyword::Order)
+                )
+        })
+    };
+    // The line of `offset`, then each line before it.
+    let mut end =
+        memchr::memchr(b'\n', &text.as_bytes()[offset..]).map_or(text.len(), |at| offset + at);
+    let header = loop {
+        let start = memchr::memrchr(b'\n', &text.as_bytes()[..end.min(offset)])
+            .map_or(bom, |at| (at + 1).max(bom));
+        if start <= end && is_header(start, end, &mut words) {
+            break Some(start);
+        }
+        if start <= bom {
+            break None;
+        }
+        end = start - 1;
+    };
+    let Some(mut start) = header else { return SourceFile::default() };
+    let mut parser = Parser::new(text, false);
+    while start < text.len() && parser.file.blocks.is_empty() {
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |at| start + at);
+        parser.line(start, end);
+        start = end + 1;
+    }
+    if let Some(open) = parser.open.take() {
+        parser.close_unterminated(open, "before the end of the file");
+    }
+    parser.take_piece()
 }
 
 fn allowed(kind: BlockKind, keyword: Keyword) -> bool {
@@ -109,6 +145,24 @@ fn block_name(kind: BlockKind) -> &'static str {
 }
 
 impl<'t> Parser<'t> {
+    fn new(text: &'t str, keep_tokens: bool) -> Parser<'t> {
+        Parser {
+            text,
+            file: SourceFile {
+                blocks: Vec::new(),
+                errors: Vec::new(),
+                // About one semantic token per 6 bytes of typical text; sizing up front
+                // avoids copying a large vector while it grows.
+                tokens: Vec::with_capacity(if keep_tokens { text.len() / 6 } else { 0 }),
+            },
+            open: None,
+            words: Vec::with_capacity(16),
+            line_tokens: Vec::with_capacity(16),
+            statements: Vec::with_capacity(64),
+            keep_tokens,
+        }
+    }
+
     fn line(&mut self, start: usize, end: usize) {
         let mut line = &self.text[start..end];
         if let Some(stripped) = line.strip_suffix('\r') {

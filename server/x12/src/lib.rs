@@ -37,7 +37,7 @@ pub use lower::{
 pub use naming::{NAMING, NAMING_837D, NAMING_837I, NAMING_837P, X12Naming};
 pub use parse::{
     Delimiters, Element, ISA_LENGTH, Location, Repetition, Segment, X12File, is_segment_id, parse,
-    unwrapped,
+    parse_transaction_at, unwrapped,
 };
 pub use phi::phi_spans;
 

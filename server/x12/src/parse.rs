@@ -730,13 +730,27 @@ pub fn parse(text: &str) -> X12File {
         }
     }
     file.delimiters.push(delimiters);
-    let mut classes = delimiters.classes();
-    let mut current = 0u16;
     // About one segment each 20 bytes, 7 elements a segment.
     file.segments.reserve(text.len() / 24);
     file.elements.reserve(text.len() / 4);
+    read_segments(text, &mut file, pos, bytes.len(), delimiters);
+    crate::sort_diagnostics(&mut file.problems);
+    file
+}
 
-    while pos < bytes.len() {
+/// The segments from `pos` up to `stop` (a terminator's end, or the text's) read into `file`,
+/// `delimiters` in force until an ISA sets others.
+fn read_segments(
+    text: &str,
+    file: &mut X12File,
+    mut pos: usize,
+    stop: usize,
+    mut delimiters: Delimiters,
+) {
+    let bytes = text.as_bytes();
+    let mut classes = delimiters.classes();
+    let mut current = (file.delimiters.len() - 1).min(u16::MAX as usize) as u16;
+    while pos < stop {
         // What separates segments is not data: line breaks and blanks after a terminator.
         while pos < bytes.len() && is_blank(bytes[pos]) && bytes[pos] != delimiters.element {
             pos += 1;
@@ -787,12 +801,120 @@ pub fn parse(text: &str) -> X12File {
         // An empty segment (two terminators in a row) holds nothing: it is skipped.
         if content_end > start {
             let at = Place { start, end: content_end, terminator, current };
-            push_segment(&mut file, text, at, delimiters, &classes);
+            push_segment(file, text, at, delimiters, &classes);
         }
         pos = end + 1;
     }
+}
+
+/// The transaction (ST up to its SE, or up to the envelope segment that ends it) that holds
+/// `offset`, with its interchange's ISA and its group's GS, parsed alone: the segments [`parse`]
+/// reads there, with the text's spans (their indexes are this file's own), so that its walk
+/// gives that transaction's claims as the whole file's walk does. Outside any transaction, the
+/// ISA and the segment at `offset`. For an editor request that comes before the whole file is
+/// parsed; `None` when the transaction cannot be told apart without reading the whole file (no
+/// ISA first, a malformed one, line breaks as terminators, or another ISA before the group,
+/// which may set other delimiters).
+pub fn parse_transaction_at(text: &str, offset: usize) -> Option<X12File> {
+    if text.len() >= COMPOSITE as usize {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut first = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    while first < bytes.len() && is_blank(bytes[first]) {
+        first += 1;
+    }
+    if !text[first..].starts_with("ISA") {
+        return None;
+    }
+    let isa = read_isa(text, first);
+    let (Some(isa_end), None) = (isa.terminator, &isa.problem) else { return None };
+    let delimiters = isa.delimiters;
+    if delimiters.is_line_break_terminator() || offset > bytes.len() {
+        return None;
+    }
+    let (terminator, element) = (delimiters.segment, delimiters.element);
+    // Where the segment after the terminator at `at` starts (the first segment's start for none).
+    let start_after = |at: Option<usize>| {
+        let mut pos = at.map_or(first, |at| at + 1);
+        while pos < bytes.len() && is_blank(bytes[pos]) && bytes[pos] != element {
+            pos += 1;
+        }
+        pos
+    };
+    let previous = |start: usize| {
+        let before = memchr::memrchr(terminator, &bytes[..start])?;
+        Some(start_after(memchr::memrchr(terminator, &bytes[..before])))
+    };
+    let is = |start: usize, id: &[u8]| {
+        bytes[start..].starts_with(id) && bytes.get(start + id.len()) == Some(&element)
+    };
+    let envelope =
+        |start: usize| ["GS", "GE", "ISA", "IEA"].iter().any(|id| is(start, id.as_bytes()));
+    let segment_end = |start: usize| {
+        memchr::memchr(terminator, &bytes[start..]).map_or(bytes.len(), |at| start + at + 1)
+    };
+    // The segment at `offset`: the last that starts at or before it (an empty one is none).
+    let mut anchor = start_after(memchr::memrchr(terminator, &bytes[..offset]));
+    while anchor > first
+        && (anchor > offset || anchor >= bytes.len() || bytes[anchor] == terminator)
+    {
+        anchor = previous(anchor)?;
+    }
+    let mut file = X12File::default();
+    file.delimiters.push(delimiters);
+    read_segments(text, &mut file, first, isa_end + 1, delimiters);
+    if anchor <= isa_end {
+        return Some(file);
+    }
+    // Back to the transaction's ST, if the anchor is in one.
+    let mut at = anchor;
+    let st = loop {
+        if is(at, b"ST") {
+            break Some(at);
+        }
+        if envelope(at) || (at != anchor && is(at, b"SE")) || at <= isa_end {
+            break None;
+        }
+        at = previous(at)?;
+    };
+    let Some(st) = st else {
+        read_segments(text, &mut file, anchor, segment_end(anchor), delimiters);
+        return Some(file);
+    };
+    // Back to the GS of its group, with no other envelope segment on the way.
+    let mut gs = st;
+    loop {
+        gs = previous(gs)?;
+        if is(gs, b"GS") {
+            break;
+        }
+        if envelope(gs) || gs <= isa_end {
+            return None;
+        }
+    }
+    if memchr::memmem::find(&bytes[isa_end..gs], b"ISA").is_some() {
+        return None;
+    }
+    // On to its SE, or to the envelope segment or ST that ends it before one.
+    let mut end = st;
+    loop {
+        let next = segment_end(end);
+        if is(end, b"SE") || next >= bytes.len() {
+            end = next;
+            break;
+        }
+        let after = start_after(Some(next - 1));
+        if after >= bytes.len() || envelope(after) || is(after, b"ST") {
+            end = next;
+            break;
+        }
+        end = after;
+    }
+    read_segments(text, &mut file, gs, segment_end(gs), delimiters);
+    read_segments(text, &mut file, st, end, delimiters);
     crate::sort_diagnostics(&mut file.problems);
-    file
+    Some(file)
 }
 
 /// Where a segment stands: its bytes, its terminator, the delimiters in force (an index into

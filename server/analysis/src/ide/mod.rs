@@ -33,7 +33,7 @@ use claimls_syntax::{Block, StatementKind, Token};
 use crate::Span;
 
 /// `offset` moved into `text`: clamped to its length and floored to a char boundary.
-pub(crate) fn clamp(text: &str, offset: usize) -> usize {
+pub fn clamp(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

@@ -25,7 +25,7 @@ use super::settings::claimls_section;
 use super::state::{Options, Snapshot, State, log_id};
 use super::to_proto;
 use super::transport::Outbox;
-use crate::analysis;
+use crate::analysis::{self, ParsedDocument};
 use crate::config_files::is_config_file;
 
 /// The title of the source action that applies every `code-format` fix.
@@ -657,16 +657,36 @@ impl LanguageServer for Backend {
         let offset = index.offset(position.position);
         let mut sections = Vec::new();
         let mut range = None;
-        let Some(parsed) = snapshot.parsed().await else { return Ok(None) };
+        // While the version's whole parse is being made (by its check, just after `didOpen`),
+        // the unit under the cursor is parsed alone rather than waiting for the rest.
+        let local = match snapshot.parsed_cell.get() {
+            Some(_) => None,
+            None => {
+                let (text, language) = (snapshot.text.clone(), snapshot.language);
+                let around = move || ParsedDocument::parse_around(text, language, offset);
+                tokio::task::spawn_blocking(around).await.ok().flatten()
+            }
+        };
+        let parsed = match &local {
+            Some(local) => local,
+            None => match snapshot.parsed().await {
+                Some(parsed) => parsed,
+                None => return Ok(None),
+            },
+        };
         if let Some(hover) = parsed.hover(&snapshot.sets, offset) {
             sections.push(hover.markdown);
             range = Some(index.range(hover.span));
         }
         // The rule behind each diagnostic under the cursor: from the diagnostics of this
-        // version when they are known, else from the block under the cursor.
-        let found: Vec<claimls_analysis::Diagnostic> = match &snapshot.checked {
-            Some(all) => all.iter().filter(|d| d.span.touches(offset)).cloned().collect(),
-            None => parsed.check_at(&snapshot.sets, &snapshot.config, offset),
+        // version when they are known, else from the block under the cursor; from a unit
+        // parsed alone, only the rules of its claims (the file-wide ones, `duplicate-id` and
+        // the syntax's problems, come with the check a moment later, rather than the hover
+        // waiting for the whole parse).
+        let found: Vec<claimls_analysis::Diagnostic> = match (&snapshot.checked, &local) {
+            (Some(all), _) => all.iter().filter(|d| d.span.touches(offset)).cloned().collect(),
+            (None, Some(local)) => local.check_claims_at(&snapshot.sets, &snapshot.config, offset),
+            (None, None) => parsed.check_at(&snapshot.sets, &snapshot.config, offset),
         };
         for diagnostic in &found {
             let mut section = format!("**{}** — {}", diagnostic.rule, diagnostic.message);
