@@ -180,7 +180,8 @@ impl ParsedDocument {
             Language::X12 | Language::Hl7 => SourceFile::default(),
         });
         let (phi, tokens) = (Vec::new(), OnceLock::new());
-        Some(ParsedDocument { parsed, language, model, naming, tree, phi, tokens })
+        let x12_bodies = claimls_analysis::x12::Bodies::default();
+        Some(ParsedDocument { parsed, language, model, naming, tree, x12_bodies, phi, tokens })
     }
 
     pub fn language(&self) -> Language {
