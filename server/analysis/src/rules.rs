@@ -1310,12 +1310,12 @@ impl<'s, 't> Checker<'s, 't> {
         // Each dx's pairs with the dx before it: the first ONE_BY_ONE one by one, then one summary.
         for group in pairs.chunk_by(|x, y| x.0 == y.0) {
             let b = &facts.dxs[valid[group[0].0].0];
+            let b_norm = self.codes.cm_norm(b.code);
             let mut reported = 0;
             let mut more = Vec::new();
             for &(_, earlier) in group {
                 let a = &facts.dxs[valid[earlier].0];
                 let a_norm = self.codes.cm_norm(a.code);
-                let b_norm = self.codes.cm_norm(b.code);
                 // The most specific note (the code's own before its chapter's), and whose it is.
                 let note = match self.codes.excludes1_note(b.code, &a_norm) {
                     Some(note) => Some(note),
