@@ -186,7 +186,18 @@ impl X12File {
     #[inline]
     pub fn value<'a>(&'a self, text: &'a str, span: Span) -> &'a str {
         let raw = span.slice(text);
-        if self.unwrapped.is_empty() || memchr::memchr2(b'\n', b'\r', raw.as_bytes()).is_none() {
+        if self.unwrapped.is_empty() {
+            return raw;
+        }
+        self.unwrapped_value(raw, span)
+    }
+
+    /// [`X12File::value`] in a wrapped file: out of line, so that the common case stays small
+    /// enough to be inlined where it is asked.
+    #[cold]
+    #[inline(never)]
+    fn unwrapped_value<'a>(&'a self, raw: &'a str, span: Span) -> &'a str {
+        if memchr::memchr2(b'\n', b'\r', raw.as_bytes()).is_none() {
             return raw;
         }
         self.unwrapped.get(&(span.start as u32, span.end as u32)).map_or(raw, |v| v)
