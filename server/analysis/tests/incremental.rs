@@ -222,3 +222,44 @@ fn x12_lowered_again_transaction_by_transaction() {
     let (_, kept) = x12_lowered_again(&batch, &other, &lowered, "a new component separator");
     assert_eq!(kept.reused(), 11, "the other interchanges' transactions");
 }
+
+/// `edits` random edits of an 837, each one's PHI spans found reusing the version before
+/// (`phi_spans_reusing`) and compared with those found from scratch.
+fn x12_phi_the_same_after_edits(text: &str, seed: u64, edits: usize) {
+    use claimls_analysis::x12;
+    let mut rng = Rng(seed);
+    let mut text = text.to_string();
+    let mut file = x12::parse(&text);
+    let mut spans = x12::phi_spans(&text, &file);
+    for step in 0..edits {
+        let edited = edit(&text, &mut rng);
+        let edited_file = x12::parse(&edited);
+        let previous = claimls_analysis::model::Edit::between(&text, &edited)
+            .map(|edit| x12::PreviousPhi { file: &file, spans: &spans, edit });
+        let reused = x12::phi_spans_reusing(&edited, &edited_file, previous);
+        let whole = x12::phi_spans(&edited, &edited_file);
+        assert_eq!(reused, whole, "seed {seed}, edit {step}");
+        (text, file, spans) = (edited, edited_file, reused);
+    }
+}
+
+#[test]
+fn x12_phi_spans_found_again_only_around_the_edit() {
+    x12_phi_the_same_after_edits(&example("x12/training.x12"), 20, 150);
+    x12_phi_the_same_after_edits(&example("x12/clean-837i-hospital.837"), 21, 100);
+    let batch = example("x12/clean-837p-batch.837").repeat(6);
+    x12_phi_the_same_after_edits(&batch, 22, 150);
+    x12_phi_the_same_after_edits(&batch.replace('\n', ""), 23, 150);
+    // A subscriber's loop opened and closed by the edit: the N3, N4 and REF after it change.
+    let subscriber = batch.find("NM1*IL*").unwrap();
+    let mut closed = batch.clone();
+    closed.replace_range(subscriber + 4..subscriber + 6, "PR");
+    let file = claimls_analysis::x12::parse(&batch);
+    let spans = claimls_analysis::x12::phi_spans(&batch, &file);
+    let closed_file = claimls_analysis::x12::parse(&closed);
+    let edit = claimls_analysis::model::Edit::between(&batch, &closed).unwrap();
+    let previous = claimls_analysis::x12::PreviousPhi { file: &file, spans: &spans, edit };
+    let reused = claimls_analysis::x12::phi_spans_reusing(&closed, &closed_file, Some(previous));
+    assert_eq!(reused, claimls_analysis::x12::phi_spans(&closed, &closed_file));
+    assert!(reused.len() < spans.len(), "the subscriber's name, id and address are no longer PHI");
+}

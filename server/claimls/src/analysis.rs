@@ -100,13 +100,20 @@ impl ParsedDocument {
             Language::Claim => (model::Document::default(), Tree::Claim),
             Language::X12 => {
                 let file = claimls_analysis::x12::parse(&text);
-                phi = claimls_analysis::x12::phi_spans(&text, &file);
-                let previous = previous.filter(|p| p.language == Language::X12).map(|p| {
-                    claimls_analysis::x12::Previous {
-                        document: &p.model,
-                        bodies: &p.x12_bodies,
-                        edit: model::Edit::between(p.text(), &text),
-                    }
+                let previous = previous.filter(|p| p.language == Language::X12);
+                let edit = previous.and_then(|p| model::Edit::between(p.text(), &text));
+                let previous_phi = previous.zip(edit).and_then(|(p, edit)| {
+                    Some(claimls_analysis::x12::PreviousPhi {
+                        file: p.x12_tree()?,
+                        spans: &p.phi,
+                        edit,
+                    })
+                });
+                phi = claimls_analysis::x12::phi_spans_reusing(&text, &file, previous_phi);
+                let previous = previous.map(|p| claimls_analysis::x12::Previous {
+                    document: &p.model,
+                    bodies: &p.x12_bodies,
+                    edit,
                 });
                 let (model, bodies) = claimls_analysis::x12::lower_reusing(&text, &file, previous);
                 x12_bodies = bodies;

@@ -39,7 +39,7 @@ pub use parse::{
     Delimiters, Element, ISA_LENGTH, Location, Repetition, Segment, X12File, is_segment_id, parse,
     parse_transaction_at, unwrapped,
 };
-pub use phi::phi_spans;
+pub use phi::{PreviousPhi, phi_spans, phi_spans_reusing};
 
 /// Every diagnostic of a file: what the parser met and what the structure check found, sorted by
 /// position.
