@@ -28,6 +28,7 @@ pub mod transport;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use claimls_analysis::codes::CodeSets;
 use tower_lsp_server::{ClientSocket, LspService};
 
 pub use server::Backend;
@@ -92,6 +93,10 @@ fn init_logging() {
 /// Serves LSP on stdin/stdout until the client says `exit` (or closes stdin). The exit status
 /// is 0 when `shutdown` came first, else 1, as LSP says.
 pub fn run() -> ExitCode {
+    // Index the code sets from the start, while the client sends `initialize` and the first
+    // document: the first check and the first hover need them (a hover that came right after
+    // `didOpen` waited for the index when it was started at `initialize`).
+    std::thread::spawn(CodeSets::index_now);
     init_logging();
     let runtime =
         match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {

@@ -503,9 +503,6 @@ impl LanguageServer for Backend {
             self.set_editor_settings(claimls_section(options).unwrap_or(options));
         }
         let sets = CodeSets::bundled();
-        // Index the code sets now, while the client sends the first document, so its check
-        // does not wait for them.
-        std::thread::spawn(CodeSets::index_now);
         // The word index takes a moment (more CPU than checking a 1 MB 837): build it off the
         // request path, after the first diagnostics (so as not to slow them down on a small
         // machine) or after a second without any.
