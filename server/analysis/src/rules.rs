@@ -1087,11 +1087,14 @@ impl<'s, 't> Checker<'s, 't> {
             return;
         };
         let items = &pointers.items;
-        let mut kept: Vec<u32> = Vec::with_capacity(4);
+        // The keys kept, at most the four slots of a line: on the stack, as every line has some.
+        let mut slots = [0u32; 4];
+        let mut filled = 0;
         let mut problems = false;
         for (index, pointer) in items.iter().enumerate() {
             let written = self.raw(&pointer.field);
             let known = facts.dx_index(pointer.key).is_some();
+            let kept = &slots[..filled];
             if pointer.key.is_some_and(|key| kept.contains(&key)) {
                 problems = true;
                 let label = self.naming.label(pointer.key, written);
@@ -1136,15 +1139,17 @@ impl<'s, 't> Checker<'s, 't> {
                     self.push("dx-pointer", Severity::Error, pointer.field.span, message);
                 }
             } else if let Some(key) = pointer.key {
-                kept.push(key);
+                slots[filled] = key;
+                filled += 1;
             }
         }
+        let kept = &slots[..filled];
         if problems
             && !kept.is_empty()
             && let (Some(first), Some(last)) = (items.first(), items.last())
             && let Some(diagnostic) = self.out.last_mut()
         {
-            let joined = self.naming.join_pointers(self.text, pointers, &kept);
+            let joined = self.naming.join_pointers(self.text, pointers, kept);
             diagnostic.fixes.push(Fix {
                 label: format!("Write {}", quote_pointers(words.pointers, &joined)),
                 edits: vec![TextEdit {

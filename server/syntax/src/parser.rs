@@ -17,6 +17,9 @@ const CLAIM_STATEMENTS_HERE: &str = "`kind`, `patient`, `payer`, `billing`, `ren
 const ORDER_STATEMENTS_HERE: &str =
     "`patient`, `ordering`, `date`, `dx`, `test` or `end` in an order block";
 
+/// The room a block's statements start with: a usual claim has 8 to 16.
+const STATEMENTS_ROOM: usize = 16;
+
 struct OpenBlock<'t> {
     block: Block<'t>,
     /// The header line, where an unclosed-block error is reported.
@@ -158,7 +161,7 @@ impl<'t> Parser<'t> {
             open: None,
             words: Vec::with_capacity(16),
             line_tokens: Vec::with_capacity(16),
-            statements: Vec::with_capacity(64),
+            statements: Vec::with_capacity(STATEMENTS_ROOM),
             keep_tokens,
         }
     }
@@ -374,8 +377,11 @@ impl<'t> Parser<'t> {
 
     /// Adds a block to the file with the statements read since its header.
     fn finish(&mut self, mut block: Block<'t>) {
-        // Moved, not copied: a copy of a block of 50,000 statements would hold both at once.
-        block.statements = std::mem::take(&mut self.statements);
+        // Moved, not copied: a copy of a block of 50,000 statements would hold both at once. The
+        // next block starts with room for a usual claim's statements, so that it is allocated
+        // once and shrunk in place, not grown by doubling (each doubling copies it).
+        let room = Vec::with_capacity(STATEMENTS_ROOM);
+        block.statements = std::mem::replace(&mut self.statements, room);
         block.statements.shrink_to_fit();
         self.file.blocks.push(block);
     }

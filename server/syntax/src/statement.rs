@@ -421,7 +421,8 @@ impl<'t, 'b> LineParser<'t, 'b> {
             self.position += 1;
             last = next;
         }
-        let mut letters = Vec::new();
+        // Room for a line's four pointer slots from the start: nearly every line has letters.
+        let mut letters = Vec::with_capacity(4);
         // Tracks whether a letter is still due: at the start and after each comma.
         let mut comma: Option<Span> = None;
         for index in first_index..self.position {

@@ -52,7 +52,9 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
         Style { on: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
     let mut code_sets: HashMap<Vec<PathBuf>, CodeSets> = HashMap::new();
     let mut reported_config_errors: HashSet<String> = HashSet::new();
-    let mut counts: HashMap<Severity, usize> = HashMap::new();
+    // Diagnostics per severity, indexed in `Severity`'s order: a hash per diagnostic (SipHash)
+    // cost a tenth of printing it.
+    let mut counts = [0usize; 4];
     // The JSON array is written as the pieces are checked, like the human output.
     let mut json_array = output::JsonArray::default();
     let mut checked_files = 0;
@@ -112,7 +114,7 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
                     });
                     let map = &*map;
                     for diagnostic in &diagnostics {
-                        *counts.entry(diagnostic.severity).or_default() += 1;
+                        counts[diagnostic.severity as usize] += 1;
                         match arguments.format {
                             Format::Human => {
                                 block.clear();
@@ -136,7 +138,7 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
             let _ = json_array.finish(&mut out);
         }
         Format::Human => {
-            let count = |s| counts.get(&s).copied().unwrap_or(0);
+            let count = |s: Severity| counts[s as usize];
             let plural =
                 |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
             let _ = writeln!(
@@ -158,7 +160,7 @@ pub fn check(arguments: CheckArguments) -> ExitCode {
     }
     if !failures.is_empty() {
         ExitCode::from(2)
-    } else if counts.contains_key(&Severity::Error) {
+    } else if counts[Severity::Error as usize] > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -53,6 +53,13 @@ impl<'a> LineMap<'a> {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
+        // Diagnostics come in order, so most offsets lie in the line of the last position: that
+        // line is tried before a binary search over every line start.
+        let (_, last_line, _) = self.last.get();
+        let next_start = self.line_starts.get(last_line + 1).copied().unwrap_or(usize::MAX);
+        if self.line_starts[last_line] <= offset && offset < next_start {
+            return (last_line, offset);
+        }
         (self.line_starts.partition_point(|&start| start <= offset) - 1, offset)
     }
 
@@ -110,19 +117,9 @@ fn push_repeated(out: &mut String, c: u8, count: usize) {
 }
 
 /// Appends a number in decimal.
-fn push_number(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // Pushed as one slice (ASCII digits), not a character at a time.
-    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+fn push_number(out: &mut String, n: usize) {
+    // Two digits at a time and pushed as one slice, with no UTF-8 check of the digits.
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// One diagnostic as a compiler prints it:
@@ -353,6 +350,29 @@ mod tests {
         assert_eq!(map.position(100), (3, 2));
         assert_eq!(map.line_text(1), "ab");
         assert_eq!(map.line_text(3), "e");
+    }
+
+    #[test]
+    fn positions_asked_in_any_order_are_those_counted_from_the_start() {
+        let text = "ab\r\nçd\ne\rf\n\ng\n";
+        // Counted char by char from the start: a line ends at LF, CRLF or a lone CR (the CR of a
+        // CRLF is a character of its line).
+        let counted = |offset: usize| {
+            let (mut line, mut column) = (1, 1);
+            for (at, c) in text[..offset].char_indices() {
+                let ends = c == '\n' || (c == '\r' && !text[at + 1..].starts_with('\n'));
+                if ends { (line, column) = (line + 1, 1) } else { column += 1 }
+            }
+            (line, column)
+        };
+        let offsets: Vec<usize> = (0..=text.len()).filter(|&o| text.is_char_boundary(o)).collect();
+        for &before in &offsets {
+            for &offset in &offsets {
+                let map = LineMap::new(text);
+                map.position(before);
+                assert_eq!(map.position(offset), counted(offset), "{offset} after {before}");
+            }
+        }
     }
 
     #[test]
