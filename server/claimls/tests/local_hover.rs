@@ -78,6 +78,28 @@ fn every_position_of_the_examples() {
     }
 }
 
+/// In an 837, a hover in a claim parses only the claim and the loops it inherits from (its
+/// billing provider, subscriber and patient, `x12::parse_transaction_at`): every claim's `CLM`
+/// and `HI` of every X12 file, many of them under other levels of the same transaction.
+#[test]
+fn every_claim_of_the_x12_files() {
+    for (path, language) in files() {
+        if language != Language::X12 {
+            continue;
+        }
+        let text: Arc<str> = std::fs::read_to_string(&path).unwrap().into();
+        let full = ParsedDocument::parse(text.clone(), language);
+        let mut offsets: Vec<usize> = ["CLM*", "HI*", "SV1*", "SV2*", "DTP*"]
+            .iter()
+            .flat_map(|id| text.match_indices(id).map(|(at, _)| at + id.len()))
+            .collect();
+        offsets.sort_unstable();
+        for offset in offsets {
+            same_at(&text, language, &full, offset);
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 

@@ -2029,7 +2029,8 @@ impl<'a> Envelope<'a> {
         let segment = self.seg(after);
         let delimiters = segment.delimiters();
         let breaks = matches!(delimiters.segment, b'\n' | b'\r');
-        let uses_crlf = self.text.contains("\r\n");
+        // A SIMD search: a local parse (a hover's) closes its envelopes here for every request.
+        let uses_crlf = memchr::memmem::find(self.text.as_bytes(), b"\r\n").is_some();
         let newline = if uses_crlf { "\r\n" } else { "\n" };
         let terminator =
             if breaks { newline.to_string() } else { (delimiters.segment as char).to_string() };

@@ -821,8 +821,10 @@ fn read_segments(
 /// The transaction (ST up to its SE, or up to the envelope segment that ends it) that holds
 /// `offset`, with its interchange's ISA and its group's GS, parsed alone: the segments [`parse`]
 /// reads there, with the text's spans (their indexes are this file's own), so that its walk
-/// gives that transaction's claims as the whole file's walk does. Outside any transaction, the
-/// ISA and the segment at `offset`. For an editor request that comes before the whole file is
+/// gives that transaction's claims as the whole file's walk does. When `offset` is in a claim
+/// (from its `CLM` to the next `HL`, `CLM` or `SE`), only what the walk reads for that claim:
+/// the transaction's header, the HL loops it inherits from and the claim (see
+/// [`inherited_levels`]). Outside any transaction, the ISA and the segment at `offset`. For an editor request that comes before the whole file is
 /// parsed; `None` when the transaction cannot be told apart without reading the whole file (no
 /// ISA first, a malformed one, line breaks as terminators, or another ISA before the group,
 /// which may set other delimiters).
@@ -878,16 +880,41 @@ pub fn parse_transaction_at(text: &str, offset: usize) -> Option<X12File> {
     if anchor <= isa_end {
         return Some(file);
     }
-    // Back to the transaction's ST, if the anchor is in one.
+    // Back to the transaction's ST, if the anchor is in one; on the way, the claim the anchor
+    // is in (the first CLM met before any HL) and the HLs before it, nearest first.
+    // (A transaction holds thousands of segments: one search for a terminator a step, and the
+    // ids compared only for segments that start with one of their letters.)
     let mut at = anchor;
+    let mut before = memchr::memrchr(terminator, &bytes[..anchor]);
+    let (mut clm, mut hls, mut in_claim) = (None, Vec::new(), !is(anchor, b"SE"));
     let st = loop {
-        if is(at, b"ST") {
-            break Some(at);
+        if matches!(bytes[at], b'S' | b'G' | b'I' | b'H' | b'C') {
+            if is(at, b"ST") {
+                break Some(at);
+            }
+            if envelope(at) || (at != anchor && is(at, b"SE")) {
+                break None;
+            }
+            if is(at, b"HL") {
+                in_claim = false;
+                if clm.is_some() {
+                    hls.push(at);
+                }
+            } else if in_claim && is(at, b"CLM") {
+                clm = Some(at);
+                in_claim = false;
+            }
         }
-        if envelope(at) || (at != anchor && is(at, b"SE")) || at <= isa_end {
+        if at <= isa_end {
             break None;
         }
-        at = previous(at)?;
+        // `previous(at)`: the start after the terminator before the one before `at`.
+        let earlier = memchr::memrchr(terminator, &bytes[..before?]);
+        at = start_after(earlier);
+        // Blanks after a terminator are skipped to reach a segment: when the terminator is a
+        // blank itself, the one before `at` is searched again.
+        before =
+            if is_blank(terminator) { memchr::memrchr(terminator, &bytes[..at]) } else { earlier };
     };
     let Some(st) = st else {
         read_segments(text, &mut file, anchor, segment_end(anchor), delimiters);
@@ -907,25 +934,95 @@ pub fn parse_transaction_at(text: &str, offset: usize) -> Option<X12File> {
     if memchr::memmem::find(&bytes[isa_end..gs], b"ISA").is_some() {
         return None;
     }
-    // On to its SE, or to the envelope segment or ST that ends it before one.
-    let mut end = st;
-    loop {
-        let next = segment_end(end);
-        if is(end, b"SE") || next >= bytes.len() {
-            end = next;
-            break;
-        }
-        let after = start_after(Some(next - 1));
-        if after >= bytes.len() || envelope(after) || is(after, b"ST") {
-            end = next;
-            break;
-        }
-        end = after;
-    }
     read_segments(text, &mut file, gs, segment_end(gs), delimiters);
-    read_segments(text, &mut file, st, end, delimiters);
+    // Where the segments from `from` on stop being one loop: after the terminator of the last
+    // before one of `ends` (or an envelope segment or ST), else at the end of the text.
+    let loop_end = |from: usize, ends: &[&[u8]]| {
+        let mut at = from;
+        loop {
+            let next = segment_end(at);
+            let after = start_after(Some(next - 1));
+            if after >= bytes.len()
+                || envelope(after)
+                || is(after, b"ST")
+                || ends.iter().any(|id| is(after, id))
+            {
+                break next;
+            }
+            at = after;
+        }
+    };
+    let level = |hl: usize| {
+        let segment = &bytes[hl..segment_end(hl)];
+        let content = segment.strip_suffix(&[terminator]).unwrap_or(segment);
+        content.split(|&b| b == element).nth(3)
+    };
+    let levels = hls.iter().map(|&hl| level(hl).unwrap_or_default());
+    match (clm, clm.and(inherited_levels(levels))) {
+        (Some(clm), Some(inherited)) => {
+            // The header, up to the transaction's first HL (the last met on the way back): up
+            // to the terminator before it. The transaction's SE is left out: what the walk finds
+            // of it is none of the claim's.
+            let first_level = hls.last().copied().unwrap_or(clm);
+            let header_end =
+                memchr::memrchr(terminator, &bytes[..first_level]).map_or(st, |at| at + 1);
+            read_segments(text, &mut file, st, header_end, delimiters);
+            for &i in inherited.iter().rev() {
+                let hl = hls[i];
+                read_segments(text, &mut file, hl, loop_end(hl, &[b"HL", b"CLM"]), delimiters);
+            }
+            let claim_end = loop_end(clm, &[b"HL", b"CLM", b"SE"]);
+            read_segments(text, &mut file, clm, claim_end, delimiters);
+        }
+        _ => {
+            // On to its SE, or to the envelope segment or ST that ends it before one.
+            let mut end = st;
+            loop {
+                let next = segment_end(end);
+                if is(end, b"SE") || next >= bytes.len() {
+                    end = next;
+                    break;
+                }
+                let after = start_after(Some(next - 1));
+                if after >= bytes.len() || envelope(after) || is(after, b"ST") {
+                    end = next;
+                    break;
+                }
+                end = after;
+            }
+            read_segments(text, &mut file, st, end, delimiters);
+        }
+    }
     crate::sort_diagnostics(&mut file.problems);
     Some(file)
+}
+
+/// Which of the HLs before a claim (their levels, nearest first, back to the transaction's
+/// start) the walk's state at the claim comes from, as indexes into `levels`: a `20` (billing
+/// provider) starts afresh, a `22` (subscriber) replaces the subscriber and the patient, a `23`
+/// (patient) the patient. So the nearest `20`, the nearest `22` after it and the nearest `23`
+/// after that; the loops between them leave nothing. `None` for any other level (an unknown
+/// or empty one sets the walk's state in other ways): the whole transaction is parsed then.
+fn inherited_levels<'l>(levels: impl Iterator<Item = &'l [u8]>) -> Option<Vec<usize>> {
+    let mut kept = Vec::new();
+    // The deepest level still open to come from an HL further back: 23, then 22, then 20.
+    let mut deepest = 23;
+    for (i, level) in levels.enumerate() {
+        let level = match level {
+            b"20" => 20,
+            b"22" => 22,
+            b"23" => 23,
+            _ => return None,
+        };
+        if level <= deepest {
+            kept.push(i);
+            deepest = level - 1;
+        }
+        if level == 20 {
+            break;
+        }
+    }
+    Some(kept)
 }
 
 /// Where a segment stands: its bytes, its terminator, the delimiters in force (an index into
@@ -1109,5 +1206,31 @@ pub fn unwrapped(raw: &str) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(raw.chars().filter(|c| !matches!(c, '\r' | '\n')).collect())
     } else {
         std::borrow::Cow::Borrowed(raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inherited_levels;
+
+    fn kept(levels: &[&str]) -> Option<Vec<usize>> {
+        inherited_levels(levels.iter().map(|level| level.as_bytes()))
+    }
+
+    #[test]
+    fn a_claim_inherits_the_nearest_patient_subscriber_and_billing_provider() {
+        // Nearest first: the claim's patient, its subscriber, a patient of an earlier subscriber,
+        // the billing provider, and an earlier billing provider.
+        assert_eq!(kept(&["23", "22", "23", "20", "20"]), Some(vec![0, 1, 3]));
+        // Under a subscriber: earlier subscribers and their patients leave nothing.
+        assert_eq!(kept(&["22", "23", "22", "20"]), Some(vec![0, 3]));
+        assert_eq!(kept(&["20"]), Some(vec![0]));
+        // No billing provider before the claim: back to the transaction's start.
+        assert_eq!(kept(&["22"]), Some(vec![0]));
+        // A level the walk treats otherwise, before the billing provider: the whole transaction.
+        assert_eq!(kept(&["22", "19", "20"]), None);
+        assert_eq!(kept(&["22", "", "20"]), None);
+        // Beyond the billing provider, nothing is read.
+        assert_eq!(kept(&["22", "20", "19"]), Some(vec![0, 1]));
     }
 }
