@@ -209,30 +209,39 @@ fn same_number(a: &str, b: &str) -> bool {
 /// A money amount or quantity as X12 writes it (`R`): an optional minus, digits, an optional
 /// decimal point. Kept as a count of millionths.
 pub(crate) fn parse_decimal(text: &str) -> Option<i128> {
-    let text = text.trim();
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
+    // Asked for every charge and unit count of a file: one pass over the bytes, and no trim for
+    // a value that starts and ends with a printable ASCII character (nearly all of them).
+    let bytes = text.as_bytes();
+    let trimmed = match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
     };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    if (whole.is_empty() && fraction.is_empty())
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || !fraction.bytes().all(|b| b.is_ascii_digit())
-        || whole.len() > 20
-        || fraction.len() > 6
-    {
-        return None;
-    }
+    let (negative, digits) = match trimmed.as_bytes().split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, trimmed.as_bytes()),
+    };
+    // The digits before and after the point read as one number, then scaled to millionths.
+    let (mut whole_digits, mut fraction_digits, mut point) = (0, 0, false);
     let mut value: i128 = 0;
-    for b in whole.bytes() {
+    for &b in digits {
+        match b {
+            b'0'..=b'9' if point => fraction_digits += 1,
+            b'0'..=b'9' => whole_digits += 1,
+            b'.' if !point => {
+                point = true;
+                continue;
+            }
+            _ => return None,
+        }
+        if whole_digits > 20 || fraction_digits > 6 {
+            return None;
+        }
         value = value * 10 + i128::from(b - b'0');
     }
-    let mut fraction_value: i128 = 0;
-    for i in 0..6 {
-        let digit = fraction.as_bytes().get(i).map_or(0, |b| i128::from(b - b'0'));
-        fraction_value = fraction_value * 10 + digit;
+    if whole_digits == 0 && fraction_digits == 0 {
+        return None;
     }
-    let value = value * 1_000_000 + fraction_value;
+    let value = value * 10i128.pow(6 - fraction_digits);
     Some(if negative { -value } else { value })
 }
 
@@ -2458,5 +2467,77 @@ fn parent_level(level: &str) -> Option<&'static str> {
         "22" => Some("20"),
         "23" => Some("22"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_decimal;
+
+    /// `parse_decimal` as it was first written (trim, split at the point, check, then add up).
+    fn parse_decimal_plainly(text: &str) -> Option<i128> {
+        let text = text.trim();
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        if (whole.is_empty() && fraction.is_empty())
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+            || whole.len() > 20
+            || fraction.len() > 6
+        {
+            return None;
+        }
+        let mut value: i128 = 0;
+        for b in whole.bytes() {
+            value = value * 10 + i128::from(b - b'0');
+        }
+        let mut fraction_value: i128 = 0;
+        for i in 0..6 {
+            let digit = fraction.as_bytes().get(i).map_or(0, |b| i128::from(b - b'0'));
+            fraction_value = fraction_value * 10 + digit;
+        }
+        let value = value * 1_000_000 + fraction_value;
+        Some(if negative { -value } else { value })
+    }
+
+    #[test]
+    fn decimals_read_in_one_pass_as_plainly() {
+        let cases = [
+            "",
+            " ",
+            "-",
+            ".",
+            "-.",
+            "0",
+            "28",
+            "18.75",
+            " 18.75",
+            "18.75 ",
+            "\u{a0}5\u{a0}",
+            "-3.5",
+            "--3",
+            "3-",
+            "1.2.3",
+            "1.",
+            ".5",
+            "-.5",
+            "1.000001",
+            "1.0000001",
+            "12a",
+            "+1",
+            "1e5",
+            "99999999999999999999",
+            "999999999999999999999",
+            "99999999999999999999.999999",
+            "00012.50",
+            "٣",
+            "1 2",
+        ];
+        for case in cases {
+            assert_eq!(parse_decimal(case), parse_decimal_plainly(case), "{case:?}");
+        }
     }
 }
