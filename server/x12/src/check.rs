@@ -455,6 +455,27 @@ pub(crate) fn is_known_x12_segment(id: &str) -> bool {
     id_key(id).is_some_and(|key| known.contains(&key))
 }
 
+/// What the walk asks of the id of each segment, found with one lookup: whether it is an X12
+/// segment (`None` if not, as [`is_known_x12_segment`] says), and for one claimls describes,
+/// its description and [`required_elements`].
+#[derive(Debug, Clone, Copy)]
+struct SegmentFacts {
+    described: Option<&'static describe::SegmentDescription>,
+    required: &'static [usize],
+}
+
+fn segment_facts(id: &str) -> Option<SegmentFacts> {
+    static FACTS: std::sync::OnceLock<HashMap<u32, SegmentFacts>> = std::sync::OnceLock::new();
+    let facts = FACTS.get_or_init(|| {
+        let facts = |id: &str| SegmentFacts {
+            described: describe::describe_segment(id),
+            required: required_elements(id),
+        };
+        X12_SEGMENTS.iter().filter_map(|id| Some((id_key(id)?, facts(id)))).collect()
+    });
+    facts.get(&id_key(id)?).copied()
+}
+
 #[derive(Debug, Clone)]
 struct Hl {
     seg: usize,
@@ -630,7 +651,7 @@ impl<'a> Tx837<'a> {
             self.note_unknown(index);
             return;
         }
-        if !is_known_x12_segment(id) {
+        let Some(facts) = segment_facts(id) else {
             let mut diagnostic = error(
                 "segment",
                 segment.id_span(),
@@ -654,8 +675,10 @@ impl<'a> Tx837<'a> {
             self.out.push(diagnostic);
             self.note_unknown(index);
             return;
+        };
+        if let Some(described) = facts.described {
+            check_described(self.text, self.file, index, described, facts.required, &mut self.out);
         }
-        self.check_elements(index);
         match id {
             "BHT" => {
                 if self.ctx != Ctx::Header || self.saw_bht {
@@ -1239,10 +1262,6 @@ impl<'a> Tx837<'a> {
         self.out.push(d);
     }
 
-    fn check_elements(&mut self, index: usize) {
-        check_elements(self.text, self.file, index, &mut self.out);
-    }
-
     /// The checks of a whole claim: its HI, its lines' dates, its total and its qualifiers.
     fn check_claim(&mut self, claim: &ClaimNode) {
         let clm = self.seg(claim.clm);
@@ -1349,7 +1368,13 @@ impl<'a> Tx837<'a> {
     fn code_set_date(&self, claim: &ClaimNode, claim_dates: &[usize]) -> Option<u32> {
         let inpatient = self.kind == TransactionKind::Institutional
             && is_inpatient(self.component(claim.clm, 5, 1));
-        let mut dates = vec![];
+        // The earliest as they come (no list of them: asked for every claim).
+        let mut earliest: Option<u32> = None;
+        let mut note = |date: Option<u32>| {
+            if let Some(date) = date {
+                earliest = Some(earliest.map_or(date, |e| e.min(date)));
+            }
+        };
         for &dtp in claim_dates {
             let value = self.el(dtp, 3);
             if inpatient
@@ -1358,14 +1383,14 @@ impl<'a> Tx837<'a> {
             {
                 return Some(end);
             }
-            dates.extend(compact_date(value));
+            note(compact_date(value));
         }
         for line in &claim.lines {
             for &dtp in &line.dates {
-                dates.extend(compact_date(self.el(dtp, 3)));
+                note(compact_date(self.el(dtp, 3)));
             }
         }
-        dates.into_iter().min()
+        earliest
     }
 
     fn check_hi(&mut self, claim: &ClaimNode, his: &[usize], claim_dates: &[usize]) {
@@ -1755,10 +1780,23 @@ impl std::fmt::Display for HiPosition {
 /// Lengths and types of the elements claimls describes (the values the rules judge
 /// themselves, codes, NPIs, dates, charges and units, are left to them).
 fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagnostic>) {
+    let id = file.segment(index).id(text);
+    let Some(described) = describe::describe_segment(id) else { return };
+    check_described(text, file, index, described, required_elements(id), out);
+}
+
+/// [`check_elements`] of a segment whose description and [`required_elements`] are known.
+fn check_described(
+    text: &str,
+    file: &X12File,
+    index: usize,
+    described: &describe::SegmentDescription,
+    required: &[usize],
+    out: &mut Vec<Diagnostic>,
+) {
     let segment = file.segment(index);
     let id = segment.id(text);
-    let Some(described) = describe::describe_segment(id) else { return };
-    for &position in required_elements(id) {
+    for &position in required {
         if segment.element(position).is_none_or(|e| e.is_empty()) {
             let name = describe::describe_element(id, position).map_or("", |e| e.name);
             out.push(error(
@@ -1768,13 +1806,11 @@ fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagno
             ));
         }
     }
-    let mut known = described.elements.iter().peekable();
-    for element in segment.elements() {
-        while known.next_if(|k| (k.position as usize) < element.position).is_some() {}
-        let Some(description) = known.next_if(|k| k.position as usize == element.position) else {
-            continue;
-        };
+    // The described elements the segment has, in position order (a description lists each
+    // once, in that order).
+    for description in described.elements {
         let Some(kind) = description.checked else { continue };
+        let Some(element) = segment.element(description.position as usize) else { break };
         let value = element.text(text);
         if value.is_empty() || element.component_count() > 1 {
             continue;
@@ -2017,7 +2053,19 @@ pub(crate) fn envelopes(text: &str, file: &X12File) -> Envelopes {
     let mut envelope =
         Envelope { text, file, isa: None, gs: None, st: None, out: vec![], bodies: vec![] };
     let count = file.segment_count();
+    // Inside a transaction, a segment that is no envelope's is its body's and nothing to the
+    // envelopes: that is told from its id's bytes, rather than the whole look at each of the
+    // many segments (the walk of the bodies waits for this pass). A wrapped file's ids may hold
+    // line breaks: each of its segments gets the whole look.
+    let plain = file.unwrapped.is_empty();
     for index in 0..count {
+        if plain && envelope.st.is_some() {
+            let id = file.segments[index].id;
+            let id = &text.as_bytes()[id.start as usize..id.end as usize];
+            if !matches!(id, b"ISA" | b"IEA" | b"GS" | b"GE" | b"ST" | b"SE") {
+                continue;
+            }
+        }
         envelope.segment(index);
     }
     let last = count.saturating_sub(1);
