@@ -88,15 +88,25 @@ impl Language {
 /// The X12 naming for a file: one kind of 837 names its own elements ("SV107", or "SV311" in an
 /// 837D); a file that mixes them (or names none) gets the words that fit any.
 fn x12_naming(text: &str) -> &'static dyn Naming {
-    // The implementation guide version (GS08 / ST03) says which 837 a transaction is.
-    let kinds = [
-        ("005010X222", &claimls_x12::NAMING_837P),
-        ("005010X223", &claimls_x12::NAMING_837I),
-        ("005010X224", &claimls_x12::NAMING_837D),
-    ];
-    let mut found = kinds.iter().filter(|(version, _)| text.contains(version));
-    match (found.next(), found.next()) {
-        (Some((_, naming)), None) => *naming,
+    // The implementation guide version (GS08 / ST03) says which 837 a transaction is:
+    // `005010X222`, `X223` or `X224`. One search for what they share, rather than a search of
+    // the whole text for each (a large file is read before its parse starts).
+    let kinds: [&'static dyn Naming; 3] =
+        [&claimls_x12::NAMING_837P, &claimls_x12::NAMING_837I, &claimls_x12::NAMING_837D];
+    let bytes = text.as_bytes();
+    let mut found = [false; 3];
+    for at in memchr::memmem::find_iter(bytes, b"005010X22") {
+        if let Some(kind @ b'2'..=b'4') = bytes.get(at + 9) {
+            found[usize::from(kind - b'2')] = true;
+            if found.iter().filter(|&&f| f).count() > 1 {
+                break;
+            }
+        }
+    }
+    match found {
+        [true, false, false] => kinds[0],
+        [false, true, false] => kinds[1],
+        [false, false, true] => kinds[2],
         _ => &claimls_x12::NAMING,
     }
 }

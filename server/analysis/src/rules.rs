@@ -231,8 +231,24 @@ pub(crate) fn with_severities(
         }
         None => false,
     });
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
-    diagnostics
+    sort_by_position(diagnostics)
+}
+
+/// The diagnostics sorted by position, those at one position in the order given (what a stable
+/// sort gives). Sorted through their positions and indexes, then each moved once into place: a
+/// diagnostic is some 100 bytes, and a sort of them moved each of a piece's thousand or so
+/// diagnostics about ten times (a tenth of the rules' time on an 837 with many findings).
+fn sort_by_position(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let key = |d: &Diagnostic| (d.span.start, d.span.end);
+    if diagnostics.is_sorted_by_key(key) {
+        return diagnostics;
+    }
+    let mut order: Vec<(usize, usize, usize)> =
+        diagnostics.iter().enumerate().map(|(i, d)| (d.span.start, d.span.end, i)).collect();
+    // The index breaks every tie, so an unstable sort gives the stable order.
+    order.sort_unstable();
+    let mut slots: Vec<Option<Diagnostic>> = diagnostics.into_iter().map(Some).collect();
+    order.iter().map(|&(_, _, i)| slots[i].take().expect("each index once")).collect()
 }
 
 /// The diagnostics of [`run_all`] whose span touches `offset`, worked out from the claim (or

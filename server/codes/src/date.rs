@@ -55,7 +55,8 @@ impl Date {
         if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let n: u32 = text.parse().ok()?;
+        // Eight digits: a `u32` without the general parse (asked for every date of a file).
+        let n = text.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
         Date::from_ymd(n / 10_000, n / 100 % 100, n % 100)
     }
 

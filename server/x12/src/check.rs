@@ -209,30 +209,39 @@ fn same_number(a: &str, b: &str) -> bool {
 /// A money amount or quantity as X12 writes it (`R`): an optional minus, digits, an optional
 /// decimal point. Kept as a count of millionths.
 pub(crate) fn parse_decimal(text: &str) -> Option<i128> {
-    let text = text.trim();
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
+    // Asked for every charge and unit count of a file: one pass over the bytes, and no trim for
+    // a value that starts and ends with a printable ASCII character (nearly all of them).
+    let bytes = text.as_bytes();
+    let trimmed = match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
     };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    if (whole.is_empty() && fraction.is_empty())
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || !fraction.bytes().all(|b| b.is_ascii_digit())
-        || whole.len() > 20
-        || fraction.len() > 6
-    {
-        return None;
-    }
+    let (negative, digits) = match trimmed.as_bytes().split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, trimmed.as_bytes()),
+    };
+    // The digits before and after the point read as one number, then scaled to millionths.
+    let (mut whole_digits, mut fraction_digits, mut point) = (0, 0, false);
     let mut value: i128 = 0;
-    for b in whole.bytes() {
+    for &b in digits {
+        match b {
+            b'0'..=b'9' if point => fraction_digits += 1,
+            b'0'..=b'9' => whole_digits += 1,
+            b'.' if !point => {
+                point = true;
+                continue;
+            }
+            _ => return None,
+        }
+        if whole_digits > 20 || fraction_digits > 6 {
+            return None;
+        }
         value = value * 10 + i128::from(b - b'0');
     }
-    let mut fraction_value: i128 = 0;
-    for i in 0..6 {
-        let digit = fraction.as_bytes().get(i).map_or(0, |b| i128::from(b - b'0'));
-        fraction_value = fraction_value * 10 + digit;
+    if whole_digits == 0 && fraction_digits == 0 {
+        return None;
     }
-    let value = value * 1_000_000 + fraction_value;
+    let value = value * 10i128.pow(6 - fraction_digits);
     Some(if negative { -value } else { value })
 }
 
@@ -446,6 +455,27 @@ pub(crate) fn is_known_x12_segment(id: &str) -> bool {
     id_key(id).is_some_and(|key| known.contains(&key))
 }
 
+/// What the walk asks of the id of each segment, found with one lookup: whether it is an X12
+/// segment (`None` if not, as [`is_known_x12_segment`] says), and for one claimls describes,
+/// its description and [`required_elements`].
+#[derive(Debug, Clone, Copy)]
+struct SegmentFacts {
+    described: Option<&'static describe::SegmentDescription>,
+    required: &'static [usize],
+}
+
+fn segment_facts(id: &str) -> Option<SegmentFacts> {
+    static FACTS: std::sync::OnceLock<HashMap<u32, SegmentFacts>> = std::sync::OnceLock::new();
+    let facts = FACTS.get_or_init(|| {
+        let facts = |id: &str| SegmentFacts {
+            described: describe::describe_segment(id),
+            required: required_elements(id),
+        };
+        X12_SEGMENTS.iter().filter_map(|id| Some((id_key(id)?, facts(id)))).collect()
+    });
+    facts.get(&id_key(id)?).copied()
+}
+
 #[derive(Debug, Clone)]
 struct Hl {
     seg: usize,
@@ -621,7 +651,7 @@ impl<'a> Tx837<'a> {
             self.note_unknown(index);
             return;
         }
-        if !is_known_x12_segment(id) {
+        let Some(facts) = segment_facts(id) else {
             let mut diagnostic = error(
                 "segment",
                 segment.id_span(),
@@ -645,8 +675,10 @@ impl<'a> Tx837<'a> {
             self.out.push(diagnostic);
             self.note_unknown(index);
             return;
+        };
+        if let Some(described) = facts.described {
+            check_described(self.text, self.file, index, described, facts.required, &mut self.out);
         }
-        self.check_elements(index);
         match id {
             "BHT" => {
                 if self.ctx != Ctx::Header || self.saw_bht {
@@ -1230,10 +1262,6 @@ impl<'a> Tx837<'a> {
         self.out.push(d);
     }
 
-    fn check_elements(&mut self, index: usize) {
-        check_elements(self.text, self.file, index, &mut self.out);
-    }
-
     /// The checks of a whole claim: its HI, its lines' dates, its total and its qualifiers.
     fn check_claim(&mut self, claim: &ClaimNode) {
         let clm = self.seg(claim.clm);
@@ -1340,7 +1368,13 @@ impl<'a> Tx837<'a> {
     fn code_set_date(&self, claim: &ClaimNode, claim_dates: &[usize]) -> Option<u32> {
         let inpatient = self.kind == TransactionKind::Institutional
             && is_inpatient(self.component(claim.clm, 5, 1));
-        let mut dates = vec![];
+        // The earliest as they come (no list of them: asked for every claim).
+        let mut earliest: Option<u32> = None;
+        let mut note = |date: Option<u32>| {
+            if let Some(date) = date {
+                earliest = Some(earliest.map_or(date, |e| e.min(date)));
+            }
+        };
         for &dtp in claim_dates {
             let value = self.el(dtp, 3);
             if inpatient
@@ -1349,14 +1383,14 @@ impl<'a> Tx837<'a> {
             {
                 return Some(end);
             }
-            dates.extend(compact_date(value));
+            note(compact_date(value));
         }
         for line in &claim.lines {
             for &dtp in &line.dates {
-                dates.extend(compact_date(self.el(dtp, 3)));
+                note(compact_date(self.el(dtp, 3)));
             }
         }
-        dates.into_iter().min()
+        earliest
     }
 
     fn check_hi(&mut self, claim: &ClaimNode, his: &[usize], claim_dates: &[usize]) {
@@ -1746,10 +1780,23 @@ impl std::fmt::Display for HiPosition {
 /// Lengths and types of the elements claimls describes (the values the rules judge
 /// themselves, codes, NPIs, dates, charges and units, are left to them).
 fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagnostic>) {
+    let id = file.segment(index).id(text);
+    let Some(described) = describe::describe_segment(id) else { return };
+    check_described(text, file, index, described, required_elements(id), out);
+}
+
+/// [`check_elements`] of a segment whose description and [`required_elements`] are known.
+fn check_described(
+    text: &str,
+    file: &X12File,
+    index: usize,
+    described: &describe::SegmentDescription,
+    required: &[usize],
+    out: &mut Vec<Diagnostic>,
+) {
     let segment = file.segment(index);
     let id = segment.id(text);
-    let Some(described) = describe::describe_segment(id) else { return };
-    for &position in required_elements(id) {
+    for &position in required {
         if segment.element(position).is_none_or(|e| e.is_empty()) {
             let name = describe::describe_element(id, position).map_or("", |e| e.name);
             out.push(error(
@@ -1759,13 +1806,11 @@ fn check_elements(text: &str, file: &X12File, index: usize, out: &mut Vec<Diagno
             ));
         }
     }
-    let mut known = described.elements.iter().peekable();
-    for element in segment.elements() {
-        while known.next_if(|k| (k.position as usize) < element.position).is_some() {}
-        let Some(description) = known.next_if(|k| k.position as usize == element.position) else {
-            continue;
-        };
+    // The described elements the segment has, in position order (a description lists each
+    // once, in that order).
+    for description in described.elements {
         let Some(kind) = description.checked else { continue };
+        let Some(element) = segment.element(description.position as usize) else { break };
         let value = element.text(text);
         if value.is_empty() || element.component_count() > 1 {
             continue;
@@ -2008,7 +2053,19 @@ pub(crate) fn envelopes(text: &str, file: &X12File) -> Envelopes {
     let mut envelope =
         Envelope { text, file, isa: None, gs: None, st: None, out: vec![], bodies: vec![] };
     let count = file.segment_count();
+    // Inside a transaction, a segment that is no envelope's is its body's and nothing to the
+    // envelopes: that is told from its id's bytes, rather than the whole look at each of the
+    // many segments (the walk of the bodies waits for this pass). A wrapped file's ids may hold
+    // line breaks: each of its segments gets the whole look.
+    let plain = file.unwrapped.is_empty();
     for index in 0..count {
+        if plain && envelope.st.is_some() {
+            let id = file.segments[index].id;
+            let id = &text.as_bytes()[id.start as usize..id.end as usize];
+            if !matches!(id, b"ISA" | b"IEA" | b"GS" | b"GE" | b"ST" | b"SE") {
+                continue;
+            }
+        }
         envelope.segment(index);
     }
     let last = count.saturating_sub(1);
@@ -2459,5 +2516,77 @@ fn parent_level(level: &str) -> Option<&'static str> {
         "22" => Some("20"),
         "23" => Some("22"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_decimal;
+
+    /// `parse_decimal` as it was first written (trim, split at the point, check, then add up).
+    fn parse_decimal_plainly(text: &str) -> Option<i128> {
+        let text = text.trim();
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        if (whole.is_empty() && fraction.is_empty())
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+            || whole.len() > 20
+            || fraction.len() > 6
+        {
+            return None;
+        }
+        let mut value: i128 = 0;
+        for b in whole.bytes() {
+            value = value * 10 + i128::from(b - b'0');
+        }
+        let mut fraction_value: i128 = 0;
+        for i in 0..6 {
+            let digit = fraction.as_bytes().get(i).map_or(0, |b| i128::from(b - b'0'));
+            fraction_value = fraction_value * 10 + digit;
+        }
+        let value = value * 1_000_000 + fraction_value;
+        Some(if negative { -value } else { value })
+    }
+
+    #[test]
+    fn decimals_read_in_one_pass_as_plainly() {
+        let cases = [
+            "",
+            " ",
+            "-",
+            ".",
+            "-.",
+            "0",
+            "28",
+            "18.75",
+            " 18.75",
+            "18.75 ",
+            "\u{a0}5\u{a0}",
+            "-3.5",
+            "--3",
+            "3-",
+            "1.2.3",
+            "1.",
+            ".5",
+            "-.5",
+            "1.000001",
+            "1.0000001",
+            "12a",
+            "+1",
+            "1e5",
+            "99999999999999999999",
+            "999999999999999999999",
+            "99999999999999999999.999999",
+            "00012.50",
+            "٣",
+            "1 2",
+        ];
+        for case in cases {
+            assert_eq!(parse_decimal(case), parse_decimal_plainly(case), "{case:?}");
+        }
     }
 }

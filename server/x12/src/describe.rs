@@ -878,3 +878,15 @@ pub fn segment_hover(id: &str) -> String {
         None => format!("segment {id} is not one claimls reads"),
     }
 }
+
+#[cfg(test)]
+mod order_tests {
+    #[test]
+    fn each_segment_describes_its_elements_in_position_order_once() {
+        for segment in super::SEGMENTS {
+            let positions: Vec<u8> = segment.elements.iter().map(|e| e.position).collect();
+            assert!(positions.windows(2).all(|w| w[0] < w[1]), "{}: {positions:?}", segment.id);
+            assert!(positions.first().is_none_or(|&p| p >= 1), "{}", segment.id);
+        }
+    }
+}

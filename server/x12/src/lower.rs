@@ -251,24 +251,6 @@ pub fn claim_outline(text: &str, file: &X12File, claim: &ClaimTree) -> Claim {
     }
 }
 
-/// A field for a span: its raw text, or, when a wrapped file put line breaks inside it, the
-/// text without them.
-fn field(text: &str, span: Span) -> Field {
-    let raw = span.slice(text);
-    // Asked for nearly every value of a claim, most a few bytes long: a plain loop costs less
-    // than the call of a vectorised search.
-    if raw.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
-        Field { span, decoded: Some(crate::parse::unwrapped(raw).into_owned().into()) }
-    } else {
-        Field::new(span)
-    }
-}
-
-/// A field when the span holds something.
-fn present(text: &str, span: Option<Span>) -> Option<Field> {
-    span.filter(|s| !s.slice(text).trim().is_empty()).map(|s| field(text, s))
-}
-
 struct Lowering<'a> {
     text: &'a str,
     file: &'a X12File,
@@ -276,6 +258,28 @@ struct Lowering<'a> {
 }
 
 impl<'a> Lowering<'a> {
+    /// A field for a span: its raw text, or, when a wrapped file put line breaks inside it, the
+    /// text without them.
+    fn field(&self, span: Span) -> Field {
+        // No piece of a file without wrapped segments holds a line break (`X12File::value`):
+        // nearly every value of a claim is asked for, so the scan is skipped there.
+        if self.file.unwrapped.is_empty() {
+            return Field::new(span);
+        }
+        let raw = span.slice(self.text);
+        // Most values are a few bytes long: a plain loop costs less than the call of a
+        // vectorised search.
+        if raw.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
+            Field { span, decoded: Some(crate::parse::unwrapped(raw).into_owned().into()) }
+        } else {
+            Field::new(span)
+        }
+    }
+
+    /// A field when the span holds something.
+    fn present(&self, span: Option<Span>) -> Option<Field> {
+        span.filter(|s| !is_blank(s.slice(self.text))).map(|s| self.field(s))
+    }
     fn seg(&self, index: usize) -> Segment<'a> {
         self.file.segment(index)
     }
@@ -285,11 +289,11 @@ impl<'a> Lowering<'a> {
     }
 
     fn element(&self, index: usize, position: usize) -> Option<Field> {
-        present(self.text, self.seg(index).element(position).map(|e| e.span()))
+        self.present(self.seg(index).element(position).map(|e| e.span()))
     }
 
     fn component(&self, index: usize, position: usize, component: usize) -> Option<Field> {
-        present(self.text, self.seg(index).component(position, component))
+        self.present(self.seg(index).component(position, component))
     }
 
     /// The claim's kind, and its place of service when it can be read.
@@ -399,7 +403,7 @@ impl<'a> Lowering<'a> {
         let last = segment.element(3).map(|e| e.span()).filter(|s| !s.is_empty())?;
         let first = segment.element(4).map(|e| e.span()).filter(|s| !s.is_empty());
         match first {
-            None => Some(field(self.text, last)),
+            None => Some(self.field(last)),
             Some(first) => {
                 // "Last, First", pushed rather than `format!`ed (two names in every claim).
                 let last_name = crate::parse::unwrapped(self.file.value(self.text, last));
@@ -481,9 +485,9 @@ impl<'a> Lowering<'a> {
                     };
                     claim.diagnoses.push(Diagnosis {
                         key: Some(key),
-                        label: field(self.text, qualifier),
-                        code: field(self.text, code),
-                        system: Some(field(self.text, qualifier)),
+                        label: self.field(qualifier),
+                        code: self.field(code),
+                        system: Some(self.field(qualifier)),
                     });
                     key += 1;
                 } else if ICD10_PX.contains(&q) || ICD9_PX.contains(&q) {
@@ -492,8 +496,8 @@ impl<'a> Lowering<'a> {
                         continue;
                     };
                     claim.procedures.push(Procedure {
-                        code: field(self.text, code),
-                        date: present(self.text, element.component(4)),
+                        code: self.field(code),
+                        date: self.present(element.component(4)),
                     });
                 }
             }
@@ -514,10 +518,10 @@ impl<'a> Lowering<'a> {
         let range = self.el(dtp, 2) == "RD8" || (raw.len() == 17 && raw.as_bytes()[8] == b'-');
         match raw.find('-').filter(|_| range) {
             Some(dash) => (
-                present(self.text, Some(Span::new(value.start, value.start + dash))),
-                present(self.text, Some(Span::new(value.start + dash + 1, value.end))),
+                self.present(Some(Span::new(value.start, value.start + dash))),
+                self.present(Some(Span::new(value.start + dash + 1, value.end))),
             ),
-            None => (present(self.text, Some(value)), None),
+            None => (self.present(Some(value)), None),
         }
     }
 
@@ -577,11 +581,11 @@ impl<'a> Lowering<'a> {
             .filter(|c| !self.file.value(self.text, *c).is_empty())
         {
             Some(code) => {
-                line.code = field(self.text, code);
-                line.system = present(self.text, composite.and_then(|c| c.component(1)));
+                line.code = self.field(code);
+                line.system = self.present(composite.and_then(|c| c.component(1)));
                 let composite = composite.expect("a component has its element");
                 for n in 3..=composite.component_count() {
-                    if let Some(modifier) = present(self.text, composite.component(n)) {
+                    if let Some(modifier) = self.present(composite.component(n)) {
                         line.modifiers.push(modifier);
                     }
                     if n == 6 {
@@ -613,7 +617,7 @@ impl<'a> Lowering<'a> {
                     continue;
                 }
                 let key = raw.parse::<u32>().ok().filter(|&n| n >= 1).map(|n| n - 1);
-                items.push(Pointer { field: field(self.text, span), key });
+                items.push(Pointer { field: self.field(span), key });
             }
             line.pointers = Some(Pointers { span: element.span(), items });
         }
@@ -631,4 +635,13 @@ fn role(entity: &str) -> Option<ProviderRole> {
         "72" | "ZZ" | "77" | "DQ" | "QB" | "DD" | "FA" => ProviderRole::Other,
         _ => return None,
     })
+}
+
+/// Whether a value is empty or white space only (`str::trim`'s white space), without the trim
+/// for a value that starts with a printable ASCII character (nearly all of them).
+fn is_blank(value: &str) -> bool {
+    match value.as_bytes().first() {
+        Some(&b) if b.is_ascii_graphic() => false,
+        _ => value.trim().is_empty(),
+    }
 }
