@@ -84,16 +84,21 @@ pub fn check<'c>(
         .unwrap_or_default();
     let mut rules = ClaimRules::new(text, naming, sets, config);
     let mut reuse = Reuse::default();
+    // As many claims and diagnostics as the version before, most likely: room for them at once.
+    let (claims_like, diagnostics_like) = match previous {
+        Some(p) => (p.claims.len() + 16, p.diagnostics.len() + 64),
+        None => (claims.size_hint().0, 0),
+    };
     let mut kept = Checked {
         text: text.clone(),
         key,
         naming,
         today,
-        claims: Vec::new(),
-        diagnostics: Vec::new(),
+        claims: Vec::with_capacity(claims_like),
+        diagnostics: Vec::with_capacity(diagnostics_like),
     };
     // What the file-wide checks read of each claim (its kind and id), and where it starts.
-    let mut outlines = Vec::new();
+    let mut outlines = Vec::with_capacity(claims_like);
     for claim in claims {
         let here = key_of(&claim);
         let old = match (previous, edit) {
@@ -160,6 +165,7 @@ fn in_pieces(
                 _ => 0..0,
             };
             let mut piece = rules.file_wide(&problems, &outlines[range]);
+            piece.reserve(claims.iter().map(|&i| kept.claims[i].1.len()).sum());
             for i in claims {
                 piece.extend(kept.diagnostics[kept.claims[i].1.clone()].iter().cloned());
             }

@@ -671,6 +671,17 @@ pub(crate) fn printable(byte: u8) -> String {
 
 /// Reads a whole file. Never fails and never panics.
 pub fn parse(text: &str) -> X12File {
+    parse_sized(text, None)
+}
+
+/// [`parse`], with room made at once for as many records as `like` (an earlier version of the
+/// text, parsed) holds, and a few more: an edited file's vectors are not grown by doubling,
+/// each time copied (megabytes of them for a large file).
+pub fn parse_like(text: &str, like: &X12File) -> X12File {
+    parse_sized(text, Some(like))
+}
+
+fn parse_sized(text: &str, like: Option<&X12File>) -> X12File {
     let mut file = X12File::default();
     if text.len() >= COMPOSITE as usize {
         // Offsets are kept in 31 bits: read only what they can address (2 GiB).
@@ -678,7 +689,7 @@ pub fn parse(text: &str) -> X12File {
         while !text.is_char_boundary(cut) {
             cut -= 1;
         }
-        return parse(&text[..cut]);
+        return parse_sized(&text[..cut], like);
     }
     let bytes = text.as_bytes();
     let mut pos = if text.starts_with(BOM) { BOM.len() } else { 0 };
@@ -741,9 +752,22 @@ pub fn parse(text: &str) -> X12File {
         }
     }
     file.delimiters.push(delimiters);
-    // About one segment each 20 bytes, 7 elements a segment.
-    file.segments.reserve(text.len() / 24);
-    file.elements.reserve(text.len() / 4);
+    match like {
+        Some(like) => {
+            // An edit adds a few records at most: a slack of 1/64 and 64 covers a pasted block.
+            let room = |n: usize| n + n / 64 + 64;
+            file.segments.reserve(room(like.segments.len()));
+            file.elements.reserve(room(like.elements.len()));
+            file.composites.reserve(room(like.composites.len()));
+            file.repetitions.reserve(room(like.repetitions.len()));
+            file.components.reserve(room(like.components.len()));
+        }
+        None => {
+            // About one segment each 20 bytes, 7 elements a segment.
+            file.segments.reserve(text.len() / 24);
+            file.elements.reserve(text.len() / 4);
+        }
+    }
     read_segments(text, &mut file, pos, bytes.len(), delimiters);
     crate::sort_diagnostics(&mut file.problems);
     file
