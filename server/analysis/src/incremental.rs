@@ -4,10 +4,15 @@
 //! field the rules read, with the text under it; for an 837 also what it inherits from its HL
 //! parents, billing provider and subscriber, which the lowering copies into the claim) and the
 //! naming, code sets, configuration and today's date are. So [`check`] keeps, for the version
-//! it checked ([`Checked`]), each claim's fingerprint (a hash of its model) and diagnostics.
-//! For the next version it finds what changed between the two texts (one range: the common
-//! prefix and suffix), maps each new claim's spans back to the old text, and reuses the old
-//! diagnostics of a claim whose fingerprint is the same, their spans mapped forward. A claim
+//! it checked ([`Checked`]), each claim's fingerprint and diagnostics: the fingerprint is a
+//! hash of its model with every span relative to the claim's start, kept with that start, so
+//! a claim an edit only moved has the fingerprint it had. For the next version it finds what
+//! changed between the two texts (one range: the common prefix and suffix), maps each new
+//! claim's spans back to the old text, and reuses the old diagnostics of a claim that is the
+//! same there (the same fingerprint at its start mapped back), their spans mapped forward:
+//! when every span moved by the same amount (all before the edit, or all after it) the
+//! claim's own fingerprint says it; when some moved and some did not (an edit between a
+//! claim's inherited HL parents and the claim), a copy moved back is hashed. A claim
 //! with a span that touches the changed range is checked again, and so is one whose
 //! diagnostics would not map cleanly. The file-wide checks (the syntax's problems, which the
 //! parse and walk found afresh, and `duplicate-id`) run again in full: they cost little.
@@ -17,7 +22,7 @@
 //! random and compares).
 
 use std::borrow::Cow;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::sync::Arc;
 
 use claimls_codes::{CodeSets, Date};
@@ -33,8 +38,9 @@ pub struct Checked {
     key: u64,
     naming: &'static dyn Naming,
     today: Date,
-    /// Each claim's fingerprint and the range of its diagnostics in `diagnostics`, in order.
-    claims: Vec<(u64, std::ops::Range<usize>)>,
+    /// Each claim's key (its fingerprint and start, [`key_of`]) and the range of its diagnostics
+    /// in `diagnostics`, in order.
+    claims: Vec<(Key, std::ops::Range<usize>)>,
     /// The claims' own diagnostics (default severities), claim after claim.
     diagnostics: Vec<Diagnostic>,
 }
@@ -73,32 +79,33 @@ pub fn check<'c>(
     let previous = previous
         .filter(|p| p.key == key && p.today == today && std::ptr::addr_eq(p.naming, naming));
     let edit = previous.map(|p| Edit::between(&p.text, text));
-    let by_fingerprint: rustc_hash::FxHashMap<u64, usize> = previous
-        .map(|p| {
-            p.claims.iter().enumerate().map(|(i, (fingerprint, _))| (*fingerprint, i)).collect()
-        })
+    let by_key: rustc_hash::FxHashMap<Key, usize> = previous
+        .map(|p| p.claims.iter().enumerate().map(|(i, (key, _))| (*key, i)).collect())
         .unwrap_or_default();
     let mut rules = ClaimRules::new(text, naming, sets, config);
     let mut reuse = Reuse::default();
+    // As many claims and diagnostics as the version before, most likely: room for them at once.
+    let (claims_like, diagnostics_like) = match previous {
+        Some(p) => (p.claims.len() + 16, p.diagnostics.len() + 64),
+        None => (claims.size_hint().0, 0),
+    };
     let mut kept = Checked {
         text: text.clone(),
         key,
         naming,
         today,
-        claims: Vec::new(),
-        diagnostics: Vec::new(),
+        claims: Vec::with_capacity(claims_like),
+        diagnostics: Vec::with_capacity(diagnostics_like),
     };
     // What the file-wide checks read of each claim (its kind and id), and where it starts.
-    let mut outlines = Vec::new();
+    let mut outlines = Vec::with_capacity(claims_like);
     for claim in claims {
-        let fingerprint = fingerprint(&claim);
+        let here = key_of(&claim);
         let old = match (previous, edit) {
-            (Some(previous), Some(Some(edit))) => {
-                reused(previous, &by_fingerprint, &claim, fingerprint, edit)
-            }
+            (Some(previous), Some(Some(edit))) => reused(previous, &by_key, &claim, here, edit),
             // The same text: the same claims.
-            (Some(previous), Some(None)) => by_fingerprint
-                .get(&fingerprint)
+            (Some(previous), Some(None)) => by_key
+                .get(&here)
                 .map(|&i| previous.diagnostics[previous.claims[i].1.clone()].to_vec()),
             _ => None,
         };
@@ -114,7 +121,7 @@ pub fn check<'c>(
         };
         let start = kept.diagnostics.len();
         kept.diagnostics.extend(found);
-        kept.claims.push((fingerprint, start..kept.diagnostics.len()));
+        kept.claims.push((here, start..kept.diagnostics.len()));
         outlines.push(Claim {
             kind: claim.kind,
             id: claim.id.clone(),
@@ -158,6 +165,7 @@ fn in_pieces(
                 _ => 0..0,
             };
             let mut piece = rules.file_wide(&problems, &outlines[range]);
+            piece.reserve(claims.iter().map(|&i| kept.claims[i].1.len()).sum());
             for i in claims {
                 piece.extend(kept.diagnostics[kept.claims[i].1.clone()].iter().cloned());
             }
@@ -169,43 +177,59 @@ fn in_pieces(
 
 /// The old diagnostics of `claim` when an equal claim was checked in `previous` (its spans,
 /// mapped back through `edit`, and everything else the same), mapped forward; `None` when
-/// `claim` must be checked again.
+/// `claim` must be checked again. `here` is the claim's [`key_of`].
 fn reused(
     previous: &Checked,
-    by_fingerprint: &rustc_hash::FxHashMap<u64, usize>,
+    by_key: &rustc_hash::FxHashMap<Key, usize>,
     claim: &Claim,
-    fingerprint_here: u64,
+    here: Key,
     edit: Edit,
 ) -> Option<Vec<Diagnostic>> {
-    let (mut clean, mut moved) = (true, false);
+    // How far each span moved (new start less old start, wrapping): one amount for all of
+    // them, or `None` once two differ.
+    let (mut clean, mut moved) = (true, Some(None));
     claim.spans(&mut |span| match edit.new_to_old(span) {
-        Some(mapped) => moved |= mapped != span,
+        Some(mapped) => {
+            let by = span.start.wrapping_sub(mapped.start);
+            moved = moved.and_then(|so_far: Option<usize>| match so_far {
+                Some(other) if other != by => None,
+                _ => Some(Some(by)),
+            });
+        }
         None => clean = false,
     });
     if !clean {
         return None;
     }
-    // A claim before the edit is where it was: its fingerprint is the one it has here. One
-    // after it is hashed where it was (a copy moved back).
-    let fingerprint_there = if moved {
-        let mut old = claim.clone();
-        old.spans_mut(&mut |span| *span = edit.new_to_old(*span).unwrap_or(*span));
-        fingerprint(&old)
-    } else {
-        fingerprint_here
+    let there = match moved {
+        // Every span (the claim's own span among them) moved by `by`: moved back, the claim
+        // hashes relative to its old start as it does here relative to its new one.
+        Some(by) => (here.0, here.1.wrapping_sub(by.unwrap_or(0))),
+        // Some spans lie before the edit and some after it: hashed where it was (a copy moved
+        // back).
+        None => {
+            let mut old = claim.clone();
+            old.spans_mut(&mut |span| *span = edit.new_to_old(*span).unwrap_or(*span));
+            key_of(&old)
+        }
     };
-    let &i = by_fingerprint.get(&fingerprint_there)?;
+    let &i = by_key.get(&there)?;
     previous.diagnostics[previous.claims[i].1.clone()]
         .iter()
         .map(|d| d.mapped(|span| edit.old_to_new(span)))
         .collect()
 }
 
-/// A hash of everything the rules read of a claim (the text under its spans aside).
-fn fingerprint(claim: &Claim) -> u64 {
+/// What tells a claim of one version from the others and finds it in the next: a hash of
+/// everything the rules read of it (the text under its spans aside), its spans relative to its
+/// start, and that start. Two claims with one key are the same (but for a hash collision).
+type Key = (u64, usize);
+
+fn key_of(claim: &Claim) -> Key {
     // 64 bits of FxHash: fast, and the claims it tells apart are not crafted to collide (a
     // document's author could only fool their own editor).
     let mut hasher = rustc_hash::FxHasher::default();
-    claim.hash(&mut hasher);
-    hasher.finish()
+    let base = claim.span.start;
+    claim.hash_relative(base, &mut hasher);
+    (hasher.finish(), base)
 }

@@ -162,10 +162,26 @@ fn x12_lowered_again(
     use claimls_analysis::model::Edit;
     use claimls_analysis::x12::{self, Previous};
     let (sets, config) = (CodeSets::bundled(), config());
-    let file = x12::parse(text);
+    // Parsed with room made as the server does (`parse_like` the old version): what `parse`
+    // reads.
+    let file = x12::parse_like(text, &x12::parse(old));
+    let whole = x12::parse(text);
+    assert_eq!(file.problems, whole.problems, "{what}: the parse's problems");
+    assert_eq!(file.segment_count(), whole.segment_count(), "{what}: segments");
+    let pieces = |file: &x12::X12File| -> Vec<_> {
+        let segments = file.segments().map(|segment| {
+            let elements = segment.elements().map(|element| {
+                let repetitions = element.repetitions().map(|r| r.components().collect());
+                (element.span(), repetitions.collect::<Vec<Vec<_>>>())
+            });
+            (segment.span(), segment.terminator(), elements.collect::<Vec<_>>())
+        });
+        segments.collect()
+    };
+    assert_eq!(pieces(&file), pieces(&whole), "{what}: the segments' pieces");
     let previous = Previous { document, bodies, edit: Edit::between(old, text) };
     let (found, kept) = x12::lower_reusing(text, &file, Some(previous));
-    let expected = x12::lower(text, &file);
+    let expected = x12::lower(text, &whole);
     assert_eq!(found.problems, expected.problems, "{what}: problems");
     assert_eq!(format!("{:#?}", found.claims), format!("{:#?}", expected.claims), "{what}: claims");
     let claims = found.claims.iter().map(Cow::Borrowed);
@@ -262,4 +278,46 @@ fn x12_phi_spans_found_again_only_around_the_edit() {
     let reused = claimls_analysis::x12::phi_spans_reusing(&closed, &closed_file, Some(previous));
     assert_eq!(reused, claimls_analysis::x12::phi_spans(&closed, &closed_file));
     assert!(reused.len() < spans.len(), "the subscriber's name, id and address are no longer PHI");
+}
+
+/// Edits at chosen places of an 837 whose claims inherit their billing provider (and some
+/// their subscriber) from HL parents before them: a claim after the edit with all its spans
+/// moved (an edit before the billing provider), or with its inherited spans before the edit
+/// and its own after it (an edit in an earlier claim), is reused; a same-length edit moves
+/// nothing. Each gives what checking the text whole gives.
+#[test]
+fn x12_claims_moved_whole_or_apart_from_their_parents() {
+    let (sets, config) = (CodeSets::bundled(), config());
+    let batch = example("x12/clean-837p-batch.837").repeat(3);
+    let (_, previous, _) = incremental_check(&batch, Language::X12, None);
+    let claims = batch.matches("\nCLM*").count();
+    let first_claim = batch.find("CLM-2026-0101").unwrap() + 8;
+    let third_subscriber = batch.find("HL*3*1*22*1~").unwrap();
+    let bht = batch.find("BHT*").unwrap() + 5;
+    let edits: [(&str, usize, usize, &str, usize); 8] = [
+        // (what, start, end, typed, claims checked again)
+        ("a digit typed in the first claim's id", first_claim, first_claim, "7", 1),
+        ("a digit of the first claim's id deleted", first_claim, first_claim + 1, "", 1),
+        ("a digit of the first claim's id changed", first_claim, first_claim + 1, "9", 1),
+        ("a character typed in the BHT, before every HL", bht, bht, "x", 0),
+        ("a character of the BHT deleted", bht, bht + 1, "", 0),
+        ("the same in the BHT", bht, bht + 1, "8", 0),
+        // Where the claim before ends and the subscriber's HL, which its claim inherits,
+        // begins: both are checked again, the others only moved (all their spans, or their
+        // own only).
+        ("a line typed before a subscriber", third_subscriber, third_subscriber, "x\n", 2),
+        ("a line deleted before a subscriber", third_subscriber - 1, third_subscriber, "", 2),
+    ];
+    for (what, start, end, typed, checked) in edits {
+        let mut text = batch.clone();
+        text.replace_range(start..end, typed);
+        let (found, kept, reuse) = incremental_check(&text, Language::X12, Some(&previous));
+        assert_eq!(found, check_text(&text, Language::X12, &sets, &config), "{what}");
+        assert!(reuse.checked <= checked, "{what}: {reuse:?}");
+        assert!(reuse.reused + checked >= claims, "{what}: {reuse:?} of {claims}");
+        // And back: the edit undone, checked reusing the edited version.
+        let (back, _, reuse) = incremental_check(&batch, Language::X12, Some(&kept));
+        assert_eq!(back, check_text(&batch, Language::X12, &sets, &config), "{what}, undone");
+        assert!(reuse.checked <= checked.max(1), "{what}, undone: {reuse:?}");
+    }
 }

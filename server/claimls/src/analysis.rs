@@ -99,8 +99,11 @@ impl ParsedDocument {
         let (model, tree) = match language {
             Language::Claim => (model::Document::default(), Tree::Claim),
             Language::X12 => {
-                let file = claimls_analysis::x12::parse(&text);
                 let previous = previous.filter(|p| p.language == Language::X12);
+                let file = match previous.and_then(ParsedDocument::x12_tree) {
+                    Some(like) => claimls_analysis::x12::parse_like(&text, like),
+                    None => claimls_analysis::x12::parse(&text),
+                };
                 let edit = previous.and_then(|p| model::Edit::between(p.text(), &text));
                 let previous_phi = previous.zip(edit).and_then(|(p, edit)| {
                     Some(claimls_analysis::x12::PreviousPhi {

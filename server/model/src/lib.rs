@@ -14,6 +14,7 @@
 mod diagnostic;
 mod edit;
 mod naming;
+mod relative;
 mod span;
 
 pub use diagnostic::{Diagnostic, Fix, Related, Severity, TextEdit, quotable};

@@ -37,7 +37,7 @@ pub use lower::{
 pub use naming::{NAMING, NAMING_837D, NAMING_837I, NAMING_837P, X12Naming};
 pub use parse::{
     Delimiters, Element, ISA_LENGTH, Location, Repetition, Segment, X12File, is_segment_id, parse,
-    parse_transaction_at, unwrapped,
+    parse_like, parse_transaction_at, unwrapped,
 };
 pub use phi::{PreviousPhi, phi_spans, phi_spans_reusing};
 

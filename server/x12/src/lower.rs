@@ -105,6 +105,11 @@ pub fn lower_reusing(
 ) -> (Document, Bodies) {
     let mut document = Document::default();
     let mut records = Vec::new();
+    if let Some(previous) = previous {
+        // Room for as many as the version before had (a large file's claims are megabytes).
+        document.claims.reserve(previous.document.claims.len() + 16);
+        records.reserve(previous.bodies.records.len() + 1);
+    }
     let mut reused = 0;
     let walk = |body: &Body| {
         let reach = body_reach(text, file, body);

@@ -671,12 +671,26 @@ pub(crate) fn printable(byte: u8) -> String {
 
 /// Reads a whole file. Never fails and never panics.
 pub fn parse(text: &str) -> X12File {
-    parse_in_halves_from(text, HALVES_FROM_BYTES)
+    parse_with(text, HALVES_FROM_BYTES, None)
+}
+
+/// [`parse`], with room made at once for as many records as `like` (an earlier version of the
+/// text, parsed) holds, and a few more: an edited file's vectors are not grown by doubling,
+/// each time copied (megabytes of them for a large file). In one pass: an editor's versions are
+/// parsed on the server's one check thread, whose heap is the only one that keeps a document.
+pub fn parse_like(text: &str, like: &X12File) -> X12File {
+    parse_with(text, usize::MAX, Some(like))
 }
 
 /// [`parse`], reading a file of `halves_from` bytes or more in two halves at once when it can be
 /// ([`halves`]).
+#[cfg(test)]
 fn parse_in_halves_from(text: &str, halves_from: usize) -> X12File {
+    parse_with(text, halves_from, None)
+}
+
+/// [`parse`], in two halves from `halves_from` bytes on, sized like `like` when given.
+fn parse_with(text: &str, halves_from: usize, like: Option<&X12File>) -> X12File {
     let mut file = X12File::default();
     if text.len() >= COMPOSITE as usize {
         // Offsets are kept in 31 bits: read only what they can address (2 GiB).
@@ -684,7 +698,7 @@ fn parse_in_halves_from(text: &str, halves_from: usize) -> X12File {
         while !text.is_char_boundary(cut) {
             cut -= 1;
         }
-        return parse_in_halves_from(&text[..cut], halves_from);
+        return parse_with(&text[..cut], halves_from, like);
     }
     let bytes = text.as_bytes();
     let mut pos = if text.starts_with(BOM) { BOM.len() } else { 0 };
@@ -747,9 +761,22 @@ fn parse_in_halves_from(text: &str, halves_from: usize) -> X12File {
         }
     }
     file.delimiters.push(delimiters);
-    // About one segment each 20 bytes, 7 elements a segment.
-    file.segments.reserve(text.len() / 24);
-    file.elements.reserve(text.len() / 4);
+    match like {
+        Some(like) => {
+            // An edit adds a few records at most: a slack of 1/64 and 64 covers a pasted block.
+            let room = |n: usize| n + n / 64 + 64;
+            file.segments.reserve(room(like.segments.len()));
+            file.elements.reserve(room(like.elements.len()));
+            file.composites.reserve(room(like.composites.len()));
+            file.repetitions.reserve(room(like.repetitions.len()));
+            file.components.reserve(room(like.components.len()));
+        }
+        None => {
+            // About one segment each 20 bytes, 7 elements a segment.
+            file.segments.reserve(text.len() / 24);
+            file.elements.reserve(text.len() / 4);
+        }
+    }
     match halves(text, pos, delimiters, halves_from) {
         Some((split, second_delimiters)) => {
             read_in_halves(text, &mut file, pos, split, second_delimiters)

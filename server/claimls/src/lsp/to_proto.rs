@@ -85,6 +85,19 @@ pub fn write_publish_diagnostics(
         out.push_str(number.format(end.character));
         out.push_str("}}");
     };
+    // Room for all of it at once (a large document's is megabytes: grown by doubling, it was
+    // copied again and again): each diagnostic's text, and some 150 bytes of range, severity,
+    // code and source around it, a related location's with the URI.
+    let around = |text: &str| 150 + text.len();
+    out.reserve(
+        diagnostics
+            .iter()
+            .map(|d| {
+                around(&d.message)
+                    + d.related.iter().map(|r| around(&r.message) + uri.len()).sum::<usize>()
+            })
+            .sum(),
+    );
     out.push_str(r#"{"uri":"#);
     out.push_str(&uri);
     out.push_str(r#","diagnostics":["#);
