@@ -65,7 +65,7 @@ proptest! {
         let state = State::new(Options::default());
         state.session.write().unwrap().encoding = encoding;
         let uri: Uri = "file:///nowhere/sync.claim".parse().unwrap();
-        state.open(uri.clone(), 1, &initial);
+        state.open(uri.clone(), 1, initial.clone());
         let mut expected = initial.clone();
         for (version, changes) in (2..).zip(&notifications) {
             // One notification's changes apply in order, each to the result of the last.

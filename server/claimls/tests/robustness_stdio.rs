@@ -80,6 +80,37 @@ fn malformed_frames_get_an_error_and_the_next_request_is_answered() {
     assert_eq!(server.wait_exit().code(), Some(0));
 }
 
+/// The client's answers to the server's own requests: LSP answers `client/registerCapability`
+/// with a `null` result (`void`), which is a response, not an invalid request; an answer with
+/// an error is a response too. Neither may get an error back.
+#[test]
+fn answers_to_the_servers_requests_are_taken_null_results_included() {
+    let mut server = Server::start();
+    let watching =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    server.initialize(watching);
+    let register = server.wait_for("client/registerCapability", |m| {
+        m["method"] == "client/registerCapability" && m.get("id").is_some()
+    });
+    server.send(&json!({ "jsonrpc": "2.0", "id": register["id"], "result": null }));
+    // An error answer to a request the server never sent (a confused client) is dropped too.
+    let error = json!({ "code": -32601, "message": "no such request" });
+    server.send(&json!({ "jsonrpc": "2.0", "id": 424242, "error": error }));
+    server.did_open(URI, TEXT);
+    let hover =
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } });
+    server.send(&json!({ "jsonrpc": "2.0", "id": "after", "method": "textDocument/hover", "params": hover }));
+    let mut refused = Vec::new();
+    server.wait_for("the hover after the answers", |m| {
+        if m.get("error").is_some() && m["id"].is_null() {
+            refused.push(m.clone());
+        }
+        m["id"] == "after"
+    });
+    assert!(refused.is_empty(), "the answers got errors back: {refused:?}");
+    assert_eq!(server.shutdown_and_exit().code(), Some(0));
+}
+
 #[test]
 fn an_oversized_message_is_skipped_not_buffered() {
     let mut server = started();

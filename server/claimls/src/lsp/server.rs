@@ -554,7 +554,7 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
         tracing::debug!(document = %log_id(&document.uri), version = document.version, "didOpen");
-        self.state.open(document.uri.clone(), document.version, &document.text);
+        self.state.open(document.uri.clone(), document.version, document.text);
         self.schedule_diagnostics(document.uri, document.version, Delay::None);
     }
 

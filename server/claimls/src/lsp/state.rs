@@ -59,7 +59,7 @@ impl Options {
 struct Document {
     rope: Rope,
     version: i32,
-    /// The text of this version, made on first use.
+    /// The text of this version: the one `didOpen` brought, else made from the rope on first use.
     text: Option<Arc<str>>,
     /// This version parsed, once, by the first request that needs it; a change puts a new,
     /// empty cell here.
@@ -272,11 +272,13 @@ impl State {
         self.session.read().map(|session| session.encoding).unwrap_or_default()
     }
 
-    pub fn open(&self, uri: Uri, version: i32, text: &str) {
+    /// Opens a document with the text `didOpen` brought, kept as this version's text (the first
+    /// check and the first hovers need it; making it again from the rope would copy it).
+    pub fn open(&self, uri: Uri, version: i32, text: String) {
         let document = Document {
-            rope: Rope::from_str(text),
+            rope: Rope::from_str(&text),
             version,
-            text: None,
+            text: Some(Arc::from(text)),
             parsed: Arc::default(),
             previous: None,
             pushed: false,

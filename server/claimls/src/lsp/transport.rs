@@ -26,8 +26,6 @@ use std::sync::{Arc, OnceLock};
 use futures::channel::mpsc as bounded;
 use futures::future::{self, BoxFuture};
 use futures::{FutureExt, StreamExt};
-use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
@@ -190,26 +188,26 @@ enum Incoming {
     Request(Request),
 }
 
-/// The keys that tell a request from a response (a first pass that copies nothing).
-#[derive(Deserialize)]
-struct Shape {
-    method: Option<IgnoredAny>,
-    result: Option<IgnoredAny>,
-    error: Option<IgnoredAny>,
-}
-
 /// The message in `body`, or the error to answer: `ParseError` for what is not JSON,
 /// `InvalidRequest` for JSON that is no JSON-RPC message (no `method`, and no `result` or
 /// `error` of a response). Only the kind of error: serde's messages quote the input.
+///
+/// The body is read once, into a JSON tree, and the message is then taken from the tree:
+/// its strings are moved, not read again, so the megabytes of a `didOpen` are decoded once
+/// (a first pass to tell requests from responses used to read them twice, in the way of the
+/// hovers that follow). A response's `result` counts when it is `null`: that is
+/// the answer to `client/registerCapability`.
 fn incoming(body: &[u8]) -> Result<Incoming, Error> {
-    let kind = |error: serde_json::Error| {
-        if error.is_data() { Error::invalid_request() } else { Error::parse_error() }
+    let message: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| Error::parse_error())?;
+    let invalid = |_| Error::invalid_request();
+    let Some(fields) = message.as_object() else {
+        return Err(Error::invalid_request());
     };
-    let shape: Shape = serde_json::from_slice(body).map_err(kind)?;
-    if shape.method.is_some() {
-        serde_json::from_slice(body).map(Incoming::Request).map_err(kind)
-    } else if shape.result.is_some() || shape.error.is_some() {
-        serde_json::from_slice(body).map(Incoming::Response).map_err(kind)
+    if fields.get("method").is_some_and(|method| !method.is_null()) {
+        serde_json::from_value(message).map(Incoming::Request).map_err(invalid)
+    } else if fields.contains_key("result") || fields.contains_key("error") {
+        serde_json::from_value(message).map(Incoming::Response).map_err(invalid)
     } else {
         Err(Error::invalid_request())
     }
