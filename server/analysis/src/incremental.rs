@@ -185,33 +185,26 @@ fn reused(
     here: Key,
     edit: Edit,
 ) -> Option<Vec<Diagnostic>> {
-    // How far each span moved (new start less old start, wrapping): one amount for all of
-    // them, or `None` once two differ.
-    let (mut clean, mut moved) = (true, Some(None));
+    // How far the claim moved (new start less old start, wrapping), and whether every other
+    // span moved as far: not when some lie before the edit and some after it.
+    let by = claim.span.start.wrapping_sub(edit.new_to_old(claim.span)?.start);
+    let (mut clean, mut all_moved_by) = (true, true);
     claim.spans(&mut |span| match edit.new_to_old(span) {
-        Some(mapped) => {
-            let by = span.start.wrapping_sub(mapped.start);
-            moved = moved.and_then(|so_far: Option<usize>| match so_far {
-                Some(other) if other != by => None,
-                _ => Some(Some(by)),
-            });
-        }
+        Some(mapped) => all_moved_by &= span.start.wrapping_sub(mapped.start) == by,
         None => clean = false,
     });
     if !clean {
         return None;
     }
-    let there = match moved {
-        // Every span (the claim's own span among them) moved by `by`: moved back, the claim
-        // hashes relative to its old start as it does here relative to its new one.
-        Some(by) => (here.0, here.1.wrapping_sub(by.unwrap_or(0))),
-        // Some spans lie before the edit and some after it: hashed where it was (a copy moved
-        // back).
-        None => {
-            let mut old = claim.clone();
-            old.spans_mut(&mut |span| *span = edit.new_to_old(*span).unwrap_or(*span));
-            key_of(&old)
-        }
+    let there = if all_moved_by {
+        // Moved back, the claim hashes relative to its old start as it does here relative to
+        // its new one.
+        (here.0, here.1.wrapping_sub(by))
+    } else {
+        // Hashed where it was (a copy moved back).
+        let mut old = claim.clone();
+        old.spans_mut(&mut |span| *span = edit.new_to_old(*span).unwrap_or(*span));
+        key_of(&old)
     };
     let &i = by_key.get(&there)?;
     previous.diagnostics[previous.claims[i].1.clone()]

@@ -2,7 +2,7 @@
 //! diagnostic's spans from one version to the other: what lets the analysis and a syntax reuse
 //! what they found in the previous version for the parts an edit left alone.
 
-use crate::{Claim, Diagnostic, Span};
+use crate::{Diagnostic, Span};
 
 /// The one range that differs between two versions of a text: `start..old_end` of the old
 /// text became `start..new_end` of the new one.
@@ -79,104 +79,5 @@ impl Diagnostic {
             related.span = map(related.span)?;
         }
         Some(mapped)
-    }
-}
-
-/// Calls `$f` on every span of `$claim`, by reference or, with `mut`, by mutable reference:
-/// one list of a claim's spans for [`Claim::spans`] and [`Claim::spans_mut`].
-macro_rules! each_span {
-    ($claim:expr, $f:ident $(, $m:tt)?) => {{
-        let claim = $claim;
-        for value in [& $($m)? claim.id, & $($m)? claim.level, & $($m)? claim.total] {
-            if let Some(value) = value {
-                $f(& $($m)? value.span);
-            }
-        }
-        $f(& $($m)? claim.header);
-        $f(& $($m)? claim.span);
-        for patient in & $($m)? claim.patients {
-            $f(& $($m)? patient.span);
-            let values = [
-                & $($m)? patient.name,
-                & $($m)? patient.date_of_birth,
-                & $($m)? patient.sex,
-                & $($m)? patient.member_id,
-            ];
-            for value in values.into_iter().flatten() {
-                $f(& $($m)? value.span);
-            }
-        }
-        for payer in & $($m)? claim.payers {
-            $f(& $($m)? payer.span);
-            for value in [& $($m)? payer.name, & $($m)? payer.id].into_iter().flatten() {
-                $f(& $($m)? value.span);
-            }
-        }
-        for provider in & $($m)? claim.providers {
-            $f(& $($m)? provider.span);
-            for value in [& $($m)? provider.npi, & $($m)? provider.name].into_iter().flatten() {
-                $f(& $($m)? value.span);
-            }
-        }
-        for value in (& $($m)? claim.places).into_iter().chain(& $($m)? claim.order_dates) {
-            $f(& $($m)? value.span);
-        }
-        if let Some(stay) = & $($m)? claim.stay {
-            for value in [& $($m)? stay.admission, & $($m)? stay.discharge].into_iter().flatten() {
-                $f(& $($m)? value.span);
-            }
-        }
-        for diagnosis in & $($m)? claim.diagnoses {
-            $f(& $($m)? diagnosis.label.span);
-            $f(& $($m)? diagnosis.code.span);
-            if let Some(system) = & $($m)? diagnosis.system {
-                $f(& $($m)? system.span);
-            }
-        }
-        for procedure in & $($m)? claim.procedures {
-            $f(& $($m)? procedure.code.span);
-            if let Some(date) = & $($m)? procedure.date {
-                $f(& $($m)? date.span);
-            }
-        }
-        for line in & $($m)? claim.lines {
-            $f(& $($m)? line.span);
-            $f(& $($m)? line.code.span);
-            let values = [
-                & $($m)? line.from,
-                & $($m)? line.to,
-                & $($m)? line.system,
-                & $($m)? line.units,
-                & $($m)? line.charge,
-                & $($m)? line.place,
-                & $($m)? line.npi,
-            ];
-            for value in values.into_iter().flatten() {
-                $f(& $($m)? value.span);
-            }
-            for modifier in & $($m)? line.modifiers {
-                $f(& $($m)? modifier.span);
-            }
-            if let Some(pointers) = & $($m)? line.pointers {
-                $f(& $($m)? pointers.span);
-                for pointer in & $($m)? pointers.items {
-                    $f(& $($m)? pointer.field.span);
-                }
-            }
-        }
-    }};
-}
-
-impl Claim {
-    /// Calls `f` on every span of the claim. (A caller that reuses a claim of the previous
-    /// version relies on this missing none: a new span field is added to `each_span!`.)
-    pub fn spans(&self, f: &mut dyn FnMut(Span)) {
-        let mut each = |span: &Span| f(*span);
-        each_span!(self, each);
-    }
-
-    /// [`Claim::spans`], each span to change.
-    pub fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
-        each_span!(self, f, mut);
     }
 }

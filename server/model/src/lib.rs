@@ -14,7 +14,7 @@
 mod diagnostic;
 mod edit;
 mod naming;
-mod relative;
+mod parts;
 mod span;
 
 pub use diagnostic::{Diagnostic, Fix, Related, Severity, TextEdit, quotable};
@@ -92,7 +92,7 @@ impl ClaimKind {
 }
 
 /// One claim or order.
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Claim {
     pub kind: ClaimKind,
     /// The claim's or order's own id (a block id, `CLM01`, an order's placer number).
@@ -127,7 +127,7 @@ pub struct Claim {
     pub unreadable: Vec<Part>,
 }
 
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Patient {
     /// Where the patient is written (for a diagnostic about the patient as a whole).
     pub span: Span,
@@ -137,7 +137,7 @@ pub struct Patient {
     pub member_id: Option<Field>,
 }
 
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Payer {
     pub span: Span,
     pub name: Option<Field>,
@@ -154,7 +154,7 @@ pub enum ProviderRole {
     Other,
 }
 
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct Provider {
     pub role: ProviderRole,
     pub span: Span,
@@ -163,14 +163,14 @@ pub struct Provider {
     pub name: Option<Field>,
 }
 
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Stay {
     pub admission: Option<Field>,
     pub discharge: Option<Field>,
 }
 
 /// One diagnosis of a claim or order.
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Diagnosis {
     /// What lines point to it by: a claim-language letter (`A` = 0), an HI position (1 = 0), an
     /// HL7 DG1 set id (1 = 0); `None` when the label cannot be read.
@@ -185,7 +185,7 @@ pub struct Diagnosis {
 }
 
 /// An inpatient procedure (ICD-10-PCS).
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Procedure {
     pub code: Field,
     pub date: Option<Field>,
@@ -199,7 +199,7 @@ pub enum LineKind {
     Test,
 }
 
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Line {
     pub kind: LineKind,
     /// All of the line as written (for `duplicate-line` and the like).
@@ -223,14 +223,14 @@ pub struct Line {
 }
 
 /// A line's diagnosis pointers.
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Pointers {
     /// The pointers as a whole (`ptr`, `SV107`).
     pub span: Span,
     pub items: Vec<Pointer>,
 }
 
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Pointer {
     pub field: Field,
     /// The [`Diagnosis::key`] it names, when it can be read at all.

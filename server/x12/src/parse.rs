@@ -1012,10 +1012,21 @@ pub fn parse_transaction_at(text: &str, offset: usize) -> Option<X12File> {
         }
         pos
     };
-    let previous = |start: usize| {
-        let before = memchr::memrchr(terminator, &bytes[..start])?;
-        Some(start_after(memchr::memrchr(terminator, &bytes[..before])))
+    // One step back, given the terminator `before` that ends the segment before the current
+    // one: that segment's start, and the terminator before it. (Blanks after a terminator are
+    // skipped to reach a segment: when the terminator is a blank itself, the one before the
+    // start is searched again.)
+    let step_back = |before: usize| {
+        let earlier = memchr::memrchr(terminator, &bytes[..before]);
+        let start = start_after(earlier);
+        let before = if is_blank(terminator) {
+            memchr::memrchr(terminator, &bytes[..start])
+        } else {
+            earlier
+        };
+        (start, before)
     };
+    let previous = |start: usize| Some(step_back(memchr::memrchr(terminator, &bytes[..start])?).0);
     let is = |start: usize, id: &[u8]| {
         bytes[start..].starts_with(id) && bytes.get(start + id.len()) == Some(&element)
     };
@@ -1065,13 +1076,7 @@ pub fn parse_transaction_at(text: &str, offset: usize) -> Option<X12File> {
         if at <= isa_end {
             break None;
         }
-        // `previous(at)`: the start after the terminator before the one before `at`.
-        let earlier = memchr::memrchr(terminator, &bytes[..before?]);
-        at = start_after(earlier);
-        // Blanks after a terminator are skipped to reach a segment: when the terminator is a
-        // blank itself, the one before `at` is searched again.
-        before =
-            if is_blank(terminator) { memchr::memrchr(terminator, &bytes[..at]) } else { earlier };
+        (at, before) = step_back(before?);
     };
     let Some(st) = st else {
         read_segments(text, &mut file, anchor, segment_end(anchor), delimiters);

@@ -89,6 +89,17 @@ struct FrameReader<R> {
     in_garbage: bool,
 }
 
+/// What the headers read so far of one message say.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Headers {
+    /// No header yet.
+    None,
+    /// Headers, but no usable `Content-Length` among them.
+    WithoutLength,
+    /// The last `Content-Length` read.
+    Length(usize),
+}
+
 impl<R: AsyncRead + Unpin> FrameReader<R> {
     fn new(input: R) -> Self {
         FrameReader {
@@ -100,8 +111,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     }
 
     async fn next(&mut self) -> std::io::Result<Frame> {
-        // `None`: no header yet; `Some(None)`: headers without a usable length.
-        let mut length: Option<Option<usize>> = None;
+        let mut headers = Headers::None;
         loop {
             let line = match self.carried.take() {
                 Some(line) => line,
@@ -109,27 +119,33 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                     self.line.clear();
                     let mut limited = (&mut self.input).take(MAX_HEADER_LINE);
                     if limited.read_until(b'\n', &mut self.line).await? == 0 {
-                        return Ok(if length.is_some() { Frame::Malformed } else { Frame::End });
+                        return Ok(match headers {
+                            Headers::None => Frame::End,
+                            _ => Frame::Malformed,
+                        });
                     }
                     std::mem::take(&mut self.line)
                 }
             };
             let content = trim_line_end(&line);
             if content.is_empty() {
-                match length {
-                    None => continue, // a blank line between messages
-                    Some(None) => return Ok(Frame::Malformed),
-                    Some(Some(length)) => return self.body(length).await,
+                match headers {
+                    Headers::None => continue, // a blank line between messages
+                    Headers::WithoutLength => return Ok(Frame::Malformed),
+                    Headers::Length(length) => return self.body(length).await,
                 }
             }
             if let Some((name, value)) = header(content) {
                 self.in_garbage = false;
-                let known = length.flatten();
-                length = Some(if name.eq_ignore_ascii_case(b"content-length") {
-                    std::str::from_utf8(value).ok().and_then(|v| v.trim().parse().ok())
-                } else {
-                    known
-                });
+                if name.eq_ignore_ascii_case(b"content-length") {
+                    headers =
+                        match std::str::from_utf8(value).ok().and_then(|v| v.trim().parse().ok()) {
+                            Some(length) => Headers::Length(length),
+                            None => Headers::WithoutLength,
+                        };
+                } else if headers == Headers::None {
+                    headers = Headers::WithoutLength;
+                }
                 continue;
             }
             // Garbage: a header may follow it on the same line.
@@ -139,7 +155,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             if let Some(frame) = self.garbage() {
                 return Ok(frame);
             }
-            length = None;
+            headers = Headers::None;
         }
     }
 
