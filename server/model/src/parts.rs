@@ -176,6 +176,7 @@ parts!(Line {
 });
 parts!(Pointers { span, items });
 parts!(Pointer { field, key: plain });
+
 #[cfg(test)]
 mod tests {
     use super::*;
